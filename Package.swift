@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+// SolidCell: a pressure-aware P2D simulator of all-solid-state lithium cells.
+import PackageDescription
+
+let package = Package(
+    name: "SolidCell",
+    products: [
+        .library(name: "SolidCell", targets: ["SolidCell"]),
+        .library(name: "DAESolver", targets: ["DAESolver"]),
+        .executable(name: "solidcell", targets: ["SolidCellCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // SUNDIALS IDA + serial N_Vector + CSC sparse matrix + SUNLinSol_KLU, from Debian.
+        .systemLibrary(
+            name: "CSundials",
+            providers: [.apt(["libsundials-dev", "libsuitesparse-dev"])]
+        ),
+        // Battery-agnostic implicit DAE solver (IDA + KLU) and sparse linear algebra.
+        .target(name: "DAESolver", dependencies: ["CSundials"]),
+        // Experiment (protocol) steps and their text language; stands alone.
+        .target(name: "Protocols"),
+        // Cell parameters, constitutive laws, mesh, residual and analytic Jacobian.
+        .target(name: "CellModel", dependencies: ["DAESolver"]),
+        // Simulation driver, solutions, summaries, exports.
+        .target(name: "SolidCell", dependencies: ["CellModel", "Protocols", "DAESolver"]),
+        // The command-line tool.
+        .executableTarget(
+            name: "SolidCellCLI",
+            dependencies: [
+                "SolidCell",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "DAESolverTests", dependencies: ["DAESolver"]),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "DAESolver"]),
+        .testTarget(name: "SolidCellTests", dependencies: ["SolidCell"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,16 @@
+// SUNDIALS IDA with the serial N_Vector, the CSC sparse matrix and the KLU
+// sparse direct solver, as Debian's libsundials-dev / libsuitesparse-dev ship them.
+#ifndef SOLIDCELL_CSUNDIALS_SHIM_H
+#define SOLIDCELL_CSUNDIALS_SHIM_H
+
+// Debian installs KLU under suitesparse/, while sunlinsol_klu.h includes <klu.h>:
+// including it first defines the include guard so the later include is a no-op.
+#include <suitesparse/klu.h>
+
+#include <ida/ida.h>
+#include <ida/ida_ls.h>
+#include <nvector/nvector_serial.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+#include <sunlinsol/sunlinsol_klu.h>
+
+#endif

@@ -1,0 +1,345 @@
+import CSundials
+
+/// How ``IDASolver/computeConsistentInitialConditions(_:firstOutputTime:)`` repairs the initial state.
+public enum InitialConditionMode: Sendable {
+    /// Given the differential components of y, solve for the algebraic components of y and the
+    /// derivatives ẏ of the differential ones (IDA's `IDA_YA_YDP_INIT`; the usual case after a
+    /// change of control mode).
+    case algebraicAndDerivatives
+    /// Given ẏ, solve for all of y (IDA's `IDA_Y_INIT`).
+    case allStates
+}
+
+/// Why ``IDASolver/advance(to:)`` returned.
+public enum AdvanceResult: Equatable, Sendable {
+    /// The requested output time was reached.
+    case reachedTime
+    /// One or more root functions changed sign. `indices` are the roots found, `directions`
+    /// +1 where gₖ was increasing and −1 where it was decreasing.
+    case root(indices: [Int], directions: [Int])
+}
+
+/// Implicit DAE integrator: SUNDIALS IDA (variable-order, variable-step BDF) with the KLU sparse
+/// direct solver on the system's exact Jacobian.
+///
+/// The solver owns every C object it creates and frees them when it is released. It is not
+/// thread-safe: use one solver per thread (each has its own SUNContext, so separate solvers can run
+/// concurrently). The system is stored in the solver and can be changed between integrations
+/// through ``system`` (e.g. a new control mode), followed by ``reinitialize(time:state:derivative:)``.
+public final class IDASolver<System: DAESystem> {
+    private let box: CallbackBox<System>
+    private let memory: IDAMemoryHandle
+    private let stateVector: SerialVector
+    private let derivativeVector: SerialVector
+    private let options: SolverOptions
+    private var rootSigns: [Int32]
+    private var activeRootCount: Int
+
+    /// The DAE being integrated. Change it only between calls to ``advance(to:)``; if the change
+    /// alters the equations, call ``reinitialize(time:state:derivative:)`` afterwards.
+    public var system: System {
+        get { box.system }
+        _modify { yield &box.system }
+    }
+
+    /// Number of unknowns.
+    public var stateCount: Int { stateVector.count }
+
+    /// Current integrator time (the time of the last returned solution).
+    public private(set) var time: Double
+
+    /// Creates the integrator at t₀ with the given y(t₀), ẏ(t₀) and attaches KLU on the
+    /// system's sparsity pattern. The initial values need not be consistent if
+    /// ``computeConsistentInitialConditions(_:firstOutputTime:)`` is called before integrating.
+    public init(system: System, time t0: Double, state y0: [Double], derivative yp0: [Double],
+                options: SolverOptions = SolverOptions()) throws(SolverError) {
+        let n = system.stateCount
+        guard y0.count == n, yp0.count == n, system.differentialMask.count == n,
+              system.jacobianPattern.dimension == n else {
+            throw SolverError(function: "IDASolver.init", flag: -22, flagName: "IDA_ILL_INPUT",
+                              message: "state (\(y0.count)), derivative (\(yp0.count)), differential mask "
+                              + "(\(system.differentialMask.count)) and Jacobian pattern "
+                              + "(\(system.jacobianPattern.dimension)) must all have the system's size \(n)")
+        }
+        let context = try SundialsContext()
+        box = CallbackBox(system: system, pattern: system.jacobianPattern)
+        stateVector = try SerialVector(y0, context: context)
+        derivativeVector = try SerialVector(yp0, context: context)
+        memory = try IDAMemoryHandle(context: context)
+        self.options = options
+        time = t0
+        rootSigns = []
+        activeRootCount = 0
+
+        let mem = memory.raw
+        let userData = Unmanaged.passUnretained(box).toOpaque()
+        try check(IDASetErrHandlerFn(mem, errorHandlerTrampoline, userData), "IDASetErrHandlerFn")
+        try check(IDAInit(mem, residualTrampoline, t0, stateVector.raw, derivativeVector.raw), "IDAInit")
+        try check(IDASetUserData(mem, userData), "IDASetUserData")
+
+        switch options.absoluteTolerance {
+        case .scalar(let atol):
+            try check(IDASStolerances(mem, options.relativeTolerance, atol), "IDASStolerances")
+        case .vector(let atol):
+            guard atol.count == n else {
+                throw SolverError(function: "IDASVtolerances", flag: -22, flagName: "IDA_ILL_INPUT",
+                                  message: "absolute tolerance vector has \(atol.count) components, the system \(n)")
+            }
+            let tolerance = try SerialVector(atol, context: context)
+            try check(IDASVtolerances(mem, options.relativeTolerance, tolerance.raw), "IDASVtolerances")
+        }
+
+        let id = try SerialVector(system.differentialMask.map { $0 ? 1.0 : 0.0 }, context: context)
+        try check(IDASetId(mem, id.raw), "IDASetId")
+        try check(IDASetMaxNumSteps(mem, options.maxSteps), "IDASetMaxNumSteps")
+        try check(IDASetMaxOrd(mem, Int32(options.maxOrder)), "IDASetMaxOrd")
+        try check(IDASetMaxNonlinIters(mem, Int32(options.maxNonlinearIterations)), "IDASetMaxNonlinIters")
+        try check(IDASetMaxConvFails(mem, Int32(options.maxConvergenceFailures)), "IDASetMaxConvFails")
+        try check(IDASetMaxErrTestFails(mem, Int32(options.maxErrorTestFailures)), "IDASetMaxErrTestFails")
+        if let hmax = options.maxStepSize { try check(IDASetMaxStep(mem, hmax), "IDASetMaxStep") }
+        if let h0 = options.initialStepSize { try check(IDASetInitStep(mem, h0), "IDASetInitStep") }
+        if options.suppressAlgebraicErrorControl {
+            try check(IDASetSuppressAlg(mem, 1), "IDASetSuppressAlg")
+        }
+
+        let matrix = try SparseMatrixHandle(pattern: system.jacobianPattern, context: context)
+        let linearSolver = try KLUSolverHandle(template: stateVector, matrix: matrix)
+        try check(IDASetLinearSolver(mem, linearSolver.raw, matrix.raw), "IDASetLinearSolver")
+        try check(IDASetJacFn(mem, jacobianTrampoline), "IDASetJacFn")
+        memory.attached = [id, linearSolver, matrix]
+
+        try configureRoots()
+    }
+
+    // MARK: State access
+
+    /// The current solution y (a copy).
+    public var state: [Double] { Array(stateVector.buffer) }
+
+    /// The current time derivative ẏ (a copy).
+    public var derivative: [Double] { Array(derivativeVector.buffer) }
+
+    /// Reads the current y and ẏ without copying. The buffers are valid only inside `body`.
+    public func withCurrentSolution<R>(
+        _ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) throws -> R
+    ) rethrows -> R {
+        try body(UnsafeBufferPointer(stateVector.buffer), UnsafeBufferPointer(derivativeVector.buffer))
+    }
+
+    // MARK: Integration
+
+    /// Restarts the integrator at a new time and state, keeping every option, the linear solver and
+    /// its symbolic factorisation (`IDAReInit`), and re-reading the system's root functions.
+    public func reinitialize(time t0: Double, state y0: [Double], derivative yp0: [Double]) throws(SolverError) {
+        stateVector.assign(y0)
+        derivativeVector.assign(yp0)
+        try reinitializeFromCurrentSolution(time: t0)
+    }
+
+    /// Restarts the integrator at time `t0` from the current y, ẏ (for example after the system's
+    /// equations changed at an event).
+    public func reinitializeFromCurrentSolution(time t0: Double) throws(SolverError) {
+        time = t0
+        try check(IDAReInit(memory.raw, t0, stateVector.raw, derivativeVector.raw), "IDAReInit")
+        try configureRoots()
+    }
+
+    /// Makes the current y, ẏ consistent with F = 0 (`IDACalcIC`). `firstOutputTime` tells IDA the
+    /// direction and scale of the coming integration.
+    public func computeConsistentInitialConditions(
+        _ mode: InitialConditionMode = .algebraicAndDerivatives, firstOutputTime: Double
+    ) throws(SolverError) {
+        let option = mode == .algebraicAndDerivatives ? IDA_YA_YDP_INIT : IDA_Y_INIT
+        try run("IDACalcIC") { IDACalcIC(memory.raw, option, firstOutputTime) }
+        try check(IDAGetConsistentIC(memory.raw, stateVector.raw, derivativeVector.raw), "IDAGetConsistentIC")
+    }
+
+    /// Sets a time IDA must not step past (an exact end of a protocol step, say). Cleared by
+    /// ``reinitialize(time:state:derivative:)``.
+    public func setStopTime(_ stopTime: Double) throws(SolverError) {
+        try check(IDASetStopTime(memory.raw, stopTime), "IDASetStopTime")
+    }
+
+    /// Integrates towards `outputTime` and returns when it is reached (the solution is interpolated
+    /// to it exactly) or a root function changes sign first (the solution is at the root).
+    /// If it throws, ``time``, ``state`` and ``derivative`` hold IDA's last successful step.
+    @discardableResult
+    public func advance(to outputTime: Double) throws(SolverError) -> AdvanceResult {
+        try solve(outputTime, task: IDA_NORMAL)
+    }
+
+    /// Takes one internal step towards `outputTime` and returns (the solution is at IDA's own step
+    /// time, or at a root, or at `outputTime` if a stop time was set there).
+    @discardableResult
+    public func step(toward outputTime: Double) throws(SolverError) -> AdvanceResult {
+        try solve(outputTime, task: IDA_ONE_STEP)
+    }
+
+    /// IDA's counters so far.
+    public var statistics: SolverStatistics {
+        let mem = memory.raw
+        var s = SolverStatistics()
+        var value = 0
+        IDAGetNumSteps(mem, &value); s.steps = value
+        IDAGetNumResEvals(mem, &value); s.residualEvaluations = value
+        IDAGetNumJacEvals(mem, &value); s.jacobianEvaluations = value
+        IDAGetNumNonlinSolvIters(mem, &value); s.nonlinearIterations = value
+        IDAGetNumErrTestFails(mem, &value); s.errorTestFailures = value
+        IDAGetNumNonlinSolvConvFails(mem, &value); s.nonlinearConvergenceFailures = value
+        IDAGetNumGEvals(mem, &value); s.rootFunctionEvaluations = value
+        var order: Int32 = 0
+        IDAGetLastOrder(mem, &order); s.lastOrder = Int(order)
+        var h = 0.0
+        IDAGetLastStep(mem, &h); s.lastStepSize = h
+        return s
+    }
+
+    // MARK: Private
+
+    private func solve(_ outputTime: Double, task: Int32) throws(SolverError) -> AdvanceResult {
+        var reached = time
+        // On failure IDA still returns the solution at its last successful step: keep its time.
+        defer { time = reached }
+        let flag = try run("IDASolve") {
+            IDASolve(memory.raw, outputTime, &reached, stateVector.raw, derivativeVector.raw, task)
+        }
+        guard flag == IDA_ROOT_RETURN else { return .reachedTime }
+        try check(IDAGetRootInfo(memory.raw, &rootSigns), "IDAGetRootInfo")
+        var indices: [Int] = []
+        var directions: [Int] = []
+        for (k, sign) in rootSigns.enumerated() where sign != 0 {
+            indices.append(k)
+            directions.append(Int(sign))
+        }
+        return .root(indices: indices, directions: directions)
+    }
+
+    private func configureRoots() throws(SolverError) {
+        let count = box.system.rootCount
+        if count == 0 && activeRootCount == 0 { return }
+        box.rootCount = count
+        try check(IDARootInit(memory.raw, Int32(count), count > 0 ? rootTrampoline : nil), "IDARootInit")
+        if count > 0 { IDASetNoInactiveRootWarn(memory.raw) }
+        rootSigns = [Int32](repeating: 0, count: count)
+        activeRootCount = count
+    }
+
+    /// Runs an IDA call that may invoke the callbacks; turns a negative flag into a SolverError
+    /// carrying IDA's message and any error a callback threw.
+    @discardableResult
+    private func run(_ function: String, _ call: () -> Int32) throws(SolverError) -> Int32 {
+        box.pendingError = nil
+        box.lastMessage = ""
+        let flag = call()
+        guard flag < 0 else { return flag }
+        var failureTime = 0.0
+        let hasTime = IDAGetCurrentTime(memory.raw, &failureTime) == IDA_SUCCESS
+        let error = SolverError(function: function, flag: Int(flag), flagName: idaFlagName(flag),
+                                message: box.lastMessage, time: hasTime ? failureTime : nil,
+                                underlying: box.pendingError)
+        box.pendingError = nil
+        throw error
+    }
+
+    private func check(_ flag: Int32, _ function: String) throws(SolverError) {
+        guard flag < 0 else { return }
+        throw SolverError(function: function, flag: Int(flag), flagName: idaFlagName(flag),
+                          message: box.lastMessage)
+    }
+}
+
+// MARK: - Callbacks
+
+/// Non-generic face of the callback state, so the C trampolines (which cannot be generic or capture
+/// context) can reach the statically specialised system through one virtual call.
+class CallbackBase {
+    var pendingError: (any Error)?
+    var lastMessage = ""
+    var rootCount = 0
+
+    func evaluateResidual(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ r: N_Vector) -> Int32 { fatalError("abstract") }
+    func evaluateJacobian(_ t: Double, _ cj: Double, _ y: N_Vector, _ yp: N_Vector, _ matrix: SUNMatrix) -> Int32 { fatalError("abstract") }
+    func evaluateRoots(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ g: UnsafeMutablePointer<Double>) -> Int32 { fatalError("abstract") }
+
+    /// IDA's convention: 0 success, > 0 recoverable (retry with a smaller step), < 0 fatal.
+    final func fail(_ error: any Error) -> Int32 {
+        pendingError = error
+        return error is any RecoverableEvaluationError ? 1 : -1
+    }
+}
+
+final class CallbackBox<System: DAESystem>: CallbackBase {
+    var system: System
+    let n: Int
+    let columnStarts: [sunindextype]
+    let rowIndices: [sunindextype]
+
+    init(system: System, pattern: SparsityPattern) {
+        self.system = system
+        n = pattern.dimension
+        columnStarts = pattern.columnStarts.map { sunindextype($0) }
+        rowIndices = pattern.rowIndices.map { sunindextype($0) }
+    }
+
+    @inline(__always)
+    private func view(_ v: N_Vector) -> UnsafeBufferPointer<Double> {
+        UnsafeBufferPointer(start: N_VGetArrayPointer(v), count: n)
+    }
+
+    override func evaluateResidual(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ r: N_Vector) -> Int32 {
+        do {
+            try system.residual(time: t, state: view(y), derivative: view(yp),
+                                into: UnsafeMutableBufferPointer(start: N_VGetArrayPointer(r), count: n))
+            return 0
+        } catch { return fail(error) }
+    }
+
+    override func evaluateJacobian(_ t: Double, _ cj: Double, _ y: N_Vector, _ yp: N_Vector, _ matrix: SUNMatrix) -> Int32 {
+        // IDA zeroes the whole sparse matrix, index arrays included, before each call:
+        // restore the fixed pattern, then let the system fill in the values.
+        let starts = SUNSparseMatrix_IndexPointers(matrix)!
+        let rows = SUNSparseMatrix_IndexValues(matrix)!
+        columnStarts.withUnsafeBufferPointer { starts.update(from: $0.baseAddress!, count: $0.count) }
+        rowIndices.withUnsafeBufferPointer { rows.update(from: $0.baseAddress!, count: $0.count) }
+        let values = UnsafeMutableBufferPointer(start: SUNSparseMatrix_Data(matrix), count: rowIndices.count)
+        do {
+            try system.jacobian(time: t, state: view(y), derivative: view(yp), cj: cj, into: values)
+            return 0
+        } catch { return fail(error) }
+    }
+
+    override func evaluateRoots(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ g: UnsafeMutablePointer<Double>) -> Int32 {
+        do {
+            try system.roots(time: t, state: view(y), derivative: view(yp),
+                             into: UnsafeMutableBufferPointer(start: g, count: rootCount))
+            return 0
+        } catch { return fail(error) }
+    }
+}
+
+@inline(__always)
+private func callbacks(_ userData: UnsafeMutableRawPointer?) -> CallbackBase {
+    Unmanaged<CallbackBase>.fromOpaque(userData!).takeUnretainedValue()
+}
+
+private func residualTrampoline(_ t: sunrealtype, _ y: N_Vector?, _ yp: N_Vector?, _ r: N_Vector?,
+                                _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    callbacks(userData).evaluateResidual(t, y!, yp!, r!)
+}
+
+private func jacobianTrampoline(_ t: sunrealtype, _ cj: sunrealtype, _ y: N_Vector?, _ yp: N_Vector?,
+                                _ r: N_Vector?, _ matrix: SUNMatrix?, _ userData: UnsafeMutableRawPointer?,
+                                _ tmp1: N_Vector?, _ tmp2: N_Vector?, _ tmp3: N_Vector?) -> Int32 {
+    callbacks(userData).evaluateJacobian(t, cj, y!, yp!, matrix!)
+}
+
+private func rootTrampoline(_ t: sunrealtype, _ y: N_Vector?, _ yp: N_Vector?,
+                            _ g: UnsafeMutablePointer<sunrealtype>?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    callbacks(userData).evaluateRoots(t, y!, yp!, g!)
+}
+
+private func errorHandlerTrampoline(_ code: Int32, _ module: UnsafePointer<CChar>?, _ function: UnsafePointer<CChar>?,
+                                    _ message: UnsafeMutablePointer<CChar>?, _ userData: UnsafeMutableRawPointer?) {
+    guard let userData, let message else { return }
+    callbacks(userData).lastMessage = String(cString: message)
+}
