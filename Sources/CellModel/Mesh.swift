@@ -1,0 +1,47 @@
+/// Cell-centred finite-volume meshes, uniform within each region (as PyBaMM's default submeshes).
+public struct ThroughCellMesh: Sendable {
+    /// Cells in the separator and in the positive electrode.
+    public let separatorCells: Int
+    public let positiveCells: Int
+    /// Width of each cell [m], separator cells first.
+    public let widths: [Double]
+    /// Cell-centre coordinates [m], x = 0 at the negative foil.
+    public let centres: [Double]
+
+    public var cellCount: Int { separatorCells + positiveCells }
+
+    public init(separatorThickness: Double, separatorCells: Int, positiveThickness: Double, positiveCells: Int) {
+        self.separatorCells = separatorCells
+        self.positiveCells = positiveCells
+        let hs = separatorThickness / Double(separatorCells)
+        let hp = positiveThickness / Double(positiveCells)
+        widths = Array(repeating: hs, count: separatorCells) + Array(repeating: hp, count: positiveCells)
+        var x = 0.0
+        var centres: [Double] = []
+        for h in widths {
+            centres.append(x + h / 2)
+            x += h
+        }
+        self.centres = centres
+    }
+}
+
+/// Uniform cell-centred mesh of a sphere of radius R in r: node m at (m + ½)Δr, faces at mΔr.
+public struct ParticleMesh: Sendable {
+    public let cells: Int
+    public let radius: Double
+    public var spacing: Double { radius / Double(cells) }
+
+    /// Area factor r² of the outer face of cell m.
+    public func outerFaceArea(_ m: Int) -> Double {
+        let r = Double(m + 1) * spacing
+        return r * r
+    }
+
+    /// Volume factor (r_out³ − r_in³)/3 of cell m (the 4π cancels).
+    public func volume(_ m: Int) -> Double {
+        let outer = Double(m + 1) * spacing
+        let inner = Double(m) * spacing
+        return (outer * outer * outer - inner * inner * inner) / 3
+    }
+}

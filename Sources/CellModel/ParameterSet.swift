@@ -1,0 +1,206 @@
+/// One value of a model file: a number, a name (of a built-in function, a law or a material),
+/// a list or a nested table.
+public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
+    case number(Double)
+    case text(String)
+    case list([ParameterValue])
+    case table([String: ParameterValue])
+
+    public var description: String {
+        switch self {
+        case .number(let x): return "\(x)"
+        case .text(let s): return "\"\(s)\""
+        case .list(let items): return "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .table(let entries):
+            return "{" + entries.keys.sorted().map { "\"\($0)\": \(entries[$0]!)" }.joined(separator: ", ") + "}"
+        }
+    }
+}
+
+/// The parameters of a cell, keyed PyBaMM-style with units in brackets
+/// (`"Positive electrode thickness [m]"`). A quantity PyBaMM also has keeps PyBaMM's key.
+public struct ParameterSet: Equatable, Sendable {
+    public var values: [String: ParameterValue]
+
+    public init(_ values: [String: ParameterValue] = [:]) {
+        self.values = values
+    }
+
+    public subscript(key: String) -> ParameterValue? {
+        get { values[key] }
+        set { values[key] = newValue }
+    }
+
+    /// Applies `KEY=VALUE` overrides; the key must already exist (so a typo is not silently added).
+    /// A value that parses as a number is a number, otherwise text.
+    public mutating func override(_ key: String, with text: String) throws(ParameterError) {
+        guard let existing = values[key] else {
+            throw ParameterError(key: key, value: text,
+                                 allowed: "an existing key of the model" + ParameterError.suggestion(for: key, among: Array(values.keys)),
+                                 problem: "unknown key")
+        }
+        let trimmed = text.trimmingCharacters(in: " \t")
+        if let number = Double(trimmed) {
+            values[key] = .number(number)
+        } else if case .number = existing {
+            throw ParameterError(key: key, value: text, allowed: "a number", problem: "not a number")
+        } else {
+            values[key] = .text(trimmed)
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, set.contains(first) { scalars = scalars.dropFirst() }
+        while let last = scalars.last, set.contains(last) { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}
+
+/// A rejected model parameter: which key, the value given, and what is allowed.
+public struct ParameterError: Error, Equatable, CustomStringConvertible {
+    public var key: String
+    public var value: String
+    public var allowed: String
+    public var problem: String
+
+    public init(key: String, value: String, allowed: String, problem: String = "invalid value") {
+        self.key = key
+        self.value = value
+        self.allowed = allowed
+        self.problem = problem
+    }
+
+    public var description: String {
+        "parameter \"\(key)\": \(problem) (got \(value); allowed: \(allowed))"
+    }
+
+    /// " (did you mean "X"?)" for the closest known key by edit distance, or "".
+    static func suggestion(for key: String, among candidates: [String]) -> String {
+        let lowered = Array(key.lowercased())
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(lowered, Array(candidate.lowercased()))
+            if distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+        }
+        guard let (candidate, distance) = best, distance <= max(3, key.count / 4) else { return "" }
+        return "; did you mean \"\(candidate)\"?"
+    }
+
+    private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+/// Reads typed, range-checked values out of a ParameterSet and remembers which keys were used,
+/// so that keys nothing reads can be reported as unknown.
+public struct ParameterReader {
+    public let parameters: ParameterSet
+    private(set) var used: Set<String> = []
+
+    public init(_ parameters: ParameterSet) {
+        self.parameters = parameters
+    }
+
+    /// Keys present in the set that no reader asked for.
+    public var unusedKeys: [String] {
+        parameters.values.keys.filter { !used.contains($0) }.sorted()
+    }
+
+    /// Throws for the first key nothing read, suggesting the closest key that was read.
+    public func rejectUnknownKeys() throws(ParameterError) {
+        guard let key = unusedKeys.first else { return }
+        throw ParameterError(key: key, value: parameters[key]!.description,
+                             allowed: "a key this model uses" + ParameterError.suggestion(for: key, among: Array(used)),
+                             problem: "unknown key")
+    }
+
+    private mutating func value(_ key: String) throws(ParameterError) -> ParameterValue {
+        used.insert(key)
+        guard let value = parameters[key] else {
+            throw ParameterError(key: key, value: "nothing", allowed: "a value must be given", problem: "missing key")
+        }
+        return value
+    }
+
+    /// Whether the key is present (marks it as known).
+    public mutating func has(_ key: String) -> Bool {
+        used.insert(key)
+        return parameters[key] != nil
+    }
+
+    /// A finite number satisfying `range`, described in messages as `allowed`.
+    public mutating func number(_ key: String, in range: ClosedRange<Double>, allowed: String? = nil,
+                                excludingLowerBound: Bool = false) throws(ParameterError) -> Double {
+        let allowedText = allowed ?? (excludingLowerBound
+            ? "a number > \(range.lowerBound) and ≤ \(range.upperBound)"
+            : "a number from \(range.lowerBound) to \(range.upperBound)")
+        let raw = try value(key)
+        guard case .number(let x) = raw else {
+            throw ParameterError(key: key, value: raw.description, allowed: allowedText, problem: "not a number")
+        }
+        guard x.isFinite, range.contains(x), !(excludingLowerBound && x == range.lowerBound) else {
+            throw ParameterError(key: key, value: raw.description, allowed: allowedText, problem: "out of range")
+        }
+        return x
+    }
+
+    /// A strictly positive number no larger than `maximum`.
+    public mutating func positive(_ key: String, atMost maximum: Double) throws(ParameterError) -> Double {
+        try number(key, in: 0...maximum, excludingLowerBound: true)
+    }
+
+    /// A whole number in `range`.
+    public mutating func integer(_ key: String, in range: ClosedRange<Int>) throws(ParameterError) -> Int {
+        let allowedText = "a whole number from \(range.lowerBound) to \(range.upperBound)"
+        let x = try number(key, in: Double(range.lowerBound)...Double(range.upperBound), allowed: allowedText)
+        guard x == x.rounded() else {
+            throw ParameterError(key: key, value: "\(x)", allowed: allowedText, problem: "not a whole number")
+        }
+        return Int(x)
+    }
+
+    /// A number, or the name of a built-in function from `choices`.
+    public mutating func numberOrFunction(_ key: String, in range: ClosedRange<Double>,
+                                          functions choices: [String]) throws(ParameterError) -> NumberOrFunction {
+        let raw = try value(key)
+        let allowedText = "a number from \(range.lowerBound) to \(range.upperBound), or one of: "
+            + choices.map { "\"\($0)\"" }.joined(separator: ", ")
+        switch raw {
+        case .number(let x) where x.isFinite && range.contains(x) && x > 0:
+            return .number(x)
+        case .text(let name) where choices.contains(name):
+            return .function(name)
+        default:
+            throw ParameterError(key: key, value: raw.description, allowed: allowedText)
+        }
+    }
+
+    /// The name of a built-in function from `choices`.
+    public mutating func function(_ key: String, choices: [String]) throws(ParameterError) -> String {
+        let raw = try value(key)
+        guard case .text(let name) = raw, choices.contains(name) else {
+            throw ParameterError(key: key, value: raw.description,
+                                 allowed: "one of: " + choices.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        return name
+    }
+}
+
+public enum NumberOrFunction: Equatable, Sendable {
+    case number(Double)
+    case function(String)
+}

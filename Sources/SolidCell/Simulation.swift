@@ -1,0 +1,283 @@
+import CellModel
+import DAESolver
+import Foundation
+import Protocols
+
+/// Settings of a simulation run that are not cell parameters.
+public struct SimulationOptions: Sendable {
+    /// IDA settings. The absolute tolerance is scaled per component by the model
+    /// (volts for potentials, c_max for concentrations, A m⁻² for current density, A h for capacity).
+    public var relativeTolerance = 1e-6
+    public var absoluteTolerance = 1e-8
+    public var maxSteps = 100_000
+    /// Sample the solution every this many seconds (exactly, by IDA's interpolation); `nil` records
+    /// every internal solver step.
+    public var samplePeriod: Double? = nil
+    /// A step without a duration that has not ended after this long is a failure [s].
+    public var maximumStepDuration = 1e7
+
+    public init() {}
+}
+
+/// Progress of a running simulation, reported at the start of every step.
+public struct SimulationProgress: Sendable {
+    public var cycle: Int
+    public var cycles: Int
+    public var step: Int
+    public var steps: Int
+    public var time: Double
+}
+
+/// Runs an experiment (a protocol repeated `cycles` times) on a cell and collects the results.
+///
+/// Each step sets the model's control (current, C-rate, power or voltage) and its end conditions
+/// (IDA root functions, so a step ends exactly on its cut-off), re-initialises the solver from the
+/// current state and makes the algebraic variables consistent with the new control (IDACalcIC).
+/// Current- and power-controlled steps also stop at the model's voltage cut-offs.
+/// A solver failure stops the run; everything computed until then is returned with the failure.
+public struct Simulation: Sendable {
+    public let parameters: CellParameters
+    public let experiment: Experiment
+    public let cycles: Int
+    public var options: SimulationOptions
+
+    public init(parameters: CellParameters, experiment: Experiment, cycles: Int = 1,
+                options: SimulationOptions = SimulationOptions()) {
+        self.parameters = parameters
+        self.experiment = experiment
+        self.cycles = max(cycles, 1)
+        self.options = options
+    }
+
+    /// The model's control for a protocol step.
+    public func control(for step: ExperimentStep) -> CellControl {
+        let p = parameters
+        switch step.control {
+        case .current(let amperes): return .current(amperes: amperes)
+        case .cRate(let rate): return .current(amperes: rate * p.nominalCapacity)
+        case .specificCurrent(let perKilogram): return .current(amperes: perKilogram * p.positiveActiveMaterialMass)
+        case .currentDensity(let density): return .current(amperes: density * p.totalArea)
+        case .power(let watts): return .power(watts: watts)
+        case .voltage(let volts): return .voltage(volts: volts)
+        case .rest: return .current(amperes: 0)
+        }
+    }
+
+    /// The step's own end conditions (with the text to report), then the model's voltage limits.
+    func events(for step: ExperimentStep, control: CellControl) -> [(event: CellEvent, end: StepEnd)] {
+        var events: [(CellEvent, StepEnd)] = step.terminations.map { termination in
+            switch termination {
+            case .voltage(let v): return (.voltage(volts: v), .condition("\(v) V"))
+            case .current(let a): return (.currentMagnitude(amperes: a), .condition("\(a) A"))
+            case .cRate(let c): return (.currentMagnitude(amperes: c * parameters.nominalCapacity), .condition("C/\(1 / c)"))
+            }
+        }
+        let direction = control.direction
+        if direction > 0 { events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff))) }
+        if direction < 0 { events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff))) }
+        return events
+    }
+
+    /// Whether an end condition already holds at the start of a step with this control.
+    func alreadyMet(_ event: CellEvent, direction: Int, voltage: Double, current: Double) -> Bool {
+        switch event {
+        case .voltage(let v): return (direction > 0 && voltage <= v) || (direction < 0 && voltage >= v)
+        case .currentMagnitude(let a): return direction == 0 && abs(current) <= a
+        }
+    }
+
+    /// Runs the whole experiment. Never throws: a failure is reported in the result, which holds
+    /// everything computed before it.
+    public func run(progress: ((SimulationProgress) -> Void)? = nil) -> SimulationResult {
+        var result = SimulationResult()
+        let runner: Runner
+        do {
+            runner = try Runner(simulation: self)
+        } catch {
+            result.failure = SimulationFailure(cycle: 1, step: 1, stepText: experiment.steps.first?.text ?? "",
+                                               time: 0, message: "\(error)")
+            return result
+        }
+        runner.run(into: &result, progress: progress)
+        return result
+    }
+}
+
+/// The mutable state of one run.
+private final class Runner {
+    let simulation: Simulation
+    let solver: IDASolver<P2DModel>
+    var statistics = SolverStatistics()
+    var solveTime = Duration.zero
+
+    init(simulation: Simulation) throws {
+        self.simulation = simulation
+        let model = P2DModel(parameters: simulation.parameters)
+        let o = simulation.options
+        var options = SolverOptions()
+        options.relativeTolerance = o.relativeTolerance
+        options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * o.absoluteTolerance })
+        options.maxSteps = o.maxSteps
+        let y0 = model.restingState()
+        solver = try IDASolver(system: model, time: 0, state: y0,
+                               derivative: [Double](repeating: 0, count: y0.count), options: options)
+    }
+
+    func run(into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?) {
+        let steps = simulation.experiment.steps
+        defer {
+            result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
+            result.solverSteps = statistics.steps
+            result.residualEvaluations = statistics.residualEvaluations
+            result.jacobianEvaluations = statistics.jacobianEvaluations
+        }
+        for cycle in 1...simulation.cycles {
+            var startOfCycle = true
+            for (index, step) in steps.enumerated() {
+                progress?(SimulationProgress(cycle: cycle, cycles: simulation.cycles, step: index + 1,
+                                             steps: steps.count, time: solver.time))
+                do {
+                    let record = try runStep(step, number: index + 1, cycle: cycle, resetCapacity: startOfCycle,
+                                             into: &result.timeSeries)
+                    result.steps.append(record)
+                } catch {
+                    let message = (error as? SolverError)?.description ?? "\(error)"
+                    result.steps.append(StepRecord(cycle: cycle, step: index + 1, text: step.text,
+                                                   startTime: solver.time, endTime: solver.time,
+                                                   end: .failed(message), dischargedCharge: 0, energy: 0))
+                    result.failure = SimulationFailure(cycle: cycle, step: index + 1, stepText: step.text,
+                                                       time: solver.time, message: message)
+                }
+                startOfCycle = false
+                if result.failure != nil { break }
+            }
+            result.cycles.append(summary(of: cycle, steps: result.steps, first: result.cycles.first))
+            if result.failure != nil { break }
+        }
+    }
+
+    private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool,
+                                  into series: inout TimeSeries) throws -> StepRecord {
+        let control = simulation.control(for: step)
+        let events = simulation.events(for: step, control: control)
+        solver.system.control = control
+        solver.system.events = events.map(\.event)
+        var state = solver.state
+        if resetCapacity { state[solver.system.dischargedCapacityIndex] = 0 }
+        let start = solver.time
+        let firstSample = series.count
+        try timed {
+            try solver.reinitialize(time: start, state: state, derivative: solver.derivative)
+            try solver.computeConsistentInitialConditions(firstOutputTime: start + min(step.duration ?? 1, 1))
+        }
+        let qStart = solver.system.dischargedCapacity(solver.state)
+        record(cycle: cycle, step: number, into: &series)
+
+        var end: StepEnd?
+        let y = solver.state
+        let direction = control.direction
+        for (event, reason) in events {
+            if case .condition(let text) = reason,
+               simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
+                                     current: solver.system.current(y)) {
+                end = .alreadySatisfied(text)
+                break
+            }
+        }
+
+        let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
+        if end == nil { try solver.setStopTime(endTime) }
+        while end == nil {
+            let target = simulation.options.samplePeriod.map { min(solver.time + $0, endTime) } ?? endTime
+            let outcome = try timed {
+                simulation.options.samplePeriod == nil ? try solver.step(toward: target) : try solver.advance(to: target)
+            }
+            record(cycle: cycle, step: number, into: &series)
+            if case .root(let indices, _) = outcome {
+                end = events[indices[0]].end
+            } else if solver.time >= endTime {
+                guard step.duration != nil else {
+                    throw SimulationStepTimeout(limit: simulation.options.maximumStepDuration)
+                }
+                end = .duration
+            }
+        }
+        let qEnd = solver.system.dischargedCapacity(solver.state)
+        var energy = 0.0
+        for k in (firstSample + 1)..<max(series.count, firstSample + 1) {
+            let dt = series.time[k] - series.time[k - 1]
+            energy += 0.5 * dt * (series.voltage[k] * series.current[k] + series.voltage[k - 1] * series.current[k - 1])
+        }
+        return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time,
+                          end: end!, dischargedCharge: qEnd - qStart, energy: energy / 3600)
+    }
+
+    private func record(cycle: Int, step: Int, into series: inout TimeSeries) {
+        let model = solver.system
+        let y = solver.state
+        series.time.append(solver.time)
+        series.cycle.append(cycle)
+        series.step.append(step)
+        series.current.append(model.current(y))
+        series.voltage.append(model.voltage(y))
+        series.dischargeCapacity.append(model.dischargedCapacity(y))
+        series.averageStoichiometry.append(model.averageStoichiometry(y))
+    }
+
+    /// Runs `body`, adding its wall time to the solve time and its solver counters to the totals
+    /// (IDA restarts its counters at every re-initialisation).
+    private func timed<T>(_ body: () throws -> T) rethrows -> T {
+        let clock = ContinuousClock()
+        let before = solver.statistics
+        let started = clock.now
+        defer {
+            solveTime += clock.now - started
+            let after = solver.statistics
+            if after.steps >= before.steps && after.residualEvaluations >= before.residualEvaluations {
+                statistics.steps += after.steps - before.steps
+                statistics.residualEvaluations += after.residualEvaluations - before.residualEvaluations
+                statistics.jacobianEvaluations += after.jacobianEvaluations - before.jacobianEvaluations
+            } else {
+                statistics.steps += after.steps
+                statistics.residualEvaluations += after.residualEvaluations
+                statistics.jacobianEvaluations += after.jacobianEvaluations
+            }
+        }
+        return try body()
+    }
+
+    private func summary(of cycle: Int, steps: [StepRecord], first: CycleSummary?) -> CycleSummary {
+        let records = steps.filter { $0.cycle == cycle }
+        let discharge = records.filter { $0.dischargedCharge > 0 }
+        let charge = records.filter { $0.dischargedCharge < 0 }
+        let dischargeCapacity = discharge.reduce(0) { $0 + $1.dischargedCharge }
+        let chargeCapacity = -charge.reduce(0) { $0 + $1.dischargedCharge }
+        let energy = discharge.reduce(0) { $0 + $1.energy }
+        let mass = simulation.parameters.positiveActiveMaterialMass
+        return CycleSummary(
+            cycle: cycle, chargeCapacity: chargeCapacity, dischargeCapacity: dischargeCapacity,
+            specificDischargeCapacity: dischargeCapacity * 1000 / (mass * 1000),
+            coulombicEfficiency: chargeCapacity > 0 ? dischargeCapacity / chargeCapacity : .nan,
+            retention: 100 * dischargeCapacity / (first?.dischargeCapacity ?? dischargeCapacity),
+            meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan)
+    }
+}
+
+/// A step with no duration ran longer than the allowed maximum without meeting any end condition.
+struct SimulationStepTimeout: Error, CustomStringConvertible {
+    var limit: Double
+    var description: String {
+        "the step ran for \(limit) s without reaching any of its end conditions or a voltage cut-off"
+    }
+}
+
+extension CellControl {
+    /// +1 discharge, −1 charge, 0 rest or voltage hold.
+    var direction: Int {
+        switch self {
+        case .current(let a): return a > 0 ? 1 : (a < 0 ? -1 : 0)
+        case .power(let w): return w > 0 ? 1 : (w < 0 ? -1 : 0)
+        case .voltage: return 0
+        }
+    }
+}
