@@ -69,7 +69,7 @@ public struct Simulation: Sendable {
             switch termination {
             case .voltage(let v): return (.voltage(volts: v), .condition("\(v) V"))
             case .current(let a): return (.currentMagnitude(amperes: a), .condition("\(a) A"))
-            case .cRate(let c): return (.currentMagnitude(amperes: c * parameters.nominalCapacity), .condition("C/\(1 / c)"))
+            case .cRate(let c): return (.currentMagnitude(amperes: c * parameters.nominalCapacity), .condition("\(c)C"))
             }
         }
         let direction = control.direction
@@ -258,7 +258,7 @@ private final class Runner {
             cycle: cycle, chargeCapacity: chargeCapacity, dischargeCapacity: dischargeCapacity,
             specificDischargeCapacity: dischargeCapacity * 1000 / (mass * 1000),
             coulombicEfficiency: chargeCapacity > 0 ? dischargeCapacity / chargeCapacity : .nan,
-            retention: 100 * dischargeCapacity / (first?.dischargeCapacity ?? dischargeCapacity),
+            retention: first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100,
             meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan)
     }
 }
