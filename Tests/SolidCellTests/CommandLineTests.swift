@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Runs the built `solidcell` executable (it sits beside the test bundle) and returns its exit code,
+/// standard output and standard error.
+func runSolidCell(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("solidcell") }
+    let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                                  "build the solidcell product before the tests (swift build --build-tests)")
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+@Suite("solidcell command line", .serialized)
+struct CommandLineTests {
+    @Test("with no arguments it runs the default model and prints a summary")
+    func defaultRun() throws {
+        let run = try runSolidCell([])
+        #expect(run.status == 0)
+        #expect(run.output.contains("discharge capacity"))
+        #expect(run.output.contains("solve time"))
+    }
+
+    @Test("--output writes the result files, with solve_time_s in summary.json")
+    func outputFiles() throws {
+        let folder = NSTemporaryDirectory() + "solidcell-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try runSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
+                                    "Discharge at 1C until 3.8 V; Rest for 5 minutes", "--cycles", "2", "--output", folder])
+        #expect(run.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
+        #expect((summary?["solve_time_s"] as? Double ?? -1) > 0)
+        #expect(summary?["status"] as? String == "completed")
+        let series = try String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8)
+        #expect(series.hasPrefix("Time [s],Cycle,Step,Current [A],Voltage [V],Discharge capacity [A.h]"))
+        let cycles = try String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8).split(separator: "\n")
+        #expect(cycles.count == 3)
+        #expect(FileManager.default.fileExists(atPath: folder + "/voltage.svg"))
+    }
+
+    @Test("bad input ends in one clear message and exit code 2", arguments: [
+        (["--set", "Positive electrode thickness [m]=-1"], "Positive electrode thickness [m]"),
+        (["--set", "Positive electrod thickness [m]=1e-5"], "did you mean \"Positive electrode thickness [m]\""),
+        (["--set", "Separator porosity=abc"], "not a number"),
+        (["--set", "no equals sign"], "expected KEY=VALUE"),
+        (["--experiment", "Dischrge at 1C until 3 V"], "experiment step 1"),
+        (["--experiment", "Rest until 3 V"], "experiment step 1"),
+        (["--model", "/nonexistent/model.json"], "cannot read the file"),
+        (["--cycles", "0"], "--cycles"),
+    ])
+    func badInput(arguments: [String], expected: String) throws {
+        let run = try runSolidCell(arguments)
+        #expect(run.status == 2)
+        #expect(run.error.contains(expected), "stderr was: \(run.error)")
+        #expect(run.error.split(separator: "\n").count == 1)
+    }
+}

@@ -1,0 +1,97 @@
+import CellModel
+import Foundation
+import Protocols
+import Testing
+@testable import SolidCell
+
+func loadModel(_ name: String, _ changes: [String: Double] = [:]) throws -> CellParameters {
+    var set = try ModelFile.load(path: "\(repositoryRoot)/models/\(name).json").parameters
+    for (key, value) in changes { set[key] = .number(value) }
+    return try CellParameters(set)
+}
+
+@Suite("Simulation protocols")
+struct SimulationTests {
+    @Test("every step of a CC-CV cycle ends exactly on its condition, and the cycle totals add up")
+    func cccvCycle() throws {
+        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
+        let experiment = try Experiment(parsing: """
+            Discharge at 1C until 3.6 V
+            Rest for 10 minutes
+            Charge at 0.5C until 4.1 V
+            Hold at 4.1 V until C/20
+            """)
+        let result = Simulation(parameters: parameters, experiment: experiment, cycles: 2).run()
+        #expect(result.failure == nil)
+        try #require(result.steps.count == 8)
+        let series = result.timeSeries
+        for record in result.steps {
+            let last = try #require((0..<series.count).last { series.step[$0] == record.step && series.cycle[$0] == record.cycle })
+            #expect(series.time[last] == record.endTime)
+            switch record.step {
+            case 1: #expect(abs(series.voltage[last] - 3.6) < 1e-9); #expect(record.end == .condition("3.6 V"))
+            case 2: #expect(abs(record.endTime - record.startTime - 600) < 1e-9); #expect(record.end == .duration)
+            case 3: #expect(abs(series.voltage[last] - 4.1) < 1e-9)
+            case 4:
+                #expect(abs(abs(series.current[last]) - 0.05 * parameters.nominalCapacity) < 1e-9)
+                #expect(abs(series.voltage[last] - 4.1) < 1e-6)
+            default: Issue.record("unexpected step \(record.step)")
+            }
+        }
+        // Rest: zero current; constant-current steps: the prescribed current throughout.
+        for k in 0..<series.count where series.step[k] == 2 { #expect(series.current[k] == 0) }
+        for k in 0..<series.count where series.step[k] == 1 { #expect(abs(series.current[k] - parameters.nominalCapacity) < 1e-12) }
+        let cycle2 = result.cycles[1]
+        #expect(abs(cycle2.dischargeCapacity - result.steps[4].dischargedCharge) < 1e-15)
+        #expect(abs(cycle2.chargeCapacity + result.steps[6].dischargedCharge + result.steps[7].dischargedCharge) < 1e-12)
+        // The capacity counter restarts at each cycle.
+        let firstOfCycle2 = try #require(series.cycle.firstIndex(of: 2))
+        #expect(series.dischargeCapacity[firstOfCycle2] == 0)
+        #expect(abs(cycle2.retention - 100 * cycle2.dischargeCapacity / result.cycles[0].dischargeCapacity) < 1e-9)
+        #expect(result.cycles[0].retention == 100)
+        #expect(cycle2.coulombicEfficiency > 0.9 && cycle2.coulombicEfficiency <= 1.0 + 1e-6)
+    }
+
+    @Test("a step whose condition already holds is skipped, not run")
+    func alreadySatisfied() throws {
+        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
+        // The cell starts at 4.2 V: charging "until 4.0 V" is already satisfied.
+        let result = Simulation(parameters: parameters,
+                                experiment: try Experiment(parsing: "Charge at 1C until 4.0 V; Rest for 1 minute")).run()
+        #expect(result.failure == nil)
+        #expect(result.steps[0].end == .alreadySatisfied("4.0 V"))
+        #expect(result.steps[0].endTime == result.steps[0].startTime)
+        #expect(result.steps[1].end == .duration)
+    }
+
+    @Test("power and specific-current steps deliver what they prescribe")
+    func powerAndSpecificCurrent() throws {
+        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
+        let experiment = try Experiment(parsing: "Discharge at 5 mW for 10 minutes; Discharge at 100 mA/g for 5 minutes")
+        let result = Simulation(parameters: parameters, experiment: experiment).run()
+        #expect(result.failure == nil)
+        let series = result.timeSeries
+        for k in 0..<series.count where series.step[k] == 1 {
+            #expect(abs(series.current[k] * series.voltage[k] - 5e-3) < 1e-9)
+        }
+        let expected = 100 * parameters.positiveActiveMaterialMass
+        for k in 0..<series.count where series.step[k] == 2 { #expect(abs(series.current[k] - expected) < 1e-12) }
+    }
+
+    @Test("a solver failure keeps everything computed before it and says where it stopped")
+    func failureKeepsResults() throws {
+        // A step with no end that never reaches a cut-off: resting has no voltage limit.
+        var options = SimulationOptions()
+        options.maximumStepDuration = 3600
+        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
+        let result = Simulation(parameters: parameters,
+                                experiment: try Experiment(parsing: "Discharge at 1C for 5 minutes; Discharge at 0.001C"),
+                                options: options).run()
+        let failure = try #require(result.failure)
+        #expect(failure.step == 2)
+        #expect(failure.cycle == 1)
+        #expect(result.steps[0].end == .duration)
+        #expect(result.timeSeries.time.contains { $0 >= 300 })
+        #expect(failure.description.contains("step 2"))
+    }
+}
