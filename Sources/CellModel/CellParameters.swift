@@ -25,14 +25,14 @@ public struct CellParameters: Sendable {
     public var separatorThickness: Double
     /// Volume fraction of solid electrolyte in the separator.
     public var separatorElectrolyteFraction: Double
-    public var separatorBruggeman: Double
+    public var separatorTransport: TransportEfficiency
 
     // Positive composite electrode
     public var positiveThickness: Double
     /// Volume fraction of solid electrolyte in the composite (PyBaMM's "porosity").
     public var positiveElectrolyteFraction: Double
     public var positiveActiveMaterialFraction: Double
-    public var positiveElectrolyteBruggeman: Double
+    public var positiveElectrolyteTransport: TransportEfficiency
     public var positiveElectrodeBruggeman: Double
     /// Electronic conductivity of the solid phase [S m⁻¹]; the effective value is σ (1 − ε_e)^b_s
     /// (PyBaMM's transport efficiency of the whole solid phase).
@@ -50,6 +50,11 @@ public struct CellParameters: Sendable {
     public var positiveExchangeCurrentActivationEnergy: Double
     /// Density of the active material [kg m⁻³], to report capacities per gram.
     public var positiveActiveMaterialDensity: Double
+
+    /// Particle populations (one with full contact unless the model file describes a microstructure).
+    public var contactClasses: [ContactClass]
+    /// The pressure/contact mechanics, or nil for full contact everywhere (the baseline model).
+    public var mechanics: ContactMechanics?
 
     // Negative foil
     public var negativeThickness: Double
@@ -87,7 +92,7 @@ public struct CellParameters: Sendable {
 
         separatorThickness = try r.positive("Separator thickness [m]", atMost: 1e-2)
         separatorElectrolyteFraction = try r.number("Separator porosity", in: 0...1, excludingLowerBound: true)
-        separatorBruggeman = try r.number("Separator Bruggeman coefficient (electrolyte)", in: 0...10)
+        separatorTransport = try TransportEfficiency.read("Separator", &r)
 
         positiveThickness = try r.positive("Positive electrode thickness [m]", atMost: 1e-2)
         positiveElectrolyteFraction = try r.number("Positive electrode porosity", in: 0...1, excludingLowerBound: true)
@@ -98,7 +103,7 @@ public struct CellParameters: Sendable {
                                  value: "\(positiveActiveMaterialFraction)",
                                  allowed: "at most 1 − \"Positive electrode porosity\" = \(1 - positiveElectrolyteFraction) (volume fractions sum to ≤ 1)")
         }
-        positiveElectrolyteBruggeman = try r.number("Positive electrode Bruggeman coefficient (electrolyte)", in: 0...10)
+        positiveElectrolyteTransport = try TransportEfficiency.read("Positive electrode", &r)
         positiveElectrodeBruggeman = try r.number("Positive electrode Bruggeman coefficient (electrode)", in: 0...10)
         positiveConductivity = try r.positive("Positive electrode conductivity [S.m-1]", atMost: 1e8)
         positiveParticleRadius = try r.positive("Positive particle radius [m]", atMost: 1e-3)
@@ -130,11 +135,88 @@ public struct CellParameters: Sendable {
         negativeExchangeCurrentDensity = try r.positive("Exchange-current density for lithium metal electrode [A.m-2]", atMost: 1e7)
         negativeExchangeCurrentActivationEnergy = try r.number("Negative electrode exchange-current density activation energy [J.mol-1]", in: 0...3e5)
 
+        contactClasses = try Self.readContactClasses(&r, radius: positiveParticleRadius)
+        mechanics = try Self.readMechanics(&r)
+
         separatorMeshPoints = try r.integer("Separator mesh points", in: 1...2000)
         positiveMeshPoints = try r.integer("Positive electrode mesh points", in: 2...2000)
         particleMeshPoints = try r.integer("Positive particle mesh points", in: 2...2000)
 
         try r.rejectUnknownKeys()
+    }
+
+    /// `"Positive particle contact classes"` (an explicit list), or a Beta distribution from
+    /// `"Positive particle contact fraction mean"`, `"… standard deviation"` and
+    /// `"Number of particle contact classes"`, or one fully contacted class.
+    static func readContactClasses(_ r: inout ParameterReader, radius: Double) throws(ParameterError) -> [ContactClass] {
+        let listKey = "Positive particle contact classes"
+        let meanKey = "Positive particle contact fraction mean"
+        if r.has(listKey) {
+            guard case .list(let items)? = r.parameters[listKey], !items.isEmpty, items.count <= 50 else {
+                throw ParameterError(key: listKey, value: r.parameters[listKey]!.description,
+                                     allowed: "a list of 1 to 50 objects {\"Volume share\": …, \"Contact fraction\": …, \"Radius [m]\": …}")
+            }
+            var classes: [ContactClass] = []
+            for (index, item) in items.enumerated() {
+                guard case .table(let entries) = item else {
+                    throw ParameterError(key: "\(listKey)[\(index)]", value: item.description, allowed: "an object")
+                }
+                var sub = ParameterReader(ParameterSet(entries))
+                let share = try sub.number("Volume share", in: 0...1, excludingLowerBound: true)
+                let contact = try sub.number("Contact fraction", in: 0...1)
+                let classRadius = sub.has("Radius [m]") ? try sub.positive("Radius [m]", atMost: 1e-3) : radius
+                do { try sub.rejectUnknownKeys() } catch {
+                    throw ParameterError(key: "\(listKey)[\(index)].\(error.key)", value: error.value, allowed: error.allowed, problem: error.problem)
+                }
+                classes.append(ContactClass(volumeShare: share, initialContact: contact, radius: classRadius))
+            }
+            let total = classes.reduce(0) { $0 + $1.volumeShare }
+            guard abs(total - 1) < 1e-6 else {
+                throw ParameterError(key: listKey, value: "volume shares summing to \(total)", allowed: "shares that sum to 1")
+            }
+            return classes
+        }
+        guard r.has(meanKey) else { return [ContactClass(volumeShare: 1, initialContact: 1, radius: radius)] }
+        let mean = try r.number(meanKey, in: 0...1, excludingLowerBound: true)
+        let maximumDeviation = (mean * (1 - mean)).squareRoot()
+        let deviation = try r.number("Positive particle contact fraction standard deviation", in: 0...maximumDeviation,
+                                     allowed: "a number from 0 to below √(mean (1 − mean)) = \(maximumDeviation)")
+        guard deviation < maximumDeviation else {
+            throw ParameterError(key: "Positive particle contact fraction standard deviation", value: "\(deviation)",
+                                 allowed: "a number from 0 to below √(mean (1 − mean)) = \(maximumDeviation)")
+        }
+        let count = try r.integer("Number of particle contact classes", in: 1...50)
+        let threshold = try r.number("Isolated particle contact fraction threshold", in: 0...1)
+        return ContactClass.betaDistribution(mean: mean, standardDeviation: deviation, count: count, radius: radius,
+                                             isolationThreshold: threshold)
+    }
+
+    /// The mechanics block, present when `"Stack pressure [MPa]"` is given.
+    static func readMechanics(_ r: inout ParameterReader) throws(ParameterError) -> ContactMechanics? {
+        guard r.has("Stack pressure [MPa]") else { return nil }
+        let pressure = try r.number("Stack pressure [MPa]", in: 0...1000)
+        let fixture: StackFixture
+        switch try r.function("Stack fixture", choices: ["constant pressure", "constant gap"]) {
+        case "constant gap": fixture = .constantGap(stiffness: try r.number("Stack stiffness [MPa.m-1]", in: 0...1e9))
+        default: fixture = .constantPressure
+        }
+        _ = try r.function("Contact pressure law", choices: ["power law"])
+        let pressureLaw = PowerLawPressureContact(
+            referencePressure: try r.positive("Contact reference pressure [MPa]", atMost: 1000),
+            residualPressure: try r.number("Contact residual pressure [MPa]", in: 0...1000),
+            exponent: try r.number("Contact pressure exponent", in: 0...3))
+        let volumeChange: any VolumeChangeLaw
+        switch try r.function("Positive electrode volume change law", choices: ["NCM811", "linear"]) {
+        case "NCM811": volumeChange = NCM811VolumeChange()
+        default: volumeChange = LinearVolumeChange(
+            strainAtFullDelithiation: try r.number("Positive electrode volume change at full delithiation", in: -0.5...0.5))
+        }
+        _ = try r.function("Contact gap law", choices: ["roughness"])
+        let gapLaw = RoughnessGapLaw(roughness: try r.positive("Contact roughness length [m]", atMost: 1e-4),
+                                     hardness: try r.positive("Solid electrolyte hardness [MPa]", atMost: 1e6))
+        let molarVolume = try r.number("Negative electrode lithium partial molar volume [m3.mol-1]", in: 0...1e-3)
+        return ContactMechanics(stackPressure: pressure, fixture: fixture, pressureLaw: pressureLaw,
+                                volumeChange: volumeChange, gapLaw: gapLaw, negativeLithiumMolarVolume: molarVolume)
     }
 
     // Derived quantities
@@ -145,5 +227,39 @@ public struct CellParameters: Sendable {
     /// Mass of positive active material in the cell [kg].
     public var positiveActiveMaterialMass: Double {
         positiveActiveMaterialFraction * positiveThickness * totalArea * positiveActiveMaterialDensity
+    }
+}
+
+/// How the effective ionic conductivity of a solid-electrolyte network follows from its volume
+/// fraction ε: κ_eff = κ · B(ε), with B the transport efficiency (PyBaMM's names and keys).
+public enum TransportEfficiency: Equatable, Sendable {
+    /// B = ε^b — `"<Domain> Bruggeman coefficient (electrolyte)"`.
+    case bruggeman(exponent: Double)
+    /// B = ε / τ_f with a measured or computed tortuosity factor τ_f ≥ 1 (τ_f = τ² for a
+    /// geometric tortuosity τ) — `"<Domain> tortuosity factor (electrolyte)"`.
+    case tortuosityFactor(Double)
+
+    public func callAsFunction(_ volumeFraction: Double) -> Double {
+        switch self {
+        case .bruggeman(let b): return pow(volumeFraction, b)
+        case .tortuosityFactor(let tau): return volumeFraction / tau
+        }
+    }
+
+    /// Reads exactly one of the two keys of a domain ("Separator", "Positive electrode").
+    static func read(_ domain: String, _ r: inout ParameterReader) throws(ParameterError) -> TransportEfficiency {
+        let bruggemanKey = "\(domain) Bruggeman coefficient (electrolyte)"
+        let tortuosityKey = "\(domain) tortuosity factor (electrolyte)"
+        switch (r.has(bruggemanKey), r.has(tortuosityKey)) {
+        case (true, false): return .bruggeman(exponent: try r.number(bruggemanKey, in: 0...10))
+        case (false, true): return .tortuosityFactor(try r.number(tortuosityKey, in: 1...1e4))
+        case (true, true):
+            throw ParameterError(key: tortuosityKey, value: "given together with \"\(bruggemanKey)\"",
+                                 allowed: "either a Bruggeman coefficient or a tortuosity factor, not both",
+                                 problem: "conflicting keys")
+        case (false, false):
+            throw ParameterError(key: bruggemanKey, value: "nothing",
+                                 allowed: "a Bruggeman coefficient, or \"\(tortuosityKey)\" instead", problem: "missing key")
+        }
     }
 }

@@ -38,6 +38,9 @@ public struct ParticleMesh: Sendable {
         return r * r
     }
 
+    /// Volume factor R³/3 of the whole sphere (= Σ_m volume(m)).
+    public var totalVolume: Double { radius * radius * radius / 3 }
+
     /// Volume factor (r_out³ − r_in³)/3 of cell m (the 4π cancels).
     public func volume(_ m: Int) -> Double {
         let outer = Double(m + 1) * spacing

@@ -1,15 +1,17 @@
 /// Building states and reading physical quantities out of them.
 extension P2DModel {
-    /// A state at rest at the initial concentration: uniform c, potentials at open circuit, zero current.
-    /// Algebraic components are only a good guess; let the solver make them consistent.
+    /// A state at rest at the initial concentration: uniform c, potentials at open circuit, zero
+    /// current, the set stack pressure. Algebraic components are only a good guess; let the solver
+    /// make them consistent.
     public func restingState() -> [Double] {
         var y = [Double](repeating: 0, count: stateCount)
         let p = parameters
         let y0 = p.positiveInitialConcentration / cMax
         let phiE = -p.negativeOCP
-        for k in 0..<mesh.cellCount { y[electrolyteStart + k] = phiE }
-        for k in 0..<mesh.positiveCells { y[electrodeStart + k] = phiE + openCircuitPotential(y0).value }
-        for k in 0..<(mesh.positiveCells * particle.cells) { y[concentrationStart + k] = p.positiveInitialConcentration }
+        for c in 0..<mesh.cellCount { y[c] = phiE }
+        for j in 0..<mesh.positiveCells { y[electrodeStart + j] = phiE + openCircuitPotential(y0).value }
+        for index in concentrationStart..<currentIndex { y[index] = p.positiveInitialConcentration }
+        y[pressureIndex] = setPressure
         return y
     }
 
@@ -24,17 +26,23 @@ extension P2DModel {
     /// Charge passed in the discharge direction since the counter was last set [A h].
     public func dischargedCapacity(_ y: [Double]) -> Double { y[capacityIndex] }
 
-    /// Lithium held in the positive particles [mol]: Σ_cells A h ε_s Σ_m c_m V_m / (R³/3).
+    /// Stack pressure [MPa] (0 for a model without mechanics).
+    public func stackPressure(_ y: [Double]) -> Double { y[pressureIndex] }
+
+    /// Lithium held in the positive particles [mol]: A ε_s Σ_j h_j Σ_k w_k c̄_jk.
     public func lithiumInParticles(_ y: [Double]) -> Double {
         let p = parameters
-        let sphere = particle.radius * particle.radius * particle.radius / 3
-        var total = 0.0
-        for j in 0..<mesh.positiveCells {
-            var moles = 0.0
-            for m in 0..<particle.cells { moles += y[concentrationIndex(cell: j, node: m)] * particle.volume(m) }
-            total += mesh.widths[mesh.separatorCells + j] * moles / sphere
+        return y.withUnsafeBufferPointer { buffer in
+            var total = 0.0
+            for j in 0..<mesh.positiveCells {
+                var cell = 0.0
+                for k in 0..<classCount {
+                    cell += p.contactClasses[k].volumeShare * meanConcentration(buffer, cell: j, class: k)
+                }
+                total += mesh.widths[mesh.separatorCells + j] * cell
+            }
+            return total * p.positiveActiveMaterialFraction * p.totalArea
         }
-        return total * p.positiveActiveMaterialFraction * p.totalArea
     }
 
     /// Volume-averaged stoichiometry of the positive active material.
@@ -44,24 +52,55 @@ extension P2DModel {
         return lithiumInParticles(y) / capacityMoles
     }
 
-    /// Surface stoichiometry c_R / c_max at each composite cell.
+    /// Mean stoichiometry of each contact class, averaged through the electrode thickness.
+    public func classStoichiometry(_ y: [Double]) -> [Double] {
+        y.withUnsafeBufferPointer { buffer in
+            (0..<classCount).map { k in
+                var sum = 0.0
+                for j in 0..<mesh.positiveCells {
+                    sum += mesh.widths[mesh.separatorCells + j] * meanConcentration(buffer, cell: j, class: k)
+                }
+                return sum / (parameters.positiveThickness * cMax)
+            }
+        }
+    }
+
+    /// Contact fraction averaged over the active material (weighted by volume share and thickness).
+    public func meanContactFraction(_ y: [Double]) -> Double {
+        let p = parameters
+        return y.withUnsafeBufferPointer { buffer in
+            var sum = 0.0
+            for j in 0..<mesh.positiveCells {
+                for k in 0..<classCount {
+                    let mean = meanConcentration(buffer, cell: j, class: k) / cMax
+                    let contact = contactFraction(class: k, meanStoichiometry: mean, pressure: buffer[pressureIndex]).value
+                    sum += mesh.widths[mesh.separatorCells + j] * p.contactClasses[k].volumeShare * contact
+                }
+            }
+            return sum / p.positiveThickness
+        }
+    }
+
+    /// Surface stoichiometry c_R / c_max of every particle, index j K + k.
     public func surfaceStoichiometry(_ y: [Double]) -> [Double] {
         y.withUnsafeBufferPointer { buffer in
-            (0..<mesh.positiveCells).map { surfaceConcentration(buffer, cell: $0) / cMax }
+            (0..<(mesh.positiveCells * classCount)).map {
+                surfaceConcentration(buffer, cell: $0 / classCount, class: $0 % classCount) / cMax
+            }
         }
     }
 
     /// Index of the discharged-capacity counter, to reset it at a new cycle.
     public var dischargedCapacityIndex: Int { capacityIndex }
-}
 
-extension P2DModel {
     /// Typical magnitude of each unknown, to scale absolute tolerances: 1 V for potentials, c_max for
-    /// concentrations, 1 A m⁻² for the current density, the nominal capacity for the capacity counter.
+    /// concentrations, 1 A m⁻² for the current density, the nominal capacity for the capacity counter,
+    /// the set pressure (at least 1 MPa) for the pressure.
     public var toleranceScale: [Double] {
         var scale = [Double](repeating: 1, count: stateCount)
-        for k in concentrationStart..<currentIndex { scale[k] = cMax }
+        for index in concentrationStart..<currentIndex { scale[index] = cMax }
         scale[capacityIndex] = parameters.nominalCapacity
+        scale[pressureIndex] = max(setPressure, 1)
         return scale
     }
 }

@@ -31,21 +31,29 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 ///
 /// Unknowns: the solid-electrolyte potential φ_e in every separator and composite cell, the
 /// electronic potential φ_s in every composite cell, the Li concentration c at every radial node of
-/// the particle at every composite cell, the current density i [A m⁻²] and the discharged capacity
-/// Q [A h]. With x = 0 at the negative foil and t₊ = 1 (single-ion conductor):
+/// every particle class k = 1…K at every composite cell, the current density i [A m⁻²], the
+/// discharged capacity Q [A h] and the stack pressure P [MPa]. With x = 0 at the negative foil and
+/// t₊ = 1 (single-ion conductor):
 ///
-///     ∂/∂x(κ_eff ∂φ_e/∂x) = −a j        (composite; 0 in the separator)   κ_eff = κ(T) ε_e^b_e
-///     ∂/∂x(σ_eff ∂φ_s/∂x) =  a j        (composite)                        σ_eff = σ (1 − ε_e)^b_s
-///     ∂c/∂t = r⁻² ∂/∂r(r² D(c, T) ∂c/∂r),   ∂c/∂r|₀ = 0,   D ∂c/∂r|_R = −j/F
-///     j = 2 i₀ sinh(F η / 2RT),   η = φ_s − φ_e − U(c_R/c_max),   i₀ = 2 i₀,ref(T) √(y(1 − y))
+///     ∂/∂x(κ_eff ∂φ_e/∂x) = −Σ_k a_k φ_k j_k     (composite; 0 in the separator)   κ_eff = κ(T) B(ε_e)
+///     ∂/∂x(σ_eff ∂φ_s/∂x) =  Σ_k a_k φ_k j_k     (composite)                        σ_eff = σ (1 − ε_e)^b_s
+///     ∂c_k/∂t = r⁻² ∂/∂r(r² D(c_k, T) ∂c_k/∂r),   ∂c_k/∂r|₀ = 0,   D ∂c_k/∂r|_{R_k} = −φ_k j_k/F
+///     j_k = 2 i₀ sinh(F η_k / 2RT),   η_k = φ_s − φ_e − U(c_k,R/c_max),   i₀ = 2 i₀,ref(T) √(y(1 − y))
 ///
-/// (U with PyBaMM's boundary asymptotes and the square roots regularised within 10⁻³ of 0 and 1)
+/// with a_k = 3 ε_s w_k / R_k (w_k the class's share of the active volume), B the transport
+/// efficiency (ε^b, Bruggeman, or ε/τ_f), U with PyBaMM's boundary asymptotes and the square
+/// roots regularised within 10⁻³ of 0 and 1. The contact fraction of class k (DESIGN.md §2),
 ///
-/// with a = 3 ε_s / R. Boundary conditions: φ_e(0) = −i L_n/σ_n − η_Li − U_n with
-/// η_Li = (2RT/F) asinh(i / 2 i₀,Li) (Butler–Volmer at the foil), no ionic flux at the current
-/// collector, no electronic flux at the separator, and −σ_eff ∂φ_s/∂x = i at the collector.
-/// The terminal voltage is V = φ_s(L). One algebraic equation closes the system from the control
-/// (i A − I = 0, V − V_set = 0, or i A V − P = 0), and dQ/dt = i A / 3600.
+///     φ_k = φ0_k · Π(P) · R_rev(ε_V(ȳ_k), P),
+///
+/// depends on the stack pressure and on the class's mean stoichiometry ȳ_k through the volume
+/// change ε_V; without mechanics φ_k = φ0_k (= 1 for the single default class).
+/// Boundary conditions: φ_e(0) = −i L_n/σ_n − η_Li − U_n with η_Li = (2RT/F) asinh(i / 2 i₀,Li)
+/// (Butler–Volmer at the foil), no ionic flux at the current collector, no electronic flux at
+/// the separator, and −σ_eff ∂φ_s/∂x = i at the collector. The terminal voltage is V = φ_s(L).
+/// One algebraic equation closes the system from the control (i A − I = 0, V − V_set = 0, or
+/// i A V − P_el = 0), dQ/dt = i A / 3600, and the pressure follows the fixture: P = P_set, or
+/// P = P_set + k_stack ΔL with ΔL the composite's and the foil's thickness change.
 ///
 /// The discretisation is PyBaMM's finite-volume scheme, term for term (see
 /// `validation/pybamm/DISCRETISATION.md`), so the two agree to solver tolerance on the same mesh:
@@ -58,7 +66,8 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 public struct P2DModel: DAESystem {
     public let parameters: CellParameters
     public let mesh: ThroughCellMesh
-    public let particle: ParticleMesh
+    /// One radial mesh per particle class.
+    public let particles: [ParticleMesh]
 
     /// The current control; change it between integrations and re-initialise the solver.
     public var control: CellControl = .current(amperes: 0)
@@ -69,46 +78,54 @@ public struct P2DModel: DAESystem {
     public let stateCount: Int
     public let differentialMask: [Bool]
     public let jacobianPattern: SparsityPattern
-    let electrolyteStart = 0
-    let electrodeStart: Int
-    let concentrationStart: Int
-    public let currentIndex: Int
-    public let capacityIndex: Int
+    let layout: Layout
+    var electrodeStart: Int { layout.electrodeStart }
+    var concentrationStart: Int { layout.concentrationStart }
+    public var currentIndex: Int { layout.currentIndex }
+    var capacityIndex: Int { layout.capacityIndex }
+    public var pressureIndex: Int { layout.pressureIndex }
+    public var classCount: Int { layout.classes }
+    var radialNodes: Int { layout.nr }
 
     // Constants at the operating temperature
     let f: Double                       // F/RT
     let faceKappa: [Double]             // κ_eff at faces 0...Nx (face 0 = foil, Nx = collector)
     let faceDistance: [Double]          // distance between the nodes either side of each face
     let sigmaEff: Double
-    let specificArea: Double            // a = 3 ε_s / R
+    let classArea: [Double]             // a_k = 3 ε_s w_k / R_k
+    let classContact: [Double]          // φ0_k
     let diffusivityFactor: Double       // Arrhenius factor of D
     let exchangeCurrentScale: Double    // i₀,ref(T)
     let lithiumExchangeCurrent: Double  // i₀,Li(T)
     let cMax: Double
+    let mechanics: ContactMechanics?
+    /// Whether φ_k depends on the particle's mean stoichiometry (a volume change is modelled).
+    let contactFollowsLithiation: Bool
+    let initialStrain: Double
 
-    // Jacobian slots (indices into the value array)
     private let slots: Slots
 
-    // Scratch: reaction current density and its derivatives per composite cell
-    private var reaction: [Double]
-    private var reactionDPhiS: [Double]
-    private var reactionDPhiE: [Double]
-    private var reactionDSurface: [Double]
+    // Scratch, per composite cell and class (index j K + k): the effective reaction current
+    // density φ j [A m⁻² of particle surface] and its derivatives.
+    private var flux: [Double]
+    private var fluxDPhiS: [Double]
+    private var fluxDSurface: [Double]
+    private var fluxDMean: [Double]
+    private var fluxDPressure: [Double]
 
     public init(parameters p: CellParameters) {
         parameters = p
         mesh = ThroughCellMesh(separatorThickness: p.separatorThickness, separatorCells: p.separatorMeshPoints,
                                positiveThickness: p.positiveThickness, positiveCells: p.positiveMeshPoints)
-        particle = ParticleMesh(cells: p.particleMeshPoints, radius: p.positiveParticleRadius)
-        let nx = mesh.cellCount, np = mesh.positiveCells, nr = particle.cells
-        electrodeStart = nx
-        concentrationStart = nx + np
-        currentIndex = concentrationStart + np * nr
-        let capacity = concentrationStart + np * nr + 1
-        capacityIndex = capacity
-        stateCount = capacity + 1
-        let firstConcentration = nx + np
-        differentialMask = (0...capacity).map { $0 >= firstConcentration && $0 != capacity - 1 }
+        particles = p.contactClasses.map { ParticleMesh(cells: p.particleMeshPoints, radius: $0.radius) }
+        mechanics = p.mechanics
+        contactFollowsLithiation = p.mechanics != nil
+        let nx = p.separatorMeshPoints + p.positiveMeshPoints
+        layout = Layout(nx: nx, ns: p.separatorMeshPoints, np: p.positiveMeshPoints, nr: p.particleMeshPoints,
+                        classes: p.contactClasses.count)
+        stateCount = layout.stateCount
+        let l = layout
+        differentialMask = (0..<l.stateCount).map { ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex }
 
         let T = p.temperature
         f = faradayConstant / (gasConstant * T)
@@ -117,8 +134,8 @@ public struct P2DModel: DAESystem {
         let separatorCells = p.separatorMeshPoints
         let nodeKappa = (0..<nx).map { i in
             i < separatorCells
-                ? kappa * pow(p.separatorElectrolyteFraction, p.separatorBruggeman)
-                : kappa * pow(p.positiveElectrolyteFraction, p.positiveElectrolyteBruggeman)
+                ? kappa * p.separatorTransport(p.separatorElectrolyteFraction)
+                : kappa * p.positiveElectrolyteTransport(p.positiveElectrolyteFraction)
         }
         var faceKappa = [Double](repeating: 0, count: nx + 1)
         var faceDistance = [Double](repeating: 0, count: nx + 1)
@@ -134,7 +151,8 @@ public struct P2DModel: DAESystem {
         self.faceKappa = faceKappa
         self.faceDistance = faceDistance
         sigmaEff = p.positiveConductivity * pow(1 - p.positiveElectrolyteFraction, p.positiveElectrodeBruggeman)
-        specificArea = 3 * p.positiveActiveMaterialFraction / p.positiveParticleRadius
+        classArea = p.contactClasses.map { 3 * p.positiveActiveMaterialFraction * $0.volumeShare / $0.radius }
+        classContact = p.contactClasses.map(\.initialContact)
         diffusivityFactor = arrhenius(activationEnergy: p.positiveDiffusivityActivationEnergy, temperature: T,
                                       reference: p.referenceTemperature)
         exchangeCurrentScale = p.positiveExchangeCurrentDensity
@@ -144,23 +162,24 @@ public struct P2DModel: DAESystem {
             * arrhenius(activationEnergy: p.negativeExchangeCurrentActivationEnergy, temperature: T,
                         reference: p.referenceTemperature)
         cMax = p.positiveMaximumConcentration
+        initialStrain = p.mechanics?.volumeChange.strain(stoichiometry: p.positiveInitialConcentration / cMax).value ?? 0
 
-        let layout = Layout(nx: nx, ns: mesh.separatorCells, np: np, nr: nr, electrodeStart: electrodeStart,
-                            concentrationStart: concentrationStart, currentIndex: currentIndex,
-                            capacityIndex: capacityIndex)
-        let (pattern, slots) = Slots.build(layout)
+        let (pattern, slots) = Slots.build(layout, denseParticleCoupling: contactFollowsLithiation,
+                                           pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }())
         jacobianPattern = pattern
         self.slots = slots
-        reaction = Array(repeating: 0, count: np)
-        reactionDPhiS = Array(repeating: 0, count: np)
-        reactionDPhiE = Array(repeating: 0, count: np)
-        reactionDSurface = Array(repeating: 0, count: np)
+        let reactions = l.np * l.classes
+        flux = Array(repeating: 0, count: reactions)
+        fluxDPhiS = Array(repeating: 0, count: reactions)
+        fluxDSurface = Array(repeating: 0, count: reactions)
+        fluxDMean = Array(repeating: 0, count: reactions)
+        fluxDPressure = Array(repeating: 0, count: reactions)
     }
 
     // MARK: Indexing
 
-    @inline(__always) func concentrationIndex(cell j: Int, node m: Int) -> Int {
-        concentrationStart + j * particle.cells + m
+    @inline(__always) func concentrationIndex(cell j: Int, class k: Int, node m: Int) -> Int {
+        layout.concentration(j, k, m)
     }
 
     /// Surface concentration by linear extrapolation of the last two nodes to r = R:
@@ -168,9 +187,18 @@ public struct P2DModel: DAESystem {
     static let surfaceWeightLast = 1.5
     static let surfaceWeightPrevious = -0.5
 
-    @inline(__always) func surfaceConcentration(_ y: UnsafeBufferPointer<Double>, cell j: Int) -> Double {
-        let last = concentrationIndex(cell: j, node: particle.cells - 1)
+    @inline(__always) func surfaceConcentration(_ y: UnsafeBufferPointer<Double>, cell j: Int, class k: Int) -> Double {
+        let last = layout.concentration(j, k, layout.nr - 1)
         return Self.surfaceWeightLast * y[last] + Self.surfaceWeightPrevious * y[last - 1]
+    }
+
+    /// Volume-averaged concentration of one particle, c̄ = Σ_m c_m V_m / (R³/3).
+    @inline(__always) func meanConcentration(_ y: UnsafeBufferPointer<Double>, cell j: Int, class k: Int) -> Double {
+        let particle = particles[k]
+        let first = layout.concentration(j, k, 0)
+        var sum = 0.0
+        for m in 0..<layout.nr { sum += y[first + m] * particle.volume(m) }
+        return sum / particle.totalVolume
     }
 
     // MARK: Constitutive relations (value and derivatives)
@@ -215,6 +243,18 @@ public struct P2DModel: DAESystem {
         return (j, dEta, (2 * dI0dy * s - dEta * dU) / cMax)
     }
 
+    /// Contact fraction φ_k = φ0_k Π(P) R_rev(ε_V(ȳ), P) of class k, with ∂φ/∂ȳ and ∂φ/∂P.
+    @inline(__always)
+    func contactFraction(class k: Int, meanStoichiometry y: Double, pressure: Double)
+        -> (value: Double, dMean: Double, dPressure: Double) {
+        let initial = classContact[k]
+        guard let mechanics, initial > 0 else { return (initial, 0, 0) }
+        let (pi, dPi) = mechanics.pressureLaw.factor(pressure: pressure)
+        let (strain, dStrain) = mechanics.volumeChange.strain(stoichiometry: y)
+        let (r, dRdStrain, dRdP) = mechanics.gapLaw.retention(strain: strain, radius: particles[k].radius, pressure: pressure)
+        return (initial * pi * r, initial * pi * dRdStrain * dStrain, initial * (dPi * r + pi * dRdP))
+    }
+
     /// Electrolyte potential at the foil, φ_e(0) = −i L_n/σ_n − (2/f) asinh(i / 2i₀,Li) − U_n, and its derivative in i.
     @inline(__always)
     func foilElectrolytePotential(current i: Double) -> (value: Double, dCurrent: Double) {
@@ -247,15 +287,45 @@ public struct P2DModel: DAESystem {
                 scale * 2 * d1 * d1 / (sum * sum) * dd2 / cMax)
     }
 
+    /// Change of the stack's thickness from its initial state [m]: the composite expands with its
+    /// active material (uniaxially, ΔL_p = Σ_j h_j ε_s Σ_k w_k Δε_V,k) and the foil grows by the
+    /// lithium the particles give up (ΔL_n = −ε_s V̄_Li Σ_j h_j Σ_k w_k Δc̄_k).
+    func thicknessChange(_ y: UnsafeBufferPointer<Double>) -> Double {
+        guard let mechanics else { return 0 }
+        let p = parameters
+        let c0 = p.positiveInitialConcentration
+        var change = 0.0
+        for j in 0..<mesh.positiveCells {
+            var cell = 0.0
+            for k in 0..<classCount {
+                let mean = meanConcentration(y, cell: j, class: k)
+                let strain = mechanics.volumeChange.strain(stoichiometry: mean / cMax).value - initialStrain
+                cell += p.contactClasses[k].volumeShare * (strain - mechanics.negativeLithiumMolarVolume * (mean - c0))
+            }
+            change += mesh.widths[mesh.separatorCells + j] * p.positiveActiveMaterialFraction * cell
+        }
+        return change
+    }
+
     private mutating func updateReactions(_ y: UnsafeBufferPointer<Double>) throws {
         let ns = mesh.separatorCells
+        let pressure = y[pressureIndex]
         for j in 0..<mesh.positiveCells {
-            let (rate, dEta, dSurface) = try butlerVolmer(phiS: y[electrodeStart + j], phiE: y[ns + j],
-                                                          surface: surfaceConcentration(y, cell: j))
-            reaction[j] = rate
-            reactionDPhiS[j] = dEta
-            reactionDPhiE[j] = -dEta
-            reactionDSurface[j] = dSurface
+            for k in 0..<classCount {
+                let r = j * classCount + k
+                let (rate, dEta, dSurface) = try butlerVolmer(phiS: y[electrodeStart + j], phiE: y[ns + j],
+                                                              surface: surfaceConcentration(y, cell: j, class: k))
+                var contact = (value: classContact[k], dMean: 0.0, dPressure: 0.0)
+                if contactFollowsLithiation && classContact[k] > 0 {
+                    let mean = meanConcentration(y, cell: j, class: k) / cMax
+                    contact = contactFraction(class: k, meanStoichiometry: mean, pressure: pressure)
+                }
+                flux[r] = contact.value * rate
+                fluxDPhiS[r] = contact.value * dEta
+                fluxDSurface[r] = contact.value * dSurface
+                fluxDMean[r] = rate * contact.dMean / (cMax * particles[k].totalVolume)  // per unit (c_m V_m)
+                fluxDPressure[r] = rate * contact.dPressure
+            }
         }
     }
 
@@ -267,48 +337,57 @@ public struct P2DModel: DAESystem {
                                   derivative yp: UnsafeBufferPointer<Double>,
                                   into r: UnsafeMutableBufferPointer<Double>) throws {
         try updateReactions(y)
-        let nx = mesh.cellCount, ns = mesh.separatorCells, np = mesh.positiveCells, nr = particle.cells
+        let nx = mesh.cellCount, ns = mesh.separatorCells, np = mesh.positiveCells, nr = layout.nr, K = classCount
         let i = y[currentIndex]
         let area = parameters.totalArea
 
-        // Ionic charge balance: (F_{k+½} − F_{k−½})/Δx_k + a j_k = 0, with F = κ_eff ∂φ_e/∂x.
+        // Ionic charge balance: (F_{k+½} − F_{k−½})/Δx_k + Σ a φ j = 0, with F = κ_eff ∂φ_e/∂x.
         let boundary = foilElectrolytePotential(current: i).value
         var west = faceKappa[0] * (y[0] - boundary) / faceDistance[0]
-        for k in 0..<nx {
-            let east = k + 1 < nx ? faceKappa[k + 1] * (y[k + 1] - y[k]) / faceDistance[k + 1] : 0
-            r[k] = (east - west) / mesh.widths[k] + (k >= ns ? specificArea * reaction[k - ns] : 0)
+        for c in 0..<nx {
+            let east = c + 1 < nx ? faceKappa[c + 1] * (y[c + 1] - y[c]) / faceDistance[c + 1] : 0
+            var source = 0.0
+            if c >= ns {
+                for k in 0..<K { source += classArea[k] * flux[(c - ns) * K + k] }
+            }
+            r[c] = (east - west) / mesh.widths[c] + source
             west = east
         }
 
-        // Electronic charge balance: (G_{k+½} − G_{k−½})/Δx − a j_k = 0, G = σ_eff ∂φ_s/∂x, G = −i at the collector.
+        // Electronic charge balance: (G_{k+½} − G_{k−½})/Δx − Σ a φ j = 0, G = σ_eff ∂φ_s/∂x, G = −i at the collector.
         let h = mesh.widths[nx - 1]
         west = 0
-        for k in 0..<np {
-            let e = electrodeStart + k
-            let east = k + 1 < np ? sigmaEff * (y[e + 1] - y[e]) / h : -i
-            r[e] = (east - west) / h - specificArea * reaction[k]
+        for j in 0..<np {
+            let e = electrodeStart + j
+            let east = j + 1 < np ? sigmaEff * (y[e + 1] - y[e]) / h : -i
+            var source = 0.0
+            for k in 0..<K { source += classArea[k] * flux[j * K + k] }
+            r[e] = (east - west) / h - source
             west = east
         }
 
-        // Solid diffusion: ċ_m = (A_m N_{m+½} − A_{m−1} N_{m−½}) / V_m, N = D ∂c/∂r, N_R = −j/F.
-        let dr = particle.spacing
-        for k in 0..<np {
-            var inflow = 0.0   // A_{m−1} N_{m−½}
-            for m in 0..<nr {
-                let index = concentrationIndex(cell: k, node: m)
-                let outer: Double
-                if m + 1 < nr {
-                    let d = faceDiffusivity(y[index], y[index + 1]).value
-                    outer = particle.outerFaceArea(m) * d * (y[index + 1] - y[index]) / dr
-                } else {
-                    outer = particle.outerFaceArea(m) * (-reaction[k] / faradayConstant)
+        // Solid diffusion: ċ_m = (A_m N_{m+½} − A_{m−1} N_{m−½}) / V_m, N = D ∂c/∂r, N_R = −φ j/F.
+        for j in 0..<np {
+            for k in 0..<K {
+                let particle = particles[k]
+                let dr = particle.spacing
+                var inflow = 0.0   // A_{m−1} N_{m−½}
+                for m in 0..<nr {
+                    let index = layout.concentration(j, k, m)
+                    let outer: Double
+                    if m + 1 < nr {
+                        let d = faceDiffusivity(y[index], y[index + 1]).value
+                        outer = particle.outerFaceArea(m) * d * (y[index + 1] - y[index]) / dr
+                    } else {
+                        outer = particle.outerFaceArea(m) * (-flux[j * K + k] / faradayConstant)
+                    }
+                    r[index] = yp[index] - (outer - inflow) / particle.volume(m)
+                    inflow = outer
                 }
-                r[index] = yp[index] - (outer - inflow) / particle.volume(m)
-                inflow = outer
             }
         }
 
-        // Control equation and capacity counter.
+        // Control equation, capacity counter, stack pressure.
         let v = terminalVoltage(y).value
         switch control {
         case .current(let amperes): r[currentIndex] = i * area - amperes
@@ -316,93 +395,119 @@ public struct P2DModel: DAESystem {
         case .power(let watts): r[currentIndex] = i * area * v - watts
         }
         r[capacityIndex] = yp[capacityIndex] - i * area / 3600
+        r[pressureIndex] = y[pressureIndex] - setPressure - stackStiffness * thicknessChange(y)
+    }
+
+    /// The fixture's set pressure [MPa] (0 without mechanics).
+    var setPressure: Double { mechanics?.stackPressure ?? 0 }
+
+    /// k_stack [MPa m⁻¹] for a constant-gap fixture, 0 otherwise.
+    var stackStiffness: Double {
+        if case .constantGap(let stiffness)? = mechanics?.fixture { return stiffness }
+        return 0
     }
 
     public mutating func jacobian(time: Double, state y: UnsafeBufferPointer<Double>,
                                   derivative yp: UnsafeBufferPointer<Double>, cj: Double,
                                   into values: UnsafeMutableBufferPointer<Double>) throws {
         try updateReactions(y)
-        for k in values.indices { values[k] = 0 }
-        let nx = mesh.cellCount, ns = mesh.separatorCells, np = mesh.positiveCells, nr = particle.cells
+        for index in values.indices { values[index] = 0 }
+        let nx = mesh.cellCount, ns = mesh.separatorCells, np = mesh.positiveCells, nr = layout.nr, K = classCount
         let s = slots
         let i = y[currentIndex]
         let area = parameters.totalArea
-        let a = specificArea
 
-        // Ionic rows.
+        // Ionic rows: flux terms.
         let boundary = foilElectrolytePotential(current: i)
-        for k in 0..<nx {
-            let w = mesh.widths[k]
-            // west face
-            let gw = faceKappa[k] / faceDistance[k] / w
-            values[s.electrolyteCentre[k]] -= gw
-            if k == 0 {
+        for c in 0..<nx {
+            let w = mesh.widths[c]
+            let gw = faceKappa[c] / faceDistance[c] / w
+            values[s.electrolyteCentre[c]] -= gw
+            if c == 0 {
                 values[s.electrolyteCurrent] += gw * boundary.dCurrent
             } else {
-                values[s.electrolyteWest[k]] += gw
+                values[s.electrolyteWest[c]] += gw
             }
-            if k + 1 < nx {
-                let ge = faceKappa[k + 1] / faceDistance[k + 1] / w
-                values[s.electrolyteEast[k]] += ge
-                values[s.electrolyteCentre[k]] -= ge
-            }
-            if k >= ns {
-                let j = k - ns
-                values[s.electrolyteCentre[k]] += a * reactionDPhiE[j]
-                values[s.electrolyteElectrode[j]] += a * reactionDPhiS[j]
-                values[s.electrolyteSurfaceLast[j]] += a * reactionDSurface[j] * Self.surfaceWeightLast
-                values[s.electrolyteSurfacePrevious[j]] += a * reactionDSurface[j] * Self.surfaceWeightPrevious
+            if c + 1 < nx {
+                let ge = faceKappa[c + 1] / faceDistance[c + 1] / w
+                values[s.electrolyteEast[c]] += ge
+                values[s.electrolyteCentre[c]] -= ge
             }
         }
 
-        // Electronic rows.
+        // Electronic rows: flux terms.
         let h = mesh.widths[nx - 1]
         let g = sigmaEff / (h * h)
-        for k in 0..<np {
-            if k > 0 {
-                values[s.electrodeWest[k]] += g
-                values[s.electrodeCentre[k]] -= g
+        for j in 0..<np {
+            if j > 0 {
+                values[s.electrodeWest[j]] += g
+                values[s.electrodeCentre[j]] -= g
             }
-            if k + 1 < np {
-                values[s.electrodeEast[k]] += g
-                values[s.electrodeCentre[k]] -= g
+            if j + 1 < np {
+                values[s.electrodeEast[j]] += g
+                values[s.electrodeCentre[j]] -= g
             } else {
                 values[s.electrodeCurrent] -= 1 / h
             }
-            values[s.electrodeCentre[k]] -= a * reactionDPhiS[k]
-            values[s.electrodeElectrolyte[k]] -= a * reactionDPhiE[k]
-            values[s.electrodeSurfaceLast[k]] -= a * reactionDSurface[k] * Self.surfaceWeightLast
-            values[s.electrodeSurfacePrevious[k]] -= a * reactionDSurface[k] * Self.surfaceWeightPrevious
         }
 
-        // Particle rows.
-        let dr = particle.spacing
-        for k in 0..<np {
-            let base = k * nr
-            for m in 0..<nr {
-                values[s.particleCentre[base + m]] += cj
+        // Reaction terms: +a φj in the ionic row, −a φj in the electronic row, and the surface
+        // flux A_R φj/(F V_R) in the particle's surface row; each depends on φ_s, φ_e, the particle's
+        // nodes (surface extrapolation, and the mean stoichiometry through φ) and the pressure.
+        for j in 0..<np {
+            let ionic = ns + j
+            for k in 0..<K {
+                let reaction = j * K + k
+                let particle = particles[k]
+                let surfaceScale = particle.outerFaceArea(nr - 1) / (faradayConstant * particle.volume(nr - 1))
+                let a = classArea[k]
+                let dPhiS = fluxDPhiS[reaction], dSurface = fluxDSurface[reaction]
+                let dMean = fluxDMean[reaction], dPressure = fluxDPressure[reaction]
+                values[s.electrolyteCentre[ionic]] -= a * dPhiS
+                values[s.electrolyteElectrode[j]] += a * dPhiS
+                values[s.electrodeCentre[j]] -= a * dPhiS
+                values[s.electrodeElectrolyte[j]] += a * dPhiS
+                values[s.surfaceElectrode[reaction]] += surfaceScale * dPhiS
+                values[s.surfaceElectrolyte[reaction]] -= surfaceScale * dPhiS
+                values[s.electrolytePressure[j]] += a * dPressure
+                values[s.electrodePressure[j]] -= a * dPressure
+                if s.surfacePressure[reaction] >= 0 { values[s.surfacePressure[reaction]] += surfaceScale * dPressure }
+                let base = reaction * nr
+                for m in 0..<nr {
+                    var dNode = dMean * particle.volume(m)
+                    if m == nr - 1 { dNode += dSurface * Self.surfaceWeightLast }
+                    if m == nr - 2 { dNode += dSurface * Self.surfaceWeightPrevious }
+                    guard s.electrolyteParticle[base + m] >= 0 else { continue }  // node not coupled
+                    values[s.electrolyteParticle[base + m]] += a * dNode
+                    values[s.electrodeParticle[base + m]] -= a * dNode
+                    values[s.surfaceParticle[base + m]] += surfaceScale * dNode
+                }
             }
-            for m in 0..<(nr - 1) {
-                let index = concentrationIndex(cell: k, node: m)
-                let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1])
-                let gradient = (y[index + 1] - y[index]) / dr
-                // Face flux A N = A D_f (c_{m+1} − c_m)/Δr and its derivatives in c_m and c_{m+1}.
-                let areaFace = particle.outerFaceArea(m)
-                let dFluxLeft = areaFace * (-d / dr + dLeft * gradient)
-                let dFluxRight = areaFace * (d / dr + dRight * gradient)
-                // Row m: −(A N)/V_m; row m+1: +(A N)/V_{m+1}.
-                let vm = particle.volume(m), vn = particle.volume(m + 1)
-                values[s.particleCentre[base + m]] -= dFluxLeft / vm
-                values[s.particleEast[base + m]] -= dFluxRight / vm
-                values[s.particleWest[base + m + 1]] += dFluxLeft / vn
-                values[s.particleCentre[base + m + 1]] += dFluxRight / vn
+        }
+
+        // Particle rows: time derivative and diffusion.
+        for j in 0..<np {
+            for k in 0..<K {
+                let particle = particles[k]
+                let dr = particle.spacing
+                let base = (j * K + k) * nr
+                for m in 0..<nr { values[s.particleCentre[base + m]] += cj }
+                for m in 0..<(nr - 1) {
+                    let index = layout.concentration(j, k, m)
+                    let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1])
+                    let gradient = (y[index + 1] - y[index]) / dr
+                    // Face flux A N = A D_f (c_{m+1} − c_m)/Δr and its derivatives in c_m and c_{m+1}.
+                    let areaFace = particle.outerFaceArea(m)
+                    let dFluxLeft = areaFace * (-d / dr + dLeft * gradient)
+                    let dFluxRight = areaFace * (d / dr + dRight * gradient)
+                    // Row m: −(A N)/V_m; row m+1: +(A N)/V_{m+1}.
+                    let vm = particle.volume(m), vn = particle.volume(m + 1)
+                    values[s.particleCentre[base + m]] -= dFluxLeft / vm
+                    values[s.particleEast[base + m]] -= dFluxRight / vm
+                    values[s.particleWest[base + m + 1]] += dFluxLeft / vn
+                    values[s.particleCentre[base + m + 1]] += dFluxRight / vn
+                }
             }
-            // Surface row: −A_R (−j/F)/V = A_R j /(F V).
-            let scale = particle.outerFaceArea(nr - 1) / (faradayConstant * particle.volume(nr - 1))
-            values[s.particleElectrode[k]] += scale * reactionDPhiS[k]
-            values[s.particleElectrolyte[k]] += scale * reactionDPhiE[k]
-            values[s.particleCentre[base + nr - 1]] += scale * reactionDSurface[k] * Self.surfaceWeightLast
-            values[s.particleWest[base + nr - 1]] += scale * reactionDSurface[k] * Self.surfaceWeightPrevious
         }
 
         // Control row.
@@ -420,6 +525,26 @@ public struct P2DModel: DAESystem {
         }
         values[s.capacityCapacity] += cj
         values[s.capacityCurrent] -= area / 3600
+
+        // Pressure row: P − P_set − k ΔL(c).
+        values[s.pressurePressure] += 1
+        let stiffness = stackStiffness
+        if stiffness != 0, let mechanics {
+            let p = parameters
+            for j in 0..<np {
+                let h = mesh.widths[ns + j] * p.positiveActiveMaterialFraction
+                for k in 0..<K {
+                    let particle = particles[k]
+                    let mean = meanConcentration(y, cell: j, class: k)
+                    let dStrain = mechanics.volumeChange.strain(stoichiometry: mean / cMax).derivative / cMax
+                    let dMean = p.contactClasses[k].volumeShare * (dStrain - mechanics.negativeLithiumMolarVolume)
+                    let base = (j * K + k) * nr
+                    for m in 0..<nr {
+                        values[s.pressureParticle[base + m]] -= stiffness * h * dMean * particle.volume(m) / particle.totalVolume
+                    }
+                }
+            }
+        }
     }
 
     public mutating func roots(time: Double, state y: UnsafeBufferPointer<Double>,
@@ -434,94 +559,110 @@ public struct P2DModel: DAESystem {
     }
 }
 
-/// Sizes and offsets of the state vector, for building the sparsity pattern.
-struct Layout {
-    let nx, ns, np, nr: Int
-    let electrodeStart, concentrationStart, currentIndex, capacityIndex: Int
-    func concentration(_ j: Int, _ m: Int) -> Int { concentrationStart + j * nr + m }
+/// Sizes and offsets of the state vector.
+struct Layout: Sendable {
+    let nx, ns, np, nr, classes: Int
+    var electrodeStart: Int { nx }
+    var concentrationStart: Int { nx + np }
+    var currentIndex: Int { concentrationStart + np * classes * nr }
+    var capacityIndex: Int { currentIndex + 1 }
+    var pressureIndex: Int { currentIndex + 2 }
+    var stateCount: Int { currentIndex + 3 }
+    /// Node m of the particle of class k at composite cell j.
+    @inline(__always) func concentration(_ j: Int, _ k: Int, _ m: Int) -> Int {
+        concentrationStart + (j * classes + k) * nr + m
+    }
 }
 
 /// Positions in the Jacobian value array of every entry the assembly writes, computed once.
+/// Arrays indexed by reaction (j K + k) or by particle node ((j K + k) Nr + m); −1 where the
+/// entry is structurally absent (a node that only the mean stoichiometry would couple).
 struct Slots: Sendable {
     var electrolyteWest: [Int] = [], electrolyteCentre: [Int] = [], electrolyteEast: [Int] = []
-    var electrolyteElectrode: [Int] = [], electrolyteSurfaceLast: [Int] = [], electrolyteSurfacePrevious: [Int] = []
+    var electrolyteElectrode: [Int] = [], electrolytePressure: [Int] = [], electrolyteParticle: [Int] = []
     var electrolyteCurrent = 0
     var electrodeWest: [Int] = [], electrodeCentre: [Int] = [], electrodeEast: [Int] = []
-    var electrodeElectrolyte: [Int] = [], electrodeSurfaceLast: [Int] = [], electrodeSurfacePrevious: [Int] = []
+    var electrodeElectrolyte: [Int] = [], electrodePressure: [Int] = [], electrodeParticle: [Int] = []
     var electrodeCurrent = 0
+    var surfaceElectrode: [Int] = [], surfaceElectrolyte: [Int] = [], surfacePressure: [Int] = [], surfaceParticle: [Int] = []
     var particleWest: [Int] = [], particleCentre: [Int] = [], particleEast: [Int] = []
-    var particleElectrode: [Int] = [], particleElectrolyte: [Int] = []
     var controlCurrent = 0, controlElectrode = 0, controlElectrodePrevious = 0
     var capacityCapacity = 0, capacityCurrent = 0
+    var pressurePressure = 0, pressureParticle: [Int] = []
 
-    static func build(_ l: Layout) -> (SparsityPattern, Slots) {
+    static func build(_ l: Layout, denseParticleCoupling: Bool, pressureFollowsState: Bool) -> (SparsityPattern, Slots) {
         var entries: [(row: Int, column: Int)] = []
         let electrodeLast = l.electrodeStart + l.np - 1
-        for k in 0..<l.nx {
-            entries += [(k, k)]
-            if k > 0 { entries.append((k, k - 1)) }
-            if k + 1 < l.nx { entries.append((k, k + 1)) }
-            if k >= l.ns {
-                let j = k - l.ns
-                entries += [(k, l.electrodeStart + j), (k, l.concentration(j, l.nr - 1)), (k, l.concentration(j, l.nr - 2))]
-            }
+        /// Nodes of a particle that its reaction depends on.
+        func coupled(_ m: Int) -> Bool { denseParticleCoupling || m >= l.nr - 2 }
+        for c in 0..<l.nx {
+            entries.append((c, c))
+            if c > 0 { entries.append((c, c - 1)) }
+            if c + 1 < l.nx { entries.append((c, c + 1)) }
         }
         entries.append((0, l.currentIndex))
         for j in 0..<l.np {
-            let e = l.electrodeStart + j
-            entries += [(e, e), (e, l.ns + j), (e, l.concentration(j, l.nr - 1)), (e, l.concentration(j, l.nr - 2))]
+            let e = l.electrodeStart + j, ionic = l.ns + j
+            entries += [(e, e), (e, ionic), (ionic, e), (ionic, l.pressureIndex), (e, l.pressureIndex)]
             if j > 0 { entries.append((e, e - 1)) }
             if j + 1 < l.np { entries.append((e, e + 1)) }
-            for m in 0..<l.nr {
-                let c = l.concentration(j, m)
-                entries.append((c, c))
-                if m > 0 { entries.append((c, c - 1)) }
-                if m + 1 < l.nr { entries.append((c, c + 1)) }
+            for k in 0..<l.classes {
+                let surface = l.concentration(j, k, l.nr - 1)
+                entries += [(surface, e), (surface, ionic), (surface, l.pressureIndex)]
+                for m in 0..<l.nr {
+                    let c = l.concentration(j, k, m)
+                    entries.append((c, c))
+                    if m > 0 { entries.append((c, c - 1)) }
+                    if m + 1 < l.nr { entries.append((c, c + 1)) }
+                    if coupled(m) { entries += [(ionic, c), (e, c), (surface, c)] }
+                    if pressureFollowsState { entries.append((l.pressureIndex, c)) }
+                }
             }
-            let surface = l.concentration(j, l.nr - 1)
-            entries += [(surface, e), (surface, l.ns + j)]
         }
         entries += [(electrodeLast, l.currentIndex), (l.currentIndex, l.currentIndex), (l.currentIndex, electrodeLast),
                     (l.currentIndex, electrodeLast - 1),
-                    (l.capacityIndex, l.capacityIndex), (l.capacityIndex, l.currentIndex)]
-        let n = l.capacityIndex + 1
-        let pattern = SparsityPattern(dimension: n, entries: entries)
-        func slot(_ row: Int, _ column: Int) -> Int {
-            guard let s = pattern.slot(row: row, column: column) else { return -1 }
-            return s
-        }
+                    (l.capacityIndex, l.capacityIndex), (l.capacityIndex, l.currentIndex),
+                    (l.pressureIndex, l.pressureIndex)]
+        let pattern = SparsityPattern(dimension: l.stateCount, entries: entries)
+        func slot(_ row: Int, _ column: Int) -> Int { pattern.slot(row: row, column: column) ?? -1 }
 
         var s = Slots()
         s.electrolyteWest = (0..<l.nx).map { slot($0, $0 - 1) }
         s.electrolyteCentre = (0..<l.nx).map { slot($0, $0) }
         s.electrolyteEast = (0..<l.nx).map { slot($0, $0 + 1) }
         s.electrolyteElectrode = (0..<l.np).map { slot(l.ns + $0, l.electrodeStart + $0) }
-        s.electrolyteSurfaceLast = (0..<l.np).map { slot(l.ns + $0, l.concentration($0, l.nr - 1)) }
-        s.electrolyteSurfacePrevious = (0..<l.np).map { slot(l.ns + $0, l.concentration($0, l.nr - 2)) }
+        s.electrolytePressure = (0..<l.np).map { slot(l.ns + $0, l.pressureIndex) }
         s.electrolyteCurrent = slot(0, l.currentIndex)
         s.electrodeWest = (0..<l.np).map { slot(l.electrodeStart + $0, l.electrodeStart + $0 - 1) }
         s.electrodeCentre = (0..<l.np).map { slot(l.electrodeStart + $0, l.electrodeStart + $0) }
         s.electrodeEast = (0..<l.np).map { slot(l.electrodeStart + $0, l.electrodeStart + $0 + 1) }
         s.electrodeElectrolyte = (0..<l.np).map { slot(l.electrodeStart + $0, l.ns + $0) }
-        s.electrodeSurfaceLast = (0..<l.np).map { slot(l.electrodeStart + $0, l.concentration($0, l.nr - 1)) }
-        s.electrodeSurfacePrevious = (0..<l.np).map { slot(l.electrodeStart + $0, l.concentration($0, l.nr - 2)) }
+        s.electrodePressure = (0..<l.np).map { slot(l.electrodeStart + $0, l.pressureIndex) }
         s.electrodeCurrent = slot(electrodeLast, l.currentIndex)
         for j in 0..<l.np {
-            for m in 0..<l.nr {
-                let c = l.concentration(j, m)
-                s.particleWest.append(slot(c, c - 1))
-                s.particleCentre.append(slot(c, c))
-                s.particleEast.append(slot(c, c + 1))
+            for k in 0..<l.classes {
+                let surface = l.concentration(j, k, l.nr - 1)
+                s.surfaceElectrode.append(slot(surface, l.electrodeStart + j))
+                s.surfaceElectrolyte.append(slot(surface, l.ns + j))
+                s.surfacePressure.append(slot(surface, l.pressureIndex))
+                for m in 0..<l.nr {
+                    let c = l.concentration(j, k, m)
+                    s.particleWest.append(slot(c, c - 1))
+                    s.particleCentre.append(slot(c, c))
+                    s.particleEast.append(slot(c, c + 1))
+                    s.electrolyteParticle.append(slot(l.ns + j, c))
+                    s.electrodeParticle.append(slot(l.electrodeStart + j, c))
+                    s.surfaceParticle.append(slot(surface, c))
+                    s.pressureParticle.append(slot(l.pressureIndex, c))
+                }
             }
-            let surface = l.concentration(j, l.nr - 1)
-            s.particleElectrode.append(slot(surface, l.electrodeStart + j))
-            s.particleElectrolyte.append(slot(surface, l.ns + j))
         }
         s.controlCurrent = slot(l.currentIndex, l.currentIndex)
         s.controlElectrode = slot(l.currentIndex, electrodeLast)
         s.controlElectrodePrevious = slot(l.currentIndex, electrodeLast - 1)
         s.capacityCapacity = slot(l.capacityIndex, l.capacityIndex)
         s.capacityCurrent = slot(l.capacityIndex, l.currentIndex)
+        s.pressurePressure = slot(l.pressureIndex, l.pressureIndex)
         return (pattern, s)
     }
 }

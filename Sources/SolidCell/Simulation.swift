@@ -222,6 +222,9 @@ private final class Runner {
         series.voltage.append(model.voltage(y))
         series.dischargeCapacity.append(model.dischargedCapacity(y))
         series.averageStoichiometry.append(model.averageStoichiometry(y))
+        series.stackPressure.append(model.stackPressure(y))
+        series.meanContactFraction.append(model.meanContactFraction(y))
+        series.classStoichiometry.append(model.classStoichiometry(y))
     }
 
     /// Runs `body`, adding its wall time to the solve time and its solver counters to the totals

@@ -8,14 +8,27 @@ public struct TimeSeries: Sendable {
     /// Charge passed in the discharge direction since the start of the sample's cycle [A h].
     public var dischargeCapacity: [Double] = []
     public var averageStoichiometry: [Double] = []
+    public var stackPressure: [Double] = []
+    /// Contact fraction averaged over the active material.
+    public var meanContactFraction: [Double] = []
+    /// Mean stoichiometry of each contact class (one inner array per sample).
+    public var classStoichiometry: [[Double]] = []
 
     public var count: Int { time.count }
 
     /// Column names and values, in output order (units in brackets, PyBaMM-style).
     public var columns: [(name: String, values: [Double])] {
-        [("Time [s]", time), ("Cycle", cycle.map(Double.init)), ("Step", step.map(Double.init)),
-         ("Current [A]", current), ("Voltage [V]", voltage), ("Discharge capacity [A.h]", dischargeCapacity),
-         ("Average positive particle stoichiometry", averageStoichiometry)]
+        var columns = [("Time [s]", time), ("Cycle", cycle.map(Double.init)), ("Step", step.map(Double.init)),
+                       ("Current [A]", current), ("Voltage [V]", voltage), ("Discharge capacity [A.h]", dischargeCapacity),
+                       ("Stack pressure [MPa]", stackPressure), ("Mean contact fraction", meanContactFraction),
+                       ("Average positive particle stoichiometry", averageStoichiometry)]
+        let classes = classStoichiometry.first?.count ?? 0
+        if classes > 1 {
+            for k in 0..<classes {
+                columns.append(("Contact class \(k + 1) stoichiometry", classStoichiometry.map { $0[k] }))
+            }
+        }
+        return columns
     }
 }
 
@@ -94,6 +107,8 @@ public struct SimulationResult: Sendable {
     /// Wall time spent integrating (excludes model set-up and file output) [s].
     public var solveTime: Double = 0
     public var solverSteps = 0
+    /// Mean stoichiometry of each contact class at the end of the run.
+    public var finalClassStoichiometry: [Double]? { timeSeries.classStoichiometry.last }
     public var residualEvaluations = 0
     public var jacobianEvaluations = 0
 }

@@ -1,0 +1,189 @@
+import Foundation
+
+// The contact term of the model (DESIGN.md §2 "Mechanics"): the fraction of a particle's surface
+// in ionic contact with the solid electrolyte,
+//
+//     φ_k = φ0_k · Π(P) · R_rev(ε_V(ȳ_k), P) · (1 − D_k),
+//
+// scales its Butler–Volmer area and its surface flux. The laws are small value types behind
+// protocols so that another law can be plugged in from the model file.
+
+/// Π(P): recoverable dependence of the contact area on the stack pressure P [MPa].
+public protocol PressureContactLaw: Sendable {
+    /// Π and dΠ/dP.
+    func factor(pressure: Double) -> (value: Double, derivative: Double)
+}
+
+/// Power law with a residual-adhesion offset, capped at full contact:
+///
+///     Π(P) = min{1, [(P + P₀)/(P_ref + P₀)]ⁿ}
+///
+/// n ≈ ½ (interfacial resistance ∝ P^−½, Limon, Duffee & Ahmad, arXiv 2501.00600); P_ref is the
+/// pressure at which φ0 was characterised, P₀ keeps some contact at zero pressure
+/// (PHYSICS-NOTES §6.8). Model-file keys: `"Contact reference pressure [MPa]"`,
+/// `"Contact residual pressure [MPa]"`, `"Contact pressure exponent"`.
+public struct PowerLawPressureContact: PressureContactLaw, Equatable {
+    public var referencePressure: Double
+    public var residualPressure: Double
+    public var exponent: Double
+
+    public init(referencePressure: Double, residualPressure: Double, exponent: Double) {
+        self.referencePressure = referencePressure
+        self.residualPressure = residualPressure
+        self.exponent = exponent
+    }
+
+    public func factor(pressure: Double) -> (value: Double, derivative: Double) {
+        let scale = referencePressure + residualPressure
+        let x = max(pressure + residualPressure, 0) / scale
+        guard x < 1 else { return (1, 0) }
+        guard x > 0 else { return (0, 0) }
+        let value = pow(x, exponent)
+        return (value, exponent * value / (x * scale))
+    }
+}
+
+/// ε_V(y): volumetric strain of the active material relative to its fabricated (discharged)
+/// state, as a function of its stoichiometry y.
+public protocol VolumeChangeLaw: Sendable {
+    /// ε_V and dε_V/dy.
+    func strain(stoichiometry y: Double) -> (value: Double, derivative: Double)
+}
+
+/// NCM811 (engineering fit to Kondrakov 2017, Koerver 2018, de Biasi 2017; PHYSICS-NOTES §3):
+///
+///     ε_V(x) = −0.012 (1 − x) − 0.045 / (1 + exp(−(0.35 − x)/0.06))
+///
+/// −0.9 % at x = 0.5, −5.1 % at 0.2, −5.7 % at 0 (Li fraction x = stoichiometry).
+public struct NCM811VolumeChange: VolumeChangeLaw, Equatable {
+    public init() {}
+    public func strain(stoichiometry y: Double) -> (value: Double, derivative: Double) {
+        let e = exp(-(0.35 - y) / 0.06)
+        let s = 1 / (1 + e)
+        // d/dy [1/(1+e)] = −e/(1+e)² · de/dy, de/dy = e/0.06
+        let ds = -s * s * e / 0.06
+        return (-0.012 * (1 - y) - 0.045 * s, 0.012 - 0.045 * ds)
+    }
+}
+
+/// Linear in the stoichiometry: ε_V(y) = ε_full (1 − y), with ε_full the strain at full
+/// delithiation (≈ 0 for zero-strain materials such as LTVO).
+public struct LinearVolumeChange: VolumeChangeLaw, Equatable {
+    public var strainAtFullDelithiation: Double
+    public init(strainAtFullDelithiation: Double) { self.strainAtFullDelithiation = strainAtFullDelithiation }
+    public func strain(stoichiometry y: Double) -> (value: Double, derivative: Double) {
+        (strainAtFullDelithiation * (1 - y), -strainAtFullDelithiation)
+    }
+}
+
+/// R_rev: the share of contact kept while the particle shrinks away from the electrolyte.
+public protocol ReversibleGapLaw: Sendable {
+    /// R_rev and its derivatives in the strain ε_V and the pressure P [MPa], for a particle of radius R [m].
+    func retention(strain: Double, radius: Double, pressure: Double)
+        -> (value: Double, dStrain: Double, dPressure: Double)
+}
+
+/// Gap from shrinkage against asperities of height h_r (Greenwood–Williamson type), with the
+/// part of the gap that the pressed electrolyte closes plastically removed (PHYSICS-NOTES §6.8):
+///
+///     δ = R max(0, −ε_V)/3,   δ_acc = R P / H_SE,   R_rev = exp(−max(0, δ − δ_acc)/h_r)
+///
+/// Keys: `"Contact roughness length [m]"` (h_r), `"Solid electrolyte hardness [MPa]"` (H_SE).
+public struct RoughnessGapLaw: ReversibleGapLaw, Equatable {
+    public var roughness: Double
+    public var hardness: Double
+
+    public init(roughness: Double, hardness: Double) {
+        self.roughness = roughness
+        self.hardness = hardness
+    }
+
+    public func retention(strain: Double, radius: Double, pressure: Double)
+        -> (value: Double, dStrain: Double, dPressure: Double) {
+        let opening = radius * (-strain) / 3 - radius * pressure / hardness
+        guard opening > 0 && strain < 0 else { return (1, 0, 0) }
+        let value = exp(-opening / roughness)
+        return (value, value * radius / (3 * roughness), value * radius / (hardness * roughness))
+    }
+}
+
+/// How the stack holds the cell.
+public enum StackFixture: Equatable, Sendable {
+    /// A spring-loaded stack: the pressure stays at its set value.
+    case constantPressure
+    /// A fixed gap: the pressure changes by `stiffness` [MPa m⁻¹] times the change of the cell's
+    /// thickness (composite expansion plus the negative foil's growth from lithium).
+    case constantGap(stiffness: Double)
+}
+
+/// Everything the contact term needs, read from a model file.
+public struct ContactMechanics: Sendable {
+    public var stackPressure: Double
+    public var fixture: StackFixture
+    public var pressureLaw: any PressureContactLaw
+    public var volumeChange: any VolumeChangeLaw
+    public var gapLaw: any ReversibleGapLaw
+    /// Volume of lithium per mole added to the negative foil [m³ mol⁻¹] (Li metal: 1.3×10⁻⁵).
+    public var negativeLithiumMolarVolume: Double
+}
+
+/// A population of active particles that share a radius and an initial contact fraction.
+public struct ContactClass: Equatable, Sendable {
+    /// Share of the active-material volume, Σ shares = 1.
+    public var volumeShare: Double
+    /// Contact fraction after fabrication, φ0 (0 = isolated).
+    public var initialContact: Double
+    public var radius: Double
+
+    public init(volumeShare: Double, initialContact: Double, radius: Double) {
+        self.volumeShare = volumeShare
+        self.initialContact = initialContact
+        self.radius = radius
+    }
+
+    /// Discretises a Beta distribution of contact fractions with the given mean and standard
+    /// deviation into `count` classes of equal volume share: class k holds the quantiles
+    /// [k/K, (k+1)/K) and gets their conditional mean. Classes whose contact falls below
+    /// `isolationThreshold` are isolated (φ0 = 0): they keep their lithium.
+    public static func betaDistribution(mean: Double, standardDeviation: Double, count: Int, radius: Double,
+                                        isolationThreshold: Double) -> [ContactClass] {
+        guard count > 1, standardDeviation > 0 else {
+            let contact = mean < isolationThreshold ? 0 : mean
+            return Array(repeating: ContactClass(volumeShare: 1 / Double(count), initialContact: contact, radius: radius),
+                         count: count)
+        }
+        let variance = standardDeviation * standardDeviation
+        let common = mean * (1 - mean) / variance - 1
+        let alpha = mean * common, beta = (1 - mean) * common
+        // Midpoint quadrature of the (unnormalised) density on a fine grid; integrable end singularities
+        // (α or β < 1) are handled well enough at this resolution for class means.
+        let n = 200_000
+        var density = [Double](repeating: 0, count: n)
+        var total = 0.0
+        for i in 0..<n {
+            let x = (Double(i) + 0.5) / Double(n)
+            density[i] = exp((alpha - 1) * log(x) + (beta - 1) * log(1 - x))
+            total += density[i]
+        }
+        var classes: [ContactClass] = []
+        var mass = 0.0, moment = 0.0, boundary = 1.0 / Double(count)
+        for i in 0..<n {
+            let x = (Double(i) + 0.5) / Double(n)
+            let p = density[i] / total
+            mass += p
+            moment += p * x
+            if mass >= boundary - 1e-12 || i == n - 1 {
+                let contact = moment / mass
+                classes.append(ContactClass(volumeShare: 1 / Double(count),
+                                            initialContact: contact < isolationThreshold ? 0 : contact, radius: radius))
+                mass = 0
+                moment = 0
+                if classes.count == count { break }
+            }
+        }
+        while classes.count < count {
+            classes.append(ContactClass(volumeShare: 1 / Double(count), initialContact: 1, radius: radius))
+        }
+        return classes
+    }
+}
