@@ -34,6 +34,12 @@ public enum OutputWriter {
         try SVGPlot.voltageCapacity(result.timeSeries).write(toFile: directory + "/voltage.svg", atomically: true, encoding: .utf8)
     }
 
+    /// Four significant digits, for reports.
+    public static func short(_ x: Double) -> String {
+        guard x.isFinite else { return "nan" }
+        return String(format: "%.4g", x)
+    }
+
     /// Shortest decimal text that reads back to the same double (so files are reproducible bit for bit).
     static func format(_ x: Double) -> String {
         x.isFinite ? "\(x)" : "nan"

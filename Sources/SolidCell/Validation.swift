@@ -1,0 +1,251 @@
+import Foundation
+
+/// How close a simulated number must be to the published one.
+public enum ValidationTolerance: Sendable, CustomStringConvertible {
+    /// |simulated − published| ≤ value, in the quantity's unit.
+    case absolute(Double)
+    /// |simulated − published| ≤ fraction × |published|.
+    case relative(Double)
+    /// The simulated value must be at most this (e.g. an RMS difference).
+    case atMost(Double)
+
+    public func accepts(simulated: Double, published: Double) -> Bool {
+        guard simulated.isFinite else { return false }
+        switch self {
+        case .absolute(let limit): return abs(simulated - published) <= limit
+        case .relative(let fraction): return abs(simulated - published) <= fraction * abs(published)
+        case .atMost(let limit): return simulated <= limit
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .absolute(let limit): return "± \(OutputWriter.short(limit))"
+        case .relative(let fraction): return "± \(OutputWriter.short(fraction * 100)) %"
+        case .atMost(let limit): return "≤ \(OutputWriter.short(limit))"
+        }
+    }
+}
+
+/// One published (or reference-tool) number and how to compute the model's counterpart.
+public struct ValidationCase: Sendable {
+    public var group: String
+    public var quantity: String
+    public var source: String
+    public var unit: String
+    public var published: Double
+    public var tolerance: ValidationTolerance
+    public var compute: @Sendable (ValidationContext) throws -> Double
+
+    public init(group: String, quantity: String, source: String, unit: String, published: Double,
+                tolerance: ValidationTolerance, compute: @escaping @Sendable (ValidationContext) throws -> Double) {
+        self.group = group
+        self.quantity = quantity
+        self.source = source
+        self.unit = unit
+        self.published = published
+        self.tolerance = tolerance
+        self.compute = compute
+    }
+}
+
+/// The outcome of one case.
+public struct ValidationRow: Sendable {
+    public var validationCase: ValidationCase
+    public var simulated: Double
+    public var error: String?
+
+    public var passed: Bool {
+        error == nil && validationCase.tolerance.accepts(simulated: simulated, published: validationCase.published)
+    }
+}
+
+/// Where validation cases find model files and reference data.
+public struct ValidationContext: Sendable {
+    public var repositoryRoot: String
+
+    public init(repositoryRoot: String) {
+        self.repositoryRoot = repositoryRoot
+    }
+
+    public func parameters(_ model: String, _ changes: [String: ParameterValue] = [:]) throws -> CellParameters {
+        var set = try ModelFile.load(path: "\(repositoryRoot)/models/\(model).json").parameters
+        for (key, value) in changes { set[key] = value }
+        return try CellParameters(set)
+    }
+
+    /// Runs a protocol and returns the result, or throws its failure.
+    public func run(_ parameters: CellParameters, _ experiment: String, cycles: Int = 1,
+                    options: SimulationOptions = SimulationOptions()) throws -> SimulationResult {
+        let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: experiment),
+                                cycles: cycles, options: options).run()
+        if let failure = result.failure { throw failure }
+        return result
+    }
+
+    /// Numeric columns of a CSV file with a header row.
+    public func csv(_ relativePath: String) throws -> [String: [Double]] {
+        let text = try String(contentsOfFile: "\(repositoryRoot)/\(relativePath)", encoding: .utf8)
+        var lines = text.split(whereSeparator: \.isNewline)
+        guard !lines.isEmpty else { return [:] }
+        let header = lines.removeFirst().split(separator: ",").map(String.init)
+        var columns = [String: [Double]](uniqueKeysWithValues: header.map { ($0, []) })
+        for line in lines {
+            for (name, field) in zip(header, line.split(separator: ",", omittingEmptySubsequences: false)) {
+                columns[name]!.append(Double(field) ?? .nan)
+            }
+        }
+        return columns
+    }
+}
+
+/// Linear interpolation of (xs, ys) at x, nil outside [xs.first, xs.last]; xs ascending.
+public func interpolate(_ xs: [Double], _ ys: [Double], at x: Double) -> Double? {
+    guard let first = xs.first, let last = xs.last, x >= first, x <= last else { return nil }
+    var low = 0, high = xs.count - 1
+    while high - low > 1 {
+        let mid = (low + high) / 2
+        if xs[mid] <= x { low = mid } else { high = mid }
+    }
+    let span = xs[high] - xs[low]
+    return span == 0 ? ys[low] : ys[low] + (ys[high] - ys[low]) * (x - xs[low]) / span
+}
+
+/// Every validation case SolidCell knows, and the report writer.
+public enum ValidationSuite {
+    /// PyBaMM cross-checks (half-cell DFN with t₊ = 1 on the same mesh): voltage RMS and max
+    /// differences [mV] and capacity difference [%] per model and rate.
+    public static func pybammCrossChecks() -> [ValidationCase] {
+        let models = [("xu2019-nmc532-half-cell-t1", "xu2019", 3.5), ("chen2020-nmc811-li-half-cell-t1", "chen2020-nmc811-li", 2.5)]
+        var cases: [ValidationCase] = []
+        for (model, reference, cutoff) in models {
+            for rate in ["0.1C", "1C", "2C"] {
+                let comparison = CrossCheck(model: model, reference: reference, rate: rate, cutoff: cutoff)
+                let source = "PyBaMM 26.10.1.1 (validation/pybamm/\(reference)_\(rate).csv)"
+                cases.append(ValidationCase(group: "PyBaMM cross-check", quantity: "\(model), \(rate): voltage RMS difference",
+                                            source: source, unit: "mV", published: 0, tolerance: .atMost(2)) {
+                    try comparison.measure($0).rms * 1000
+                })
+                cases.append(ValidationCase(group: "PyBaMM cross-check", quantity: "\(model), \(rate): voltage max difference",
+                                            source: source, unit: "mV", published: 0, tolerance: .atMost(5)) {
+                    try comparison.measure($0).max * 1000
+                })
+                cases.append(ValidationCase(group: "PyBaMM cross-check", quantity: "\(model), \(rate): discharge capacity",
+                                            source: source, unit: "A.h", published: comparison.referenceCapacity(),
+                                            tolerance: .relative(0.005)) {
+                    try comparison.measure($0).capacity
+                })
+            }
+        }
+        return cases
+    }
+
+    /// A SolidCell run of a PyBaMM reference discharge, compared at PyBaMM's output times.
+    struct CrossCheck: Sendable {
+        var model: String, reference: String, rate: String, cutoff: Double
+
+        func referenceCapacity() -> Double {
+            let context = ValidationContext(repositoryRoot: ValidationSuite.repositoryRoot ?? ".")
+            let table = try? context.csv("validation/pybamm/\(reference)_\(rate).csv")
+            return table?["Discharge capacity [A.h]"]?.last ?? .nan
+        }
+
+        func measure(_ context: ValidationContext) throws -> (rms: Double, max: Double, capacity: Double) {
+            let table = try context.csv("validation/pybamm/\(reference)_\(rate).csv")
+            guard let times = table["Time [s]"], let voltages = table["Voltage [V]"], times.count > 2 else {
+                throw ModelFileError(path: "validation/pybamm/\(reference)_\(rate).csv", message: "missing columns")
+            }
+            var options = SimulationOptions()
+            options.samplePeriod = times[1] - times[0]
+            let result = try context.run(try context.parameters(model), "Discharge at \(rate) until \(cutoff) V", options: options)
+            let series = result.timeSeries
+            var squared = 0.0, worst = 0.0, count = 0
+            for (t, v) in zip(times, voltages) {
+                guard let ours = interpolate(series.time, series.voltage, at: t) else { continue }
+                squared += (ours - v) * (ours - v)
+                worst = Swift.max(worst, abs(ours - v))
+                count += 1
+            }
+            return ((squared / Double(Swift.max(count, 1))).squareRoot(), worst, series.dischargeCapacity.last ?? .nan)
+        }
+    }
+
+    /// The repository root when running from a checkout (the folder holding `models/`).
+    public static var repositoryRoot: String? {
+        BundledModels.directory().map { ($0 as NSString).deletingLastPathComponent }
+    }
+
+    /// Every case, in report order.
+    public static func all() -> [ValidationCase] {
+        pybammCrossChecks() + PublishedData.cases()
+    }
+
+    /// Runs the cases on all cores (each case builds its own simulations) and returns rows in order.
+    public static func run(_ cases: [ValidationCase], context: ValidationContext,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) -> [ValidationRow] {
+        let rows = RowStore(count: cases.count)
+        DispatchQueue.concurrentPerform(iterations: cases.count) { index in
+            let validationCase = cases[index]
+            do {
+                rows.set(index, ValidationRow(validationCase: validationCase, simulated: try validationCase.compute(context), error: nil))
+            } catch {
+                rows.set(index, ValidationRow(validationCase: validationCase, simulated: .nan, error: "\(error)"))
+            }
+            progress?(rows.completed, cases.count)
+        }
+        return rows.rows
+    }
+
+    /// The Markdown report: one table per group, published vs simulated with error and verdict.
+    public static func markdown(_ rows: [ValidationRow], title: String = "SolidCell validation report") -> String {
+        var text = "# \(title)\n\nGenerated by `solidcell validate` (SolidCell \(SolidCellInfo.version)). "
+        let passed = rows.filter(\.passed).count
+        text += "\(passed) of \(rows.count) rows within their stated tolerance.\n"
+        var groups: [String] = []
+        for row in rows where !groups.contains(row.validationCase.group) { groups.append(row.validationCase.group) }
+        for group in groups {
+            text += "\n## \(group)\n\n| quantity | published | simulated | error | tolerance | result | source |\n|---|---|---|---|---|---|---|\n"
+            for row in rows where row.validationCase.group == group {
+                let c = row.validationCase
+                let difference = row.simulated - c.published
+                let error: String
+                switch c.tolerance {
+                case .relative: error = c.published == 0 ? "–" : OutputWriter.short(100 * difference / abs(c.published)) + " %"
+                default: error = OutputWriter.short(difference)
+                }
+                let simulated = row.error.map { "failed: \($0.replacingOccurrences(of: "|", with: "/"))" }
+                    ?? OutputWriter.short(row.simulated)
+                text += "| \(c.quantity) | \(OutputWriter.short(c.published)) \(c.unit) | \(simulated) \(row.error == nil ? c.unit : "") "
+                    + "| \(error) | \(c.tolerance) | \(row.passed ? "pass" : "**fail**") | \(c.source) |\n"
+            }
+        }
+        return text
+    }
+}
+
+/// Thread-safe collection of rows filled in by concurrent workers.
+final class RowStore: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [ValidationRow?]
+    private(set) var completed = 0
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ row: ValidationRow) {
+        lock.lock()
+        storage[index] = row
+        completed += 1
+        lock.unlock()
+    }
+
+    var rows: [ValidationRow] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.compactMap { $0 }
+    }
+}
+
+/// Cases built on the published data in `../shared/published-data/` (added as the physics lands).
+public enum PublishedData {
+    public static func cases() -> [ValidationCase] { [] }
+}

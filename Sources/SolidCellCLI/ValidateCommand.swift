@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SolidCell
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every validation case (published data and PyBaMM cross-checks) and write the report.",
+        discussion: "Writes report.md (published vs simulated, error and pass/fail per row) to the output folder.")
+
+    @Option(name: .long, help: "Folder for report.md (default: the repository's validation/ folder).")
+    var output: String?
+
+    @Option(name: .long, help: "Only cases whose group or quantity contains this text.")
+    var filter: String?
+
+    func run() throws {
+        guard let root = ValidationSuite.repositoryRoot else {
+            throw fail("cannot find the repository's models/ folder; run from the repository or set SOLIDCELL_MODELS")
+        }
+        var cases = ValidationSuite.all()
+        if let filter {
+            cases = cases.filter { $0.group.localizedCaseInsensitiveContains(filter) || $0.quantity.localizedCaseInsensitiveContains(filter) }
+            guard !cases.isEmpty else { throw fail("--filter \"\(filter)\": no validation case matches") }
+        }
+        let started = ContinuousClock.now
+        let isTerminal = isatty(STDERR_FILENO) != 0
+        let rows = ValidationSuite.run(cases, context: ValidationContext(repositoryRoot: root)) { done, total in
+            // A progress line that rewrites itself on a terminal; one line per tenth otherwise.
+            if isTerminal {
+                FileHandle.standardError.write(Data("\r\u{1B}[Kvalidate: \(done)/\(total) cases done".utf8))
+            } else if done % max(total / 10, 1) == 0 {
+                FileHandle.standardError.write(Data("validate: \(done)/\(total) cases done\n".utf8))
+            }
+        }
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        let folder = output ?? root + "/validation"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try ValidationSuite.markdown(rows).write(toFile: folder + "/report.md", atomically: true, encoding: .utf8)
+        } catch {
+            throw fail("--output \(folder): cannot write the report: \(error.localizedDescription)", code: 1)
+        }
+        let passed = rows.filter(\.passed).count
+        print("\(passed) of \(rows.count) validation rows within tolerance (\(ContinuousClock.now - started)); report: \(folder)/report.md")
+        for row in rows where !row.passed {
+            print("  outside tolerance: \(row.validationCase.group) — \(row.validationCase.quantity): "
+                  + (row.error ?? "\(OutputWriter.short(row.simulated)) vs \(OutputWriter.short(row.validationCase.published)) \(row.validationCase.unit)"))
+        }
+    }
+}
