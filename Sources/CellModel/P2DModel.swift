@@ -57,10 +57,11 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 ///
 /// The discretisation is PyBaMM's finite-volume scheme, term for term (see
 /// `validation/pybamm/DISCRETISATION.md`), so the two agree to solver tolerance on the same mesh:
-/// face conductivities are the linear (distance-weighted arithmetic) interpolation of the node
-/// values, particle face diffusivities the harmonic mean of the node values, boundary values
+/// particle face diffusivities are the harmonic mean of the node values, boundary values
 /// (surface concentration, terminal voltage) the linear extrapolation of the last two nodes, and
-/// the foil boundary condition enters through a ghost node.
+/// the foil boundary condition enters through a ghost node. Face conductivities are harmonic
+/// means (exact across the separator | composite jump) unless the model file asks for PyBaMM's
+/// linear interpolation (``FaceAveraging``).
 ///
 /// Residual and Jacobian evaluations do not allocate. The Jacobian is exact (analytic).
 public struct P2DModel: DAESystem {
@@ -143,9 +144,7 @@ public struct P2DModel: DAESystem {
         faceDistance[0] = mesh.widths[0] / 2
         for face in 1..<nx {
             let (w1, w2) = (mesh.widths[face - 1], mesh.widths[face])
-            // Linear interpolation of the node values to the face (PyBaMM's node-to-edge map).
-            let weight = w1 / (w1 + w2)
-            faceKappa[face] = (1 - weight) * nodeKappa[face - 1] + weight * nodeKappa[face]
+            faceKappa[face] = p.faceConductivityAveraging.face(nodeKappa[face - 1], nodeKappa[face], widths: w1, w2)
             faceDistance[face] = (w1 + w2) / 2
         }
         self.faceKappa = faceKappa

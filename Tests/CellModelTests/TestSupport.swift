@@ -1,0 +1,183 @@
+import CellModel
+import DAESolver
+import Foundation
+import Testing
+
+// Shared helpers of the CellModel verification tests: model files, seeded random numbers,
+// state-vector layout and a thin driver over IDASolver.
+
+/// Repository root, found from this file's location (Tests/CellModelTests/TestSupport.swift).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+/// The two bundled model files the verification tests run on.
+enum ModelName: String, CaseIterable, CustomStringConvertible, Sendable {
+    case xu2019 = "xu2019-nmc532-half-cell-t1"
+    case chen2020 = "chen2020-nmc811-li-half-cell-t1"
+    var description: String { rawValue }
+}
+
+/// Converts a value from `JSONSerialization` to a model-file value.
+func parameterValue(_ json: Any) throws -> ParameterValue {
+    if let text = json as? String { return .text(text) }
+    if let number = json as? NSNumber { return .number(number.doubleValue) }
+    if let items = json as? [Any] { return .list(try items.map(parameterValue)) }
+    if let table = json as? [String: Any] { return .table(try table.mapValues(parameterValue)) }
+    throw CocoaError(.coderInvalidValue)
+}
+
+/// The parameter set of `models/<name>.json`, read with Foundation's JSONSerialization.
+func loadParameterSet(_ name: ModelName) throws -> ParameterSet {
+    let data = try Data(contentsOf: URL(fileURLWithPath: "\(repositoryRoot)/models/\(name.rawValue).json"))
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    return ParameterSet(try object.mapValues(parameterValue))
+}
+
+extension ParameterSet {
+    /// Sets numeric values (mesh sizes, conductivities, …).
+    func with(_ changes: [String: Double]) -> ParameterSet {
+        var copy = self
+        for (key, value) in changes {
+            precondition(copy.values[key] != nil, "no key \(key)")
+            copy.values[key] = .number(value)
+        }
+        return copy
+    }
+
+    func number(_ key: String) -> Double {
+        guard case .number(let x)? = values[key] else { preconditionFailure("no number \(key)") }
+        return x
+    }
+}
+
+/// Mesh-size keys.
+enum MeshKey {
+    static let separator = "Separator mesh points"
+    static let positive = "Positive electrode mesh points"
+    static let particle = "Positive particle mesh points"
+}
+
+/// Model of a file with the given mesh (separator, positive electrode, particle) and other changes.
+func makeParameters(_ name: ModelName, mesh: (Int, Int, Int), changes: [String: Double] = [:]) throws -> CellParameters {
+    var all = changes
+    all[MeshKey.separator] = Double(mesh.0)
+    all[MeshKey.positive] = Double(mesh.1)
+    all[MeshKey.particle] = Double(mesh.2)
+    return try CellParameters(try loadParameterSet(name).with(all))
+}
+
+/// Deterministic generator (SplitMix64), so every random state is reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Where each unknown sits in the state vector, as P2DModel's documentation lays it out: φ_e
+/// (separator then composite cells), φ_s (composite cells), c (composite cell, then particle class,
+/// then radial node), then the current density i and the other scalar unknowns. `init` checks this
+/// against what the model exposes (tolerance scales, the surface stoichiometry and the terminal
+/// voltage it reads out of a state), so a change of layout fails here, loudly, not as a wrong test.
+struct StateLayout {
+    let ns, np, nr, classes: Int
+    var nx: Int { ns + np }
+    var electrodeStart: Int { nx }
+    var concentrationStart: Int { nx + np }
+    var concentrationEnd: Int { concentrationStart + np * classes * nr }
+
+    init(_ model: P2DModel) throws {
+        ns = model.mesh.separatorCells
+        np = model.mesh.positiveCells
+        nr = model.parameters.particleMeshPoints
+        classes = model.classCount
+        try #require(model.currentIndex == concentrationEnd, "state layout: current index")
+        let cMax = model.parameters.positiveMaximumConcentration
+        let scale = model.toleranceScale
+        try #require((0..<concentrationStart).allSatisfy { scale[$0] == 1 }, "state layout: potentials first")
+        try #require((concentrationStart..<concentrationEnd).allSatisfy { scale[$0] == cMax }, "state layout: concentrations")
+        // Distinct values everywhere: the model's surface read-out must be 1.5 c_{N−1} − 0.5 c_{N−2} of
+        // the nodes this layout names, and V = 1.5 φ_s,last − 0.5 φ_s,previous.
+        var y = model.restingState()
+        for index in 0..<concentrationEnd { y[index] = Double(index % 97) + 0.25 * Double(index / 97) }
+        let surfaces = model.surfaceStoichiometry(y)
+        try #require(surfaces.count == np * classes)
+        for j in 0..<np {
+            for k in 0..<classes {
+                let expected = 1.5 * y[concentration(j, k, nr - 1)] - 0.5 * y[concentration(j, k, nr - 2)]
+                try #require(abs(surfaces[j * classes + k] * cMax - expected) <= 1e-12 * cMax, "state layout: particle (\(j), \(k))")
+            }
+        }
+        try #require(abs(model.voltage(y) - (1.5 * y[electrode(np - 1)] - 0.5 * y[electrode(np - 2)])) < 1e-12,
+                     "state layout: terminal voltage")
+    }
+
+    func electrolyte(_ k: Int) -> Int { k }
+    func electrode(_ j: Int) -> Int { electrodeStart + j }
+    func concentration(_ j: Int, _ k: Int = 0, _ m: Int) -> Int { concentrationStart + (j * classes + k) * nr + m }
+}
+
+/// Reference (1C) current density of a parameter set [A m⁻²].
+func oneCCurrentDensity(_ p: CellParameters) -> Double { p.nominalCapacity / p.totalArea }
+
+/// Effective ionic conductivities of separator and composite, and the composite's effective
+/// electronic conductivity [S m⁻¹], at the reference temperature (the tests run there), from the
+/// model file's Bruggeman coefficients: κ ε^b and σ (1 − ε)^b_s.
+func effectiveConductivities(_ set: ParameterSet) -> (separator: Double, positive: Double, electronic: Double) {
+    let kappa = set.number("Electrolyte conductivity [S.m-1]")
+    let separator = kappa * pow(set.number("Separator porosity"), set.number("Separator Bruggeman coefficient (electrolyte)"))
+    let porosity = set.number("Positive electrode porosity")
+    let positive = kappa * pow(porosity, set.number("Positive electrode Bruggeman coefficient (electrolyte)"))
+    let electronic = set.number("Positive electrode conductivity [S.m-1]")
+        * pow(1 - porosity, set.number("Positive electrode Bruggeman coefficient (electrode)"))
+    return (separator, positive, electronic)
+}
+
+/// IDA on a P2D model, started at rest at the model's initial concentration.
+final class CellDriver {
+    let solver: IDASolver<P2DModel>
+
+    /// `relativeTolerance` and `absoluteTolerance` as in the simulation driver: the absolute
+    /// tolerance is scaled per component by `toleranceScale` (V, c_max, A m⁻², A h).
+    init(_ parameters: CellParameters, control: CellControl, events: [CellEvent] = [],
+         relativeTolerance: Double = 1e-8, absoluteTolerance: Double = 1e-10) throws {
+        var model = P2DModel(parameters: parameters)
+        model.control = control
+        model.events = events
+        var options = SolverOptions()
+        options.relativeTolerance = relativeTolerance
+        options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * absoluteTolerance })
+        let y0 = model.restingState()
+        solver = try IDASolver(system: model, time: 0, state: y0,
+                               derivative: [Double](repeating: 0, count: y0.count), options: options)
+        try solver.computeConsistentInitialConditions(firstOutputTime: 1)
+    }
+
+    var model: P2DModel { solver.system }
+    var state: [Double] { solver.state }
+    var time: Double { solver.time }
+    var voltage: Double { model.voltage(solver.state) }
+    var current: Double { model.current(solver.state) }
+
+    /// Switches the control (and end conditions) at the current time, as a protocol step change does:
+    /// re-initialise, then make the algebraic unknowns consistent with the new control.
+    func switchTo(_ control: CellControl, events: [CellEvent] = []) throws {
+        solver.system.control = control
+        solver.system.events = events
+        try solver.reinitializeFromCurrentSolution(time: solver.time)
+        try solver.computeConsistentInitialConditions(firstOutputTime: solver.time + 1)
+    }
+
+    /// Integrates for `duration` seconds (or to a root), stopping exactly at the end time.
+    @discardableResult
+    func run(for duration: Double) throws -> AdvanceResult {
+        let end = solver.time + duration
+        try solver.setStopTime(end)
+        return try solver.advance(to: end)
+    }
+}
