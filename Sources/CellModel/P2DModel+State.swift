@@ -81,6 +81,27 @@ extension P2DModel {
         }
     }
 
+    /// Charge-transfer resistance of the composite in the limit of fast transport [Ω]: the
+    /// linearised Butler–Volmer conductances of every contacted particle surface in parallel,
+    ///
+    ///     R_ct = (RT/F) / (A Σ_j h_j Σ_k a_k φ_k i₀(y_R,jk)).
+    public func chargeTransferResistance(_ y: [Double]) -> Double {
+        let p = parameters
+        return y.withUnsafeBufferPointer { buffer in
+            var conductance = 0.0
+            for j in 0..<mesh.positiveCells {
+                for k in 0..<classCount {
+                    let surface = surfaceConcentration(buffer, cell: j, class: k) / cMax
+                    let mean = meanConcentration(buffer, cell: j, class: k) / cMax
+                    let contact = contactFraction(class: k, meanStoichiometry: mean, pressure: buffer[pressureIndex]).value
+                    conductance += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact
+                        * exchangeCurrentDensity(surface).value
+                }
+            }
+            return 1 / (f * conductance * p.totalArea)
+        }
+    }
+
     /// Surface stoichiometry c_R / c_max of every particle, index j K + k.
     public func surfaceStoichiometry(_ y: [Double]) -> [Double] {
         y.withUnsafeBufferPointer { buffer in

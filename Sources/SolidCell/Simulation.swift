@@ -126,6 +126,7 @@ private final class Runner {
     func run(into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?) {
         let steps = simulation.experiment.steps
         defer {
+            result.finalState = solver.state
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
             result.solverSteps = statistics.steps
             result.residualEvaluations = statistics.residualEvaluations

@@ -107,6 +107,8 @@ public struct SimulationResult: Sendable {
     /// Wall time spent integrating (excludes model set-up and file output) [s].
     public var solveTime: Double = 0
     public var solverSteps = 0
+    /// The model's full state at the end of the run (for post-processing such as resistances).
+    public var finalState: [Double]?
     /// Mean stoichiometry of each contact class at the end of the run.
     public var finalClassStoichiometry: [Double]? { timeSeries.classStoichiometry.last }
     public var residualEvaluations = 0

@@ -245,7 +245,69 @@ final class RowStore: @unchecked Sendable {
     }
 }
 
-/// Cases built on the published data in `../shared/published-data/` (added as the physics lands).
+/// Cases built on the published data in `../shared/published-data/` (copied, with citations,
+/// into `validation/published-data/`).
 public enum PublishedData {
-    public static func cases() -> [ValidationCase] { [] }
+    public static func cases() -> [ValidationCase] { zhou2025() }
+
+    static let zhouSource = "Zhou et al., ACS Energy Lett. 10 (2025) 966"
+    static let firstCycle = "Charge at 0.1C until 4.3 V; Discharge at 0.1C until 2.5 V"
+
+    /// First-cycle discharge capacity [mA h g⁻¹] of a Zhou microstructure at a stack pressure.
+    static func zhouFirstCycle(_ context: ValidationContext, _ microstructure: String, pressure: Double) throws -> Double {
+        let parameters = try context.parameters("zhou2025-ncm811-lpsc-\(microstructure)", ["Stack pressure [MPa]": .number(pressure)])
+        return try context.run(parameters, firstCycle).cycles[0].specificDischargeCapacity
+    }
+
+    /// Discharge capacity [mA h g⁻¹] at a C-rate after a 0.1C formation cycle (charge and
+    /// discharge at that rate, as in the paper's rate test), at 30 MPa.
+    static func zhouRateCapacity(_ context: ValidationContext, _ microstructure: String, rate: String) throws -> Double {
+        let parameters = try context.parameters("zhou2025-ncm811-lpsc-\(microstructure)", ["Stack pressure [MPa]": .number(30)])
+        let result = try context.run(parameters, firstCycle + "; Charge at \(rate) until 4.3 V; Discharge at \(rate) until 2.5 V")
+        return result.steps[3].dischargedCharge * 1000 / (parameters.positiveActiveMaterialMass * 1000)
+    }
+
+    /// Charge-transfer resistance [Ω] after the first 0.1C charge to 4.3 V at 30 MPa.
+    static func zhouChargeTransferResistance(_ context: ValidationContext, _ microstructure: String) throws -> Double {
+        let parameters = try context.parameters("zhou2025-ncm811-lpsc-\(microstructure)", ["Stack pressure [MPa]": .number(30)])
+        let result = try context.run(parameters, "Charge at 0.1C until 4.3 V")
+        let state = try result.finalState.orThrow("no final state")
+        return P2DModel(parameters: parameters).chargeTransferResistance(state)
+    }
+
+    static func zhou2025() -> [ValidationCase] {
+        var cases: [ValidationCase] = []
+        for (pressure, gap) in [(30.0, 18.0), (10, 20), (2, 22)] {
+            cases.append(ValidationCase(
+                group: "Zhou 2025: fine vs coarse Li6PS5Cl cathodes (NCM811 | LPSC | Li, 30 °C)",
+                quantity: "first-cycle capacity, fine − coarse, 0.1C, \(Int(pressure)) MPa", source: zhouSource,
+                unit: "mA.h/g", published: gap, tolerance: .absolute(6)) { context in
+                try zhouFirstCycle(context, "fine", pressure: pressure) - zhouFirstCycle(context, "coarse", pressure: pressure)
+            })
+        }
+        for (rate, advantage) in [("0.3C", 40.0), ("0.5C", 50)] {
+            cases.append(ValidationCase(
+                group: "Zhou 2025: fine vs coarse Li6PS5Cl cathodes (NCM811 | LPSC | Li, 30 °C)",
+                quantity: "capacity advantage of fine over coarse at \(rate)", source: zhouSource,
+                unit: "%", published: advantage, tolerance: .absolute(15)) { context in
+                100 * (try zhouRateCapacity(context, "fine", rate: rate) / zhouRateCapacity(context, "coarse", rate: rate) - 1)
+            })
+        }
+        for (microstructure, resistance) in [("fine", 9.9), ("coarse", 17.3)] {
+            cases.append(ValidationCase(
+                group: "Zhou 2025: fine vs coarse Li6PS5Cl cathodes (NCM811 | LPSC | Li, 30 °C)",
+                quantity: "charge-transfer resistance, fresh \(microstructure) cell", source: zhouSource,
+                unit: "Ohm", published: resistance, tolerance: .relative(0.3)) { context in
+                try zhouChargeTransferResistance(context, microstructure)
+            })
+        }
+        return cases
+    }
+}
+
+extension Optional {
+    func orThrow(_ message: String) throws -> Wrapped {
+        guard let value = self else { throw ModelFileError(path: "", message: message) }
+        return value
+    }
 }
