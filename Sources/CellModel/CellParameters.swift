@@ -146,6 +146,11 @@ public struct CellParameters: Sendable {
         separatorMeshPoints = try r.integer("Separator mesh points", in: 1...2000)
         positiveMeshPoints = try r.integer("Positive electrode mesh points", in: 2...2000)
         particleMeshPoints = try r.integer("Positive particle mesh points", in: 2...2000)
+        let unknowns = separatorMeshPoints + positiveMeshPoints * (2 + contactClasses.count * particleMeshPoints) + 3
+        guard unknowns <= Self.maximumUnknowns else {
+            throw ParameterError(key: "Positive particle mesh points", value: "\(particleMeshPoints) (with \(positiveMeshPoints) electrode points and \(contactClasses.count) contact classes: \(unknowns) unknowns)",
+                                 allowed: "meshes giving at most \(Self.maximumUnknowns) unknowns", problem: "mesh too large")
+        }
 
         try r.rejectUnknownKeys()
     }
@@ -223,6 +228,9 @@ public struct CellParameters: Sendable {
         return ContactMechanics(stackPressure: pressure, fixture: fixture, pressureLaw: pressureLaw,
                                 volumeChange: volumeChange, gapLaw: gapLaw, negativeLithiumMolarVolume: molarVolume)
     }
+
+    /// Largest model accepted (about 1 GB of solver memory).
+    public static let maximumUnknowns = 1_000_000
 
     // Derived quantities
 

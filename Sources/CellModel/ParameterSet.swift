@@ -1,3 +1,5 @@
+import Foundation
+
 /// One value of a model file: a number, a name (of a built-in function, a law or a material),
 /// a list or a nested table.
 public enum ParameterValue: Equatable, Sendable, CustomStringConvertible {
@@ -73,8 +75,12 @@ public struct ParameterError: Error, Equatable, CustomStringConvertible {
         self.problem = problem
     }
 
+    /// One line: line breaks in user text are shown escaped.
     public var description: String {
-        "parameter \"\(key)\": \(problem) (got \(value); allowed: \(allowed))"
+        func line(_ text: String) -> String {
+            text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        }
+        return "parameter \"\(line(key))\": \(problem) (got \(line(value)); allowed: \(line(allowed)))"
     }
 
     /// " (did you mean "X"?)" for the closest known key by edit distance, or "".

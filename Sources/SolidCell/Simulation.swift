@@ -177,18 +177,24 @@ private final class Runner {
         var end: StepEnd?
         let y = solver.state
         let direction = control.direction
-        for (event, reason) in events {
-            if case .condition(let text) = reason,
-               simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
-                                     current: solver.system.current(y)) {
-                end = .alreadySatisfied(text)
-                break
-            }
+        for (event, reason) in events
+        where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
+                                    current: solver.system.current(y)) {
+            // A condition already met at switch-on ends the step at once: its own condition (skipped),
+            // or the model's voltage cut-off (the cell is already beyond it under this load).
+            if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
+            break
         }
 
         let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
         if end == nil { try solver.setStopTime(endTime) }
+        var solverCalls = 0
         while end == nil {
+            // In one-step mode IDA's own step limit applies per call, so bound the calls here.
+            solverCalls += 1
+            if simulation.options.samplePeriod == nil && solverCalls > simulation.options.maxSteps {
+                throw SimulationStepLimit(limit: simulation.options.maxSteps)
+            }
             let target = simulation.options.samplePeriod.map { min(solver.time + $0, endTime) } ?? endTime
             let outcome = try timed {
                 simulation.options.samplePeriod == nil ? try solver.step(toward: target) : try solver.advance(to: target)
@@ -264,6 +270,14 @@ private final class Runner {
             coulombicEfficiency: chargeCapacity > 0 ? dischargeCapacity / chargeCapacity : .nan,
             retention: first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100,
             meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan)
+    }
+}
+
+/// A protocol step took more solver steps than allowed.
+struct SimulationStepLimit: Error, CustomStringConvertible {
+    var limit: Int
+    var description: String {
+        "the step took more than \(limit) solver steps without reaching its end (raise maxSteps or check the inputs)"
     }
 }
 

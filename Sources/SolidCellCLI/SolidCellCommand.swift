@@ -116,7 +116,7 @@ struct Simulate: ParsableCommand {
             let now = ContinuousClock.now
             guard now - started > .seconds(2), now - lastReport > .seconds(1) || progress.step == 1 else { return }
             lastReport = now
-            let line = "cycle \(progress.cycle)/\(progress.cycles), step \(progress.step)/\(progress.steps), t = \(Int(progress.time)) s"
+            let line = "cycle \(progress.cycle)/\(progress.cycles), step \(progress.step)/\(progress.steps), t = \(String(format: "%.0f", progress.time)) s"
             FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
         }
         if isTerminal && ContinuousClock.now - started > .seconds(2) { FileHandle.standardError.write(Data("\n".utf8)) }
