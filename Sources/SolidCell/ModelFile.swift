@@ -98,7 +98,7 @@ extension DecodingError {
 /// The model files shipped in the repository's `models/` folder.
 public enum BundledModels {
     /// The model `solidcell simulate` runs when no `--model` is given.
-    public static let defaultModelName = "chen2020-nmc811-li-half-cell-t1"
+    public static let defaultModelName = "zhou2025-ncm811-lpsc-fine"
 
     /// The `models/` folder: `$SOLIDCELL_MODELS`, else `./models`, else next to the repository
     /// that holds the executable (`.build/<config>/solidcell` → `../../models`).

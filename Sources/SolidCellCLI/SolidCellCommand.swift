@@ -51,9 +51,10 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Write timeseries.csv, cycles.csv, summary.json and voltage.svg to this folder.")
     var output: String?
 
-    /// Protocol run when none is given: a discharge, rest, and CC–CV charge.
+    /// Protocol run when none is given: a CC–CV charge, a rest and a discharge between the model's
+    /// voltage cut-offs (as-assembled solid-state cathodes start discharged).
     static func defaultExperiment(lower: Double, upper: Double) -> String {
-        "Discharge at 0.5C until \(lower) V; Rest for 30 minutes; Charge at 0.5C until \(upper) V; Hold at \(upper) V until C/20"
+        "Charge at 0.2C until \(upper) V; Hold at \(upper) V until C/20; Rest for 30 minutes; Discharge at 0.2C until \(lower) V"
     }
 
     func run() throws {
