@@ -19,6 +19,15 @@ struct UserError: Error, CustomStringConvertible {
     var description: String
 }
 
+/// The text of `--experiment-file`, or nil when none was given.
+func readExperimentFile(_ path: String?) throws(UserError) -> String? {
+    guard let path else { return nil }
+    guard let data = FileManager.default.contents(atPath: path), let contents = String(data: data, encoding: .utf8) else {
+        throw UserError(description: "--experiment-file \(path): cannot read the file as UTF-8 text")
+    }
+    return contents
+}
+
 func fail(_ message: String, code: Int32 = 2) -> ExitCode {
     FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     return ExitCode(code)
@@ -79,28 +88,18 @@ struct Simulate: ParsableCommand {
         do {
             file = try ModelFile.load(path: modelPath)
             var set = file.parameters
-            for assignment in overrides {
-                guard let equals = assignment.firstIndex(of: "=") else {
-                    throw UserError(description: "--set \"\(assignment)\": expected KEY=VALUE, e.g. --set \"Positive electrode thickness [m]=6e-5\"")
-                }
-                let key = String(assignment[..<equals]).trimmingCharacters(in: .whitespaces)
-                let value = String(assignment[assignment.index(after: equals)...])
-                try set.override(key, with: value)
-            }
+            try ParameterOverrides.apply(overrides, to: &set)
             parameters = try CellParameters(set)
         } catch {
             throw fail("\(error)")
         }
 
-        var text: String
-        if let experimentFile {
-            guard let data = FileManager.default.contents(atPath: experimentFile),
-                  let contents = String(data: data, encoding: .utf8) else {
-                throw fail("--experiment-file \(experimentFile): cannot read the file as UTF-8 text")
-            }
-            text = contents
-        } else {
-            text = experiment ?? Self.defaultExperiment(lower: parameters.lowerVoltageCutoff, upper: parameters.upperVoltageCutoff)
+        let text: String
+        do {
+            text = try readExperimentFile(experimentFile) ?? experiment
+                ?? Self.defaultExperiment(lower: parameters.lowerVoltageCutoff, upper: parameters.upperVoltageCutoff)
+        } catch {
+            throw fail("\(error)")
         }
         let protocolSteps: Experiment
         do {

@@ -74,12 +74,10 @@ struct SweepRun: ParsableCommand {
                 throw SweepError("\(error)")
             }
             let text: String
-            if let experimentFile {
-                guard let data = FileManager.default.contents(atPath: experimentFile),
-                      let contents = String(data: data, encoding: .utf8) else {
-                    throw SweepError("--experiment-file \(experimentFile): cannot read the file as UTF-8 text")
-                }
-                text = contents
+            let fileText: String?
+            do { fileText = try readExperimentFile(experimentFile) } catch { throw SweepError(error.description) }
+            if let fileText {
+                text = fileText
             } else if let experiment {
                 text = experiment
             } else {
