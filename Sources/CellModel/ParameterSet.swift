@@ -164,9 +164,11 @@ public struct ParameterReader {
         return x
     }
 
-    /// A strictly positive number no larger than `maximum`.
-    public mutating func positive(_ key: String, atMost maximum: Double) throws(ParameterError) -> Double {
-        try number(key, in: 0...maximum, excludingLowerBound: true)
+    /// A positive number from `minimum` (by default 10⁻¹² of the maximum: no physical quantity of
+    /// a cell spans more) to `maximum`.
+    public mutating func positive(_ key: String, atMost maximum: Double, atLeast minimum: Double? = nil) throws(ParameterError) -> Double {
+        let lower = minimum ?? maximum * 1e-12
+        return try number(key, in: lower...maximum, allowed: "a number from \(lower) to \(maximum)")
     }
 
     /// A whole number in `range`.

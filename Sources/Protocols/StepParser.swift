@@ -399,6 +399,10 @@ struct StepParser {
             if !(value > 0) {
                 throw error("expected \(role.noun) greater than zero after \(after), found \(raw), which is too small")
             }
+            // A step shorter than a millisecond or longer than ~30 years is a typo, not a protocol.
+            if case .duration = kind, !(value >= 1e-3 && value <= 1e9) {
+                throw error("expected a duration from 1 ms to 1e9 s (about 30 years) after \(after), found \(raw)")
+            }
             return (kind, value)
         }
     }

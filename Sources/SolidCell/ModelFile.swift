@@ -21,6 +21,11 @@ public struct ModelFile: Sendable {
     }
 
     public static func parse(_ data: Data, path: String) throws(ModelFileError) -> ModelFile {
+        do {
+            try JSONScanner.check(Array(data))
+        } catch {
+            throw ModelFileError(path: path, message: "not valid model JSON: \(error)")
+        }
         let value: ParameterValue
         do {
             value = try JSONDecoder().decode(ParameterValue.self, from: data)

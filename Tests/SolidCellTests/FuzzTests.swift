@@ -453,22 +453,19 @@ struct FuzzTests {
         let key = "\"Positive electrode thickness [m]\": 4.2e-05"
         let thickness = try #require(text.range(of: key))
 
-        // 1. A key given twice in a model file: JSONDecoder silently keeps the first value.
+        // 1. A key given twice in a model file is an error with its line (JSONDecoder alone would keep one).
         let duplicated = text.replacingCharacters(in: thickness, with: key + ",\n  \"Positive electrode thickness [m]\": 9e-05")
-        withKnownIssue("ModelFile.parse accepts a duplicated key and keeps its first value (JSONDecoder)") {
-            #expect(throws: ModelFileError.self) { try ModelFile.parse(Data(duplicated.utf8), path: "duplicated.json") }
-        }
+        let duplicate = #expect(throws: ModelFileError.self) { try ModelFile.parse(Data(duplicated.utf8), path: "duplicated.json") }
+        #expect(duplicate?.message.contains("given twice") == true && duplicate?.message.contains("line") == true)
 
-        // 2. A number outside the range of a double is reported as "Expected to decode String but found number".
+        // 2. A number outside the range of a double is reported as such, with its line.
         for number in ["1e309", "-1e309", "1e-400"] {
             let huge = text.replacingCharacters(in: thickness, with: "\"Positive electrode thickness [m]\": \(number)")
             do {
                 _ = try fuzzPipeline(Data(huge.utf8), overrides: [], experiment: nil)
                 Issue.record("\(number) was accepted")
             } catch {
-                withKnownIssue("a number beyond the range of Double gets a misleading message: \(error)") {
-                    #expect(!"\(error)".contains("Expected to decode String"))
-                }
+                #expect(!"\(error)".contains("Expected to decode String") && "\(error)".contains("outside the range"), "\(error)")
             }
         }
 
