@@ -18,8 +18,10 @@ let package = Package(
             name: "CSundials",
             providers: [.apt(["libsundials-dev", "libsuitesparse-dev"])]
         ),
+        // IDA's element-wise vector loops, compiled (Debian's libsundials is built without optimisation).
+        .target(name: "CVectorOps"),
         // Battery-agnostic implicit DAE solver (IDA + KLU) and sparse linear algebra.
-        .target(name: "DAESolver", dependencies: ["CSundials"]),
+        .target(name: "DAESolver", dependencies: ["CSundials", "CVectorOps"]),
         // Experiment (protocol) steps and their text language; stands alone.
         .target(name: "Protocols"),
         // Cell parameters, constitutive laws, mesh, residual and analytic Jacobian.

@@ -1,4 +1,5 @@
 import CSundials
+import CVectorOps
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,6 +41,7 @@ final class SerialVector {
             throw SolverError(function: "N_VNew_Serial", flag: -1, flagName: "SUN_ERR_MEM",
                               message: "could not allocate a vector of \(count) components")
         }
+        solidcell_use_compiled_vector_ops(vector)
         raw = vector
         self.context = context
         self.count = count
