@@ -140,9 +140,26 @@ public enum ValidationSuite {
         return cases
     }
 
-    /// A SolidCell run of a PyBaMM reference discharge, compared at PyBaMM's output times.
-    struct CrossCheck: Sendable {
-        var model: String, reference: String, rate: String, cutoff: Double
+    /// A SolidCell run of a PyBaMM reference discharge, compared at PyBaMM's output times. Its three
+    /// rows (RMS, max, capacity) share one simulation: the first to ask runs it, the others wait.
+    final class CrossCheck: @unchecked Sendable {
+        let model: String, reference: String, rate: String, cutoff: Double
+        private let lock = NSLock()
+        private var cached: Result<(rms: Double, max: Double, capacity: Double), any Error>?
+
+        init(model: String, reference: String, rate: String, cutoff: Double) {
+            self.model = model
+            self.reference = reference
+            self.rate = rate
+            self.cutoff = cutoff
+        }
+
+        func measure(_ context: ValidationContext) throws -> (rms: Double, max: Double, capacity: Double) {
+            lock.lock()
+            defer { lock.unlock() }
+            if cached == nil { cached = Result { try compare(context) } }
+            return try cached!.get()
+        }
 
         func referenceCapacity() -> Double {
             let context = ValidationContext(repositoryRoot: ValidationSuite.repositoryRoot ?? ".")
@@ -150,7 +167,7 @@ public enum ValidationSuite {
             return table?["Discharge capacity [A.h]"]?.last ?? .nan
         }
 
-        func measure(_ context: ValidationContext) throws -> (rms: Double, max: Double, capacity: Double) {
+        private func compare(_ context: ValidationContext) throws -> (rms: Double, max: Double, capacity: Double) {
             let table = try context.csv("validation/pybamm/\(reference)_\(rate).csv")
             guard let times = table["Time [s]"], let voltages = table["Voltage [V]"], times.count > 2 else {
                 throw ModelFileError(path: "validation/pybamm/\(reference)_\(rate).csv", message: "missing columns")
