@@ -57,13 +57,20 @@ public enum OutputWriter {
         return text
     }
 
+    /// The columns of `cycles.csv` after `Cycle`.
+    static let cycleColumns: [(name: String, value: @Sendable (CycleSummary) -> Double)] = [
+        ("Charge capacity [A.h]", \.chargeCapacity), ("Discharge capacity [A.h]", \.dischargeCapacity),
+        ("Charge capacity [mA.h.g-1]", \.specificChargeCapacity), ("Discharge capacity [mA.h.g-1]", \.specificDischargeCapacity),
+        ("Coulombic efficiency", \.coulombicEfficiency), ("Capacity retention [%]", \.retention),
+        ("Capacity retention of maximum [%]", \.retentionOfMaximum), ("Mean discharge voltage [V]", \.meanDischargeVoltage),
+        ("DC resistance [Ohm]", \.dcResistance), ("Interfacial resistance at top of charge [Ohm]", \.interfacialResistanceAfterCharge),
+        ("Side-reaction charge [A.h]", \.sideReactionCharge), ("Mean contact fraction", \.meanContactFraction),
+    ]
+
     public static func cyclesCSV(_ cycles: [CycleSummary]) -> String {
-        var text = "Cycle,Charge capacity [A.h],Discharge capacity [A.h],Discharge capacity [mA.h.g-1],"
-            + "Coulombic efficiency,Capacity retention [%],Mean discharge voltage [V]\n"
+        var text = (["Cycle"] + cycleColumns.map(\.name)).joined(separator: ",") + "\n"
         for c in cycles {
-            text += "\(c.cycle)," + [c.chargeCapacity, c.dischargeCapacity, c.specificDischargeCapacity,
-                                      c.coulombicEfficiency, c.retention, c.meanDischargeVoltage]
-                .map(format).joined(separator: ",") + "\n"
+            text += "\(c.cycle)," + cycleColumns.map { format($0.value(c)) }.joined(separator: ",") + "\n"
         }
         return text
     }
