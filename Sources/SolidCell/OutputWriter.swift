@@ -23,15 +23,24 @@ public enum SolidCellInfo {
     public static let version = "0.1.0"
 }
 
-/// Writes a result as `timeseries.csv`, `cycles.csv`, `summary.json` and `voltage.svg`.
+/// Writes a result as `timeseries.csv`, `cycles.csv`, `summary.json`, `voltage.svg` and, for
+/// more than one cycle, `capacity.svg`.
 public enum OutputWriter {
-    public static func write(_ result: SimulationResult, inputs: RunInputs, to directory: String) throws {
+    /// Writes every file; `timeSeriesStreamed` when `timeseries.csv` was already written cycle by
+    /// cycle (``TimeSeriesStream``) and `result.timeSeries` holds only the cycles to plot.
+    public static func write(_ result: SimulationResult, inputs: RunInputs, to directory: String,
+                             timeSeriesStreamed: Bool = false) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try timeSeriesCSV(result.timeSeries).write(toFile: directory + "/timeseries.csv", atomically: true, encoding: .utf8)
+        if !timeSeriesStreamed {
+            try timeSeriesCSV(result.timeSeries).write(toFile: directory + "/timeseries.csv", atomically: true, encoding: .utf8)
+        }
         try cyclesCSV(result.cycles).write(toFile: directory + "/cycles.csv", atomically: true, encoding: .utf8)
         try summaryJSON(result, inputs: inputs).write(to: URL(fileURLWithPath: directory + "/summary.json"))
         try SVGPlot.voltageCapacity(result.timeSeries).write(toFile: directory + "/voltage.svg", atomically: true, encoding: .utf8)
+        if result.cycles.count > 1 {
+            try SVGPlot.capacityCycle(result.cycles).write(toFile: directory + "/capacity.svg", atomically: true, encoding: .utf8)
+        }
     }
 
     /// Four significant digits, for reports.
@@ -46,8 +55,13 @@ public enum OutputWriter {
     }
 
     public static func timeSeriesCSV(_ series: TimeSeries) -> String {
+        series.columns.map(\.name).joined(separator: ",") + "\n" + timeSeriesRows(series)
+    }
+
+    /// The data rows of `timeseries.csv` (no header).
+    static func timeSeriesRows(_ series: TimeSeries) -> String {
         let columns = series.columns
-        var text = columns.map(\.name).joined(separator: ",") + "\n"
+        var text = ""
         for row in 0..<series.count {
             text += columns.map { column -> String in
                 let value = column.values[row]
@@ -113,38 +127,30 @@ public enum OutputWriter {
     }
 }
 
-/// Minimal SVG line plots.
-public enum SVGPlot {
-    /// Voltage against the discharged capacity, one polyline per step.
-    public static func voltageCapacity(_ series: TimeSeries) -> String {
-        let width = 640.0, height = 420.0, margin = 60.0
-        let xs = series.dischargeCapacity.map { $0 * 1000 }, ys = series.voltage
-        guard let xMin = xs.min(), let xMax = xs.max(), let yMin = ys.min(), let yMax = ys.max() else {
-            return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\"/>\n"
+/// Writes `timeseries.csv` cycle by cycle, so that long runs keep only a few cycles in memory and
+/// a run that stops early leaves every finished cycle on disk.
+public final class TimeSeriesStream {
+    private let handle: FileHandle
+    private var headerWritten = false
+
+    /// Creates (or truncates) the file.
+    public init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
-        let xSpan = max(xMax - xMin, 1e-12), ySpan = max(yMax - yMin, 1e-6)
-        func px(_ x: Double) -> Double { margin + (x - xMin) / xSpan * (width - 1.5 * margin) }
-        func py(_ y: Double) -> Double { height - margin - (y - yMin) / ySpan * (height - 1.5 * margin) }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        svg += "<line x1=\"\(margin)\" y1=\"\(height - margin)\" x2=\"\(width - margin / 2)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
-        svg += "<line x1=\"\(margin)\" y1=\"\(margin / 2)\" x2=\"\(margin)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
-        svg += "<text x=\"\(width / 2)\" y=\"\(height - 15)\" text-anchor=\"middle\">Discharge capacity [mA.h]</text>\n"
-        svg += "<text x=\"15\" y=\"\(height / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 15 \(height / 2))\">Voltage [V]</text>\n"
-        for (value, label) in [(xMin, xMin), (xMax, xMax)] {
-            svg += "<text x=\"\(px(value))\" y=\"\(height - margin + 16)\" text-anchor=\"middle\">\(String(format: "%.3g", label))</text>\n"
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    }
+
+    deinit { try? handle.close() }
+
+    /// Appends a cycle's samples (the header first, from the first series).
+    public func append(_ series: TimeSeries) throws {
+        var text = ""
+        if !headerWritten {
+            text = series.columns.map(\.name).joined(separator: ",") + "\n"
+            headerWritten = true
         }
-        for value in [yMin, yMax] {
-            svg += "<text x=\"\(margin - 6)\" y=\"\(py(value) + 4)\" text-anchor=\"end\">\(String(format: "%.3f", value))</text>\n"
-        }
-        var start = 0
-        while start < series.count {
-            var end = start
-            while end + 1 < series.count && series.step[end + 1] == series.step[start] && series.cycle[end + 1] == series.cycle[start] { end += 1 }
-            let points = (start...end).map { "\(String(format: "%.2f", px(xs[$0]))),\(String(format: "%.2f", py(ys[$0])))" }
-            svg += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/>\n"
-            start = end + 1
-        }
-        return svg + "</svg>\n"
+        text += OutputWriter.timeSeriesRows(series)
+        try handle.write(contentsOf: Data(text.utf8))
     }
 }
