@@ -55,6 +55,9 @@ public struct CellParameters: Sendable {
     public var contactClasses: [ContactClass]
     /// Contact fraction below which a particle is isolated (by fabrication or by damage).
     public var isolationThreshold: Double
+    /// m_d of the contact diffusion penalty D_eff = D (φ0 Π(P) (1 − D_damage))^m_d — key
+    /// `"Positive particle contact diffusion exponent"`, 0 (no penalty) when absent.
+    public var contactDiffusionExponent: Double
     /// The pressure/contact mechanics, or nil for full contact everywhere (the baseline model).
     public var mechanics: ContactMechanics?
     /// Contact damage and electrolyte oxidation over cycles, or nil for a cell that does not age.
@@ -143,6 +146,8 @@ public struct CellParameters: Sendable {
 
         (contactClasses, isolationThreshold) = try Self.readContactClasses(&r, radius: positiveParticleRadius)
         mechanics = try Self.readMechanics(&r)
+        contactDiffusionExponent = r.has("Positive particle contact diffusion exponent")
+            ? try r.number("Positive particle contact diffusion exponent", in: 0...5) : 0
         degradation = try Degradation.read(&r, hasMechanics: mechanics != nil)
 
         faceConductivityAveraging = r.has("Face conductivity averaging")

@@ -118,7 +118,12 @@ public struct P2DModel: DAESystem {
 
     /// Irreversible contact damage D of every particle (index j K + k), 0 when fresh. The
     /// simulation raises it between cycles; change it only between integrations.
-    public var contactDamage: [Double]
+    public var contactDamage: [Double] { didSet { updateDiffusivityScale() } }
+    /// Arrhenius factor times the contact diffusion penalty of every particle,
+    /// g = (φ0_k Π(P_set) (1 − D_jk))^m_d: with patchy contact, lithium diffuses further inside the
+    /// particle to and from its contact patches (PHYSICS-NOTES §6.5). It follows the slowly varying
+    /// part of the contact (fabrication, set pressure, damage), not the reversible gap within a cycle.
+    private(set) var diffusivityScale: [Double]
 
     private let slots: Slots
 
@@ -213,6 +218,18 @@ public struct P2DModel: DAESystem {
         oxidationRate = Array(repeating: 0, count: reactions)
         oxidationRateDSurface = Array(repeating: 0, count: reactions)
         contactDamage = Array(repeating: 0, count: reactions)
+        diffusivityScale = Array(repeating: diffusivityFactor, count: reactions)
+        updateDiffusivityScale()
+    }
+
+    private mutating func updateDiffusivityScale() {
+        let exponent = parameters.contactDiffusionExponent
+        guard exponent != 0 else { return }
+        let pressureFactor = mechanics?.pressureLaw.factor(pressure: setPressure).value ?? 1
+        for reaction in contactDamage.indices {
+            let contact = classContact[reaction % classCount] * pressureFactor * (1 - contactDamage[reaction])
+            diffusivityScale[reaction] = diffusivityFactor * pow(contact, exponent)
+        }
     }
 
     // MARK: Indexing
@@ -345,14 +362,15 @@ public struct P2DModel: DAESystem {
         return (1.5 * y[last] - 0.5 * y[last - 1], 1.5, -0.5)
     }
 
-    /// Particle diffusivity at the face between two nodes: the harmonic mean of the node values
-    /// D_f = 2 D₁D₂/(D₁ + D₂), D = D(y) × Arrhenius, with ∂D_f/∂c₁ and ∂D_f/∂c₂.
+    /// Particle diffusivity at the face between two nodes of particle j K + k: the harmonic mean
+    /// of the node values D_f = 2 D₁D₂/(D₁ + D₂), D = D(y) × Arrhenius × g_jk (the contact
+    /// diffusion penalty), with ∂D_f/∂c₁ and ∂D_f/∂c₂.
     @inline(__always)
-    func faceDiffusivity(_ c1: Double, _ c2: Double) -> (value: Double, dLeft: Double, dRight: Double) {
+    func faceDiffusivity(_ c1: Double, _ c2: Double, particle reaction: Int) -> (value: Double, dLeft: Double, dRight: Double) {
         let (d1, dd1) = parameters.positiveDiffusivity(c1 / cMax)
         let (d2, dd2) = parameters.positiveDiffusivity(c2 / cMax)
         let sum = d1 + d2
-        let scale = diffusivityFactor
+        let scale = diffusivityScale[reaction]
         return (scale * 2 * d1 * d2 / sum,
                 scale * 2 * d2 * d2 / (sum * sum) * dd1 / cMax,
                 scale * 2 * d1 * d1 / (sum * sum) * dd2 / cMax)
@@ -464,7 +482,7 @@ public struct P2DModel: DAESystem {
                     let index = layout.concentration(j, k, m)
                     let outer: Double
                     if m + 1 < nr {
-                        let d = faceDiffusivity(y[index], y[index + 1]).value
+                        let d = faceDiffusivity(y[index], y[index + 1], particle: j * K + k).value
                         outer = particle.outerFaceArea(m) * d * (y[index + 1] - y[index]) / dr
                     } else {
                         outer = particle.outerFaceArea(m) * (-flux[j * K + k] / faradayConstant)
@@ -608,7 +626,7 @@ public struct P2DModel: DAESystem {
                 for m in 0..<nr { values[s.particleCentre[base + m]] += cj }
                 for m in 0..<(nr - 1) {
                     let index = layout.concentration(j, k, m)
-                    let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1])
+                    let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1], particle: j * K + k)
                     let gradient = (y[index + 1] - y[index]) / dr
                     // Face flux A N = A D_f (c_{m+1} − c_m)/Δr and its derivatives in c_m and c_{m+1}.
                     let areaFace = particle.outerFaceArea(m)

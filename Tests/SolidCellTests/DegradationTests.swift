@@ -63,7 +63,8 @@ struct DegradationTests {
             ["Positive particle contact fraction mean": .number(0.6),
              "Positive particle contact fraction standard deviation": .number(0.25),
              "Number of particle contact classes": .number(3),
-             "Isolated particle contact fraction threshold": .number(0.05)]), mesh: 4)
+             "Isolated particle contact fraction threshold": .number(0.05),
+             "Positive particle contact diffusion exponent": .number(1.5)]), mesh: 4)
         parameters.positiveInitialConcentration = 0.45 * parameters.positiveMaximumConcentration
         var model = P2DModel(parameters: parameters)
         model.control = mode == "current" ? .current(amperes: 2) : .voltage(volts: 3.8)
