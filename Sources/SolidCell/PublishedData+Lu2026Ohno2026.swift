@@ -94,22 +94,3 @@ extension PublishedData {
         }
     }
 }
-
-/// A computation that several validation rows read (one simulation, several published numbers):
-/// the first row to ask runs it, the others wait for and reuse its value or its error.
-final class SharedComputation<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cached: Result<Value, any Error>?
-    private let compute: @Sendable (ValidationContext) throws -> Value
-
-    init(_ compute: @escaping @Sendable (ValidationContext) throws -> Value) {
-        self.compute = compute
-    }
-
-    func value(_ context: ValidationContext) throws -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if cached == nil { cached = Result { try compute(context) } }
-        return try cached!.get()
-    }
-}

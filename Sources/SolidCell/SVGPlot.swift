@@ -8,11 +8,15 @@ public enum SVGPlot {
         /// Polylines of (x, y) points; non-finite points are dropped.
         public var segments: [[(x: Double, y: Double)]]
         public var colour: String
+        /// Draw only a dot at every point, no line.
+        public var dotsOnly: Bool
 
-        public init(label: String?, segments: [[(x: Double, y: Double)]], colour: String = SVGPlot.palette[0]) {
+        public init(label: String?, segments: [[(x: Double, y: Double)]], colour: String = SVGPlot.palette[0],
+                    dotsOnly: Bool = false) {
             self.label = label
             self.segments = segments
             self.colour = colour
+            self.dotsOnly = dotsOnly
         }
     }
 
@@ -23,20 +27,23 @@ public enum SVGPlot {
     /// A plot of the curves with the given axis titles; a legend lists the labelled curves.
     /// `markers` also draws a dot at every point (for sparse data such as one value per cycle).
     public static func plot(_ curves: [Curve], xTitle: String, yTitle: String, markers: Bool = false) -> String {
-        let width = 640.0, height = 420.0, margin = 60.0
+        // Labelled curves get a legend column to the right of the axes.
+        let legendWidth = curves.contains { $0.label != nil } ? 170.0 : 0
+        let width = 640.0 + legendWidth, height = 420.0, margin = 60.0
+        let right = width - legendWidth - margin / 2   // right end of the x axis
         let points = curves.flatMap { $0.segments.flatMap { $0 } }.filter { $0.x.isFinite && $0.y.isFinite }
         guard let xMin = points.map(\.x).min(), let xMax = points.map(\.x).max(),
               let yMin = points.map(\.y).min(), let yMax = points.map(\.y).max() else {
             return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\"/>\n"
         }
         let xSpan = max(xMax - xMin, 1e-12), ySpan = max(yMax - yMin, 1e-6)
-        func px(_ x: Double) -> String { String(format: "%.2f", margin + (x - xMin) / xSpan * (width - 1.5 * margin)) }
+        func px(_ x: Double) -> String { String(format: "%.2f", margin + (x - xMin) / xSpan * (right - margin)) }
         func py(_ y: Double) -> String { String(format: "%.2f", height - margin - (y - yMin) / ySpan * (height - 1.5 * margin)) }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        svg += "<line x1=\"\(margin)\" y1=\"\(height - margin)\" x2=\"\(width - margin / 2)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
+        svg += "<line x1=\"\(margin)\" y1=\"\(height - margin)\" x2=\"\(right)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
         svg += "<line x1=\"\(margin)\" y1=\"\(margin / 2)\" x2=\"\(margin)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
-        svg += "<text x=\"\(width / 2)\" y=\"\(height - 15)\" text-anchor=\"middle\">\(escape(xTitle))</text>\n"
+        svg += "<text x=\"\((margin + right) / 2)\" y=\"\(height - 15)\" text-anchor=\"middle\">\(escape(xTitle))</text>\n"
         svg += "<text x=\"15\" y=\"\(height / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 15 \(height / 2))\">\(escape(yTitle))</text>\n"
         for value in [xMin, xMax] {
             svg += "<text x=\"\(px(value))\" y=\"\(height - margin + 16)\" text-anchor=\"middle\">\(String(format: "%.4g", value))</text>\n"
@@ -48,11 +55,13 @@ public enum SVGPlot {
             for segment in curve.segments {
                 let finite = segment.filter { $0.x.isFinite && $0.y.isFinite }
                 guard !finite.isEmpty else { continue }
-                let coordinates = finite.map { "\(px($0.x)),\(py($0.y))" }.joined(separator: " ")
-                svg += "<polyline fill=\"none\" stroke=\"\(curve.colour)\" stroke-width=\"1.5\" points=\"\(coordinates)\"/>\n"
-                if markers {
+                if !curve.dotsOnly {
+                    let coordinates = finite.map { "\(px($0.x)),\(py($0.y))" }.joined(separator: " ")
+                    svg += "<polyline fill=\"none\" stroke=\"\(curve.colour)\" stroke-width=\"1.5\" points=\"\(coordinates)\"/>\n"
+                }
+                if markers || curve.dotsOnly {
                     for point in finite {
-                        svg += "<circle cx=\"\(px(point.x))\" cy=\"\(py(point.y))\" r=\"2\" fill=\"\(curve.colour)\"/>\n"
+                        svg += "<circle cx=\"\(px(point.x))\" cy=\"\(py(point.y))\" r=\"\(curve.dotsOnly ? 4 : 2)\" fill=\"\(curve.colour)\"/>\n"
                     }
                 }
             }
@@ -61,8 +70,8 @@ public enum SVGPlot {
         for curve in curves {
             guard let label = curve.label else { continue }
             let y = margin / 2 + 14 * row
-            svg += "<line x1=\"\(width - 190)\" y1=\"\(y - 4)\" x2=\"\(width - 170)\" y2=\"\(y - 4)\" stroke=\"\(curve.colour)\" stroke-width=\"2\"/>\n"
-            svg += "<text x=\"\(width - 165)\" y=\"\(y)\">\(escape(label))</text>\n"
+            svg += "<line x1=\"\(right + 15)\" y1=\"\(y - 4)\" x2=\"\(right + 35)\" y2=\"\(y - 4)\" stroke=\"\(curve.colour)\" stroke-width=\"2\"/>\n"
+            svg += "<text x=\"\(right + 40)\" y=\"\(y)\">\(escape(label))</text>\n"
             row += 1
         }
         return svg + "</svg>\n"
