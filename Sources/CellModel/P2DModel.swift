@@ -286,14 +286,21 @@ public struct P2DModel: DAESystem {
     /// Δφ = φ_s − φ_e, given the surface stoichiometry y and U(y), dU/dy; returns j and ∂j/∂Δφ,
     /// ∂j/∂c_R, ∂j/∂R_f. With g = ∂j/∂η = i₀ f cosh(f η/2), implicit differentiation gives
     /// ∂j/∂Δφ = g/(1 + R_f g), ∂j/∂y = (2 sinh(fη/2) di₀/dy − g dU/dy)/(1 + R_f g),
-    /// ∂j/∂R_f = −g j/(1 + R_f g).
+    /// ∂j/∂R_f = −g j/(1 + R_f g). `nil` when the overpotential behind the film does not converge.
+    /// Not a throwing function: a throwing call from the mutating `updateReactions` made Swift copy
+    /// the whole model (and retain every array in it) once per electrode cell.
     @inline(__always)
     func butlerVolmer(potentialDifference: Double, surface y: Double, ocp: (value: Double, derivative: Double),
-                      filmResistance: Double) throws
-        -> (j: Double, dPotential: Double, dSurface: Double, dFilm: Double) {
+                      filmResistance: Double)
+        -> (j: Double, dPotential: Double, dSurface: Double, dFilm: Double)? {
         let drive = potentialDifference - ocp.value
         let (i0, dI0dy) = exchangeCurrentDensity(y)
-        let eta = filmResistance > 0 ? try overpotentialBehindFilm(drive: drive, exchangeCurrent: i0, film: filmResistance) : drive
+        var eta = drive
+        if filmResistance > 0 {
+            guard let behindFilm = convergedOverpotentialBehindFilm(drive: drive, exchangeCurrent: i0, film: filmResistance)
+            else { return nil }
+            eta = behindFilm
+        }
         let half = 0.5 * f * eta
         let s = sinh(half)
         let j = 2 * i0 * s
@@ -306,8 +313,17 @@ public struct P2DModel: DAESystem {
     /// R j of the drive Δ: the root of H(η) = η + 2 R i₀ sinh(f η/2) − Δ, which lies between 0
     /// and Δ. H is increasing and convex on the side of Δ, so Newton's method from η = Δ converges
     /// monotonically.
-    @inline(__always)
     func overpotentialBehindFilm(drive: Double, exchangeCurrent i0: Double, film R: Double) throws -> Double {
+        guard let eta = convergedOverpotentialBehindFilm(drive: drive, exchangeCurrent: i0, film: R) else {
+            throw NonPhysicalStateError(what: "overpotential behind the interphase film (no convergence) at drive", value: drive)
+        }
+        return eta
+    }
+
+    /// ``overpotentialBehindFilm(drive:exchangeCurrent:film:)``, `nil` if Newton's method has not
+    /// converged in 200 iterations.
+    @inline(__always)
+    func convergedOverpotentialBehindFilm(drive: Double, exchangeCurrent i0: Double, film R: Double) -> Double? {
         var eta = drive
         for _ in 0..<200 {
             let half = 0.5 * f * eta
@@ -315,7 +331,7 @@ public struct P2DModel: DAESystem {
             eta -= step
             if abs(step) <= 1e-15 * (1 + abs(eta)) { return eta }
         }
-        throw NonPhysicalStateError(what: "overpotential behind the interphase film (no convergence) at drive", value: drive)
+        return nil
     }
 
     /// Electrolyte oxidation current density per contacted area, j_ox = i_ox(T) exp(α_ox f (U − U_ox)),
@@ -409,8 +425,12 @@ public struct P2DModel: DAESystem {
                 }
                 let ocp = openCircuitPotential(surface)
                 let film = oxidation == nil ? 0 : filmResistancePerCharge * y[layout.film(r)]
-                let (rate, dPotential, dSurface, dFilm) = try butlerVolmer(
-                    potentialDifference: y[electrodeStart + j] - y[ns + j], surface: surface, ocp: ocp, filmResistance: film)
+                let potentialDifference = y[electrodeStart + j] - y[ns + j]
+                guard let (rate, dPotential, dSurface, dFilm) = butlerVolmer(
+                    potentialDifference: potentialDifference, surface: surface, ocp: ocp, filmResistance: film) else {
+                    throw NonPhysicalStateError(what: "overpotential behind the interphase film (no convergence) at drive",
+                                                value: potentialDifference - ocp.value)
+                }
                 var contact = (value: classContact[k] * (1 - contactDamage[r]), dMean: 0.0, dPressure: 0.0)
                 if contactFollowsLithiation && contact.value > 0 {
                     let mean = meanConcentration(y, cell: j, class: k) / cMax
