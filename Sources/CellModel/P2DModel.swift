@@ -128,21 +128,25 @@ public struct P2DModel: DAESystem {
     private let slots: Slots
 
     // Scratch, per composite cell and class (index j K + k): the effective reaction current
-    // density φ j [A m⁻² of particle surface] and its derivatives.
-    private var flux: [Double]
-    private var fluxDPhiS: [Double]
-    private var fluxDSurface: [Double]
-    private var fluxDMean: [Double]
-    private var fluxDPressure: [Double]
-    private var fluxDFilm: [Double]
-    // The side (oxidation) current φ j_ox [A m⁻² of particle surface], its derivatives, and j_ox per
-    // contacted area (the film growth rate) with its derivative in the surface concentration.
-    private var sideFlux: [Double]
-    private var sideFluxDSurface: [Double]
-    private var sideFluxDMean: [Double]
-    private var sideFluxDPressure: [Double]
-    private var oxidationRate: [Double]
-    private var oxidationRateDSurface: [Double]
+    // density φ j [A m⁻² of particle surface] and its derivatives; the side (oxidation) current
+    // φ j_ox [A m⁻² of particle surface], its derivatives, and j_ox per contacted area (the film
+    // growth rate) with its derivative in the surface concentration. Held in a class so that the
+    // evaluation code can be non-mutating: calling non-mutating methods from a mutating one made
+    // Swift copy the whole model (retaining every array in it) per cell or per node, depending on
+    // what the optimiser inlined. Copied on write by ``residual`` and ``jacobian``.
+    private var scratch: ReactionScratch
+    private var flux: UnsafeMutableBufferPointer<Double> { scratch.flux }
+    private var fluxDPhiS: UnsafeMutableBufferPointer<Double> { scratch.fluxDPhiS }
+    private var fluxDSurface: UnsafeMutableBufferPointer<Double> { scratch.fluxDSurface }
+    private var fluxDMean: UnsafeMutableBufferPointer<Double> { scratch.fluxDMean }
+    private var fluxDPressure: UnsafeMutableBufferPointer<Double> { scratch.fluxDPressure }
+    private var fluxDFilm: UnsafeMutableBufferPointer<Double> { scratch.fluxDFilm }
+    private var sideFlux: UnsafeMutableBufferPointer<Double> { scratch.sideFlux }
+    private var sideFluxDSurface: UnsafeMutableBufferPointer<Double> { scratch.sideFluxDSurface }
+    private var sideFluxDMean: UnsafeMutableBufferPointer<Double> { scratch.sideFluxDMean }
+    private var sideFluxDPressure: UnsafeMutableBufferPointer<Double> { scratch.sideFluxDPressure }
+    private var oxidationRate: UnsafeMutableBufferPointer<Double> { scratch.oxidationRate }
+    private var oxidationRateDSurface: UnsafeMutableBufferPointer<Double> { scratch.oxidationRateDSurface }
 
     public init(parameters p: CellParameters) {
         parameters = p
@@ -205,18 +209,7 @@ public struct P2DModel: DAESystem {
         jacobianPattern = pattern
         self.slots = slots
         let reactions = l.np * l.classes
-        flux = Array(repeating: 0, count: reactions)
-        fluxDPhiS = Array(repeating: 0, count: reactions)
-        fluxDSurface = Array(repeating: 0, count: reactions)
-        fluxDMean = Array(repeating: 0, count: reactions)
-        fluxDPressure = Array(repeating: 0, count: reactions)
-        fluxDFilm = Array(repeating: 0, count: reactions)
-        sideFlux = Array(repeating: 0, count: reactions)
-        sideFluxDSurface = Array(repeating: 0, count: reactions)
-        sideFluxDMean = Array(repeating: 0, count: reactions)
-        sideFluxDPressure = Array(repeating: 0, count: reactions)
-        oxidationRate = Array(repeating: 0, count: reactions)
-        oxidationRateDSurface = Array(repeating: 0, count: reactions)
+        scratch = ReactionScratch(count: reactions)
         contactDamage = Array(repeating: 0, count: reactions)
         diffusivityScale = Array(repeating: diffusivityFactor, count: reactions)
         updateDiffusivityScale()
@@ -412,7 +405,7 @@ public struct P2DModel: DAESystem {
         return change
     }
 
-    private mutating func updateReactions(_ y: UnsafeBufferPointer<Double>) throws {
+    private func updateReactions(_ y: UnsafeBufferPointer<Double>) throws {
         let ns = mesh.separatorCells
         let pressure = y[pressureIndex]
         for j in 0..<mesh.positiveCells {
@@ -460,6 +453,26 @@ public struct P2DModel: DAESystem {
     public var rootCount: Int { events.count }
 
     public mutating func residual(time: Double, state y: UnsafeBufferPointer<Double>,
+                                  derivative yp: UnsafeBufferPointer<Double>,
+                                  into r: UnsafeMutableBufferPointer<Double>) throws {
+        makeScratchUnique()
+        try evaluateResidual(time: time, state: y, derivative: yp, into: r)
+    }
+
+    public mutating func jacobian(time: Double, state y: UnsafeBufferPointer<Double>,
+                                  derivative yp: UnsafeBufferPointer<Double>, cj: Double,
+                                  into values: UnsafeMutableBufferPointer<Double>) throws {
+        makeScratchUnique()
+        try evaluateJacobian(time: time, state: y, derivative: yp, cj: cj, into: values)
+    }
+
+    /// Gives this model its own scratch storage if it shares it with a copy.
+    private mutating func makeScratchUnique() {
+        if !isKnownUniquelyReferenced(&scratch) { scratch = scratch.copy() }
+    }
+
+    /// ``residual(time:state:derivative:into:)`` (non-mutating: see ``scratch``).
+    private func evaluateResidual(time: Double, state y: UnsafeBufferPointer<Double>,
                                   derivative yp: UnsafeBufferPointer<Double>,
                                   into r: UnsafeMutableBufferPointer<Double>) throws {
         try updateReactions(y)
@@ -541,7 +554,8 @@ public struct P2DModel: DAESystem {
         return 0
     }
 
-    public mutating func jacobian(time: Double, state y: UnsafeBufferPointer<Double>,
+    /// ``jacobian(time:state:derivative:cj:into:)`` (non-mutating: see ``scratch``).
+    private func evaluateJacobian(time: Double, state y: UnsafeBufferPointer<Double>,
                                   derivative yp: UnsafeBufferPointer<Double>, cj: Double,
                                   into values: UnsafeMutableBufferPointer<Double>) throws {
         try updateReactions(y)
@@ -709,6 +723,36 @@ public struct P2DModel: DAESystem {
             }
         }
     }
+}
+
+/// Per-reaction scratch values of ``P2DModel`` (index j K + k), zero until first written.
+final class ReactionScratch {
+    let count: Int
+    private let storage: UnsafeMutableBufferPointer<Double>
+    let flux, fluxDPhiS, fluxDSurface, fluxDMean, fluxDPressure, fluxDFilm: UnsafeMutableBufferPointer<Double>
+    let sideFlux, sideFluxDSurface, sideFluxDMean, sideFluxDPressure: UnsafeMutableBufferPointer<Double>
+    let oxidationRate, oxidationRateDSurface: UnsafeMutableBufferPointer<Double>
+
+    init(count: Int) {
+        self.count = count
+        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: 12 * count)
+        storage.initialize(repeating: 0)
+        self.storage = storage
+        func part(_ index: Int) -> UnsafeMutableBufferPointer<Double> {
+            UnsafeMutableBufferPointer(rebasing: storage[(index * count)..<((index + 1) * count)])
+        }
+        (flux, fluxDPhiS, fluxDSurface, fluxDMean, fluxDPressure, fluxDFilm) = (part(0), part(1), part(2), part(3), part(4), part(5))
+        (sideFlux, sideFluxDSurface, sideFluxDMean, sideFluxDPressure) = (part(6), part(7), part(8), part(9))
+        (oxidationRate, oxidationRateDSurface) = (part(10), part(11))
+    }
+
+    func copy() -> ReactionScratch {
+        let copy = ReactionScratch(count: count)
+        _ = copy.storage.update(fromContentsOf: storage)
+        return copy
+    }
+
+    deinit { storage.deallocate() }
 }
 
 /// Sizes and offsets of the state vector.
