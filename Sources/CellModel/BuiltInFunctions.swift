@@ -5,17 +5,30 @@ import Foundation
 public struct DifferentiableFunction: Sendable {
     public let name: String
     private let evaluate: @Sendable (Double) -> (value: Double, derivative: Double)
+    /// The value of a constant function, returned without calling through the closure (the
+    /// residual evaluates the particle diffusivity twice per radial face).
+    public let constantValue: Double?
 
     public init(name: String, _ evaluate: @escaping @Sendable (Double) -> (value: Double, derivative: Double)) {
         self.name = name
         self.evaluate = evaluate
+        constantValue = nil
+    }
+
+    private init(constant c: Double) {
+        name = "\(c)"
+        evaluate = { _ in (c, 0) }
+        constantValue = c
     }
 
     @inline(__always)
-    public func callAsFunction(_ x: Double) -> (value: Double, derivative: Double) { evaluate(x) }
+    public func callAsFunction(_ x: Double) -> (value: Double, derivative: Double) {
+        if let c = constantValue { return (c, 0) }
+        return evaluate(x)
+    }
 
     public static func constant(_ c: Double) -> DifferentiableFunction {
-        DifferentiableFunction(name: "\(c)") { _ in (c, 0) }
+        DifferentiableFunction(constant: c)
     }
 }
 

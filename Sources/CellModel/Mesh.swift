@@ -27,24 +27,39 @@ public struct ThroughCellMesh: Sendable {
 }
 
 /// Uniform cell-centred mesh of a sphere of radius R in r: node m at (m + ½)Δr, faces at mΔr.
+/// The face areas and cell volumes are computed once (the residual reads them at every node).
 public struct ParticleMesh: Sendable {
     public let cells: Int
     public let radius: Double
-    public var spacing: Double { radius / Double(cells) }
+    /// Δr = R / N.
+    public let spacing: Double
+    private let faceAreas: [Double]
+    private let volumes: [Double]
 
-    /// Area factor r² of the outer face of cell m.
-    public func outerFaceArea(_ m: Int) -> Double {
-        let r = Double(m + 1) * spacing
-        return r * r
+    public init(cells: Int, radius: Double) {
+        self.cells = cells
+        self.radius = radius
+        let spacing = radius / Double(cells)
+        self.spacing = spacing
+        faceAreas = (0..<cells).map { m in
+            let r = Double(m + 1) * spacing
+            return r * r
+        }
+        volumes = (0..<cells).map { m in
+            let outer = Double(m + 1) * spacing
+            let inner = Double(m) * spacing
+            return (outer * outer * outer - inner * inner * inner) / 3
+        }
     }
+
+    /// Area factor r² of the outer face of cell m (the 4π cancels).
+    @inline(__always)
+    public func outerFaceArea(_ m: Int) -> Double { faceAreas[m] }
 
     /// Volume factor R³/3 of the whole sphere (= Σ_m volume(m)).
     public var totalVolume: Double { radius * radius * radius / 3 }
 
     /// Volume factor (r_out³ − r_in³)/3 of cell m (the 4π cancels).
-    public func volume(_ m: Int) -> Double {
-        let outer = Double(m + 1) * spacing
-        let inner = Double(m) * spacing
-        return (outer * outer * outer - inner * inner * inner) / 3
-    }
+    @inline(__always)
+    public func volume(_ m: Int) -> Double { volumes[m] }
 }
