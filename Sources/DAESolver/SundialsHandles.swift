@@ -77,6 +77,7 @@ final class SparseMatrixHandle {
             throw SolverError(function: "SUNSparseMatrix", flag: -1, flagName: "SUN_ERR_MEM",
                               message: "could not allocate a \(pattern.dimension)² sparse matrix")
         }
+        solidcell_use_compiled_matrix_zero(matrix)
         raw = matrix
         self.context = context
     }
