@@ -108,6 +108,9 @@ extension OpenCircuitPotentials {
         let a = asymptoteScale, b = asymptoteSteepness
         let clamped = max(asymptoteLimit, s)
         let z = -b * (clamped - asymptoteOffset)
+        // Far from the boundary (s above 0.1) eᶻ underflows to 0 and so do both terms: the values
+        // below, without the four exponentials and logarithms.
+        if z < -746 && s > asymptoteLimit { return (0, -0.0) }
         // Numerically stable softplus ln(1 + eᶻ) and logistic eᶻ/(1 + eᶻ).
         let softplus = z > 30 ? z + log1p(exp(-z)) : log1p(exp(z))
         let logistic = z > 0 ? 1 / (1 + exp(-z)) : exp(z) / (1 + exp(z))
