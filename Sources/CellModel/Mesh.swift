@@ -62,4 +62,12 @@ public struct ParticleMesh: Sendable {
     /// Volume factor (r_out³ − r_in³)/3 of cell m (the 4π cancels).
     @inline(__always)
     public func volume(_ m: Int) -> Double { volumes[m] }
+
+    /// Runs `body` with the face areas and cell volumes of every cell, without bounds checks.
+    @inline(__always)
+    func withGeometry<R>(_ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try faceAreas.withUnsafeBufferPointer { areas in
+            try volumes.withUnsafeBufferPointer { volumes in try body(areas, volumes) }
+        }
+    }
 }

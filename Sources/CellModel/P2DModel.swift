@@ -506,22 +506,28 @@ public struct P2DModel: DAESystem {
         }
 
         // Solid diffusion: ċ_m = (A_m N_{m+½} − A_{m−1} N_{m−½}) / V_m, N = D ∂c/∂r, N_R = −φ j/F.
+        // (The hot loop of the residual: geometry through unsafe pointers, and a constant
+        // diffusivity's face value D_f = g 2 D D/(D + D) computed once per particle.)
+        let constantDiffusivity = parameters.positiveDiffusivity.constantValue
         for j in 0..<np {
             for k in 0..<K {
                 let particle = particles[k]
                 let dr = particle.spacing
-                var inflow = 0.0   // A_{m−1} N_{m−½}
-                for m in 0..<nr {
-                    let index = layout.concentration(j, k, m)
-                    let outer: Double
-                    if m + 1 < nr {
-                        let d = faceDiffusivity(y[index], y[index + 1], particle: j * K + k).value
-                        outer = particle.outerFaceArea(m) * d * (y[index + 1] - y[index]) / dr
-                    } else {
-                        outer = particle.outerFaceArea(m) * (-flux[j * K + k] / faradayConstant)
+                let reaction = j * K + k
+                let first = layout.concentration(j, k, 0)
+                let constantFace = constantDiffusivity.map { d in diffusivityScale[reaction] * 2 * d * d / (d + d) }
+                particle.withGeometry { areas, volumes in
+                    var inflow = 0.0   // A_{m−1} N_{m−½}
+                    for m in 0..<(nr - 1) {
+                        let index = first &+ m
+                        let d = constantFace ?? faceDiffusivity(y[index], y[index &+ 1], particle: reaction).value
+                        let outer = areas[m] * d * (y[index &+ 1] - y[index]) / dr
+                        r[index] = yp[index] - (outer - inflow) / volumes[m]
+                        inflow = outer
                     }
-                    r[index] = yp[index] - (outer - inflow) / particle.volume(m)
-                    inflow = outer
+                    let index = first + nr - 1
+                    let outer = areas[nr - 1] * (-flux[reaction] / faradayConstant)
+                    r[index] = yp[index] - (outer - inflow) / volumes[nr - 1]
                 }
             }
         }
