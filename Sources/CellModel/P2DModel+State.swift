@@ -4,14 +4,21 @@ extension P2DModel {
     /// current, the set stack pressure. Algebraic components are only a good guess; let the solver
     /// make them consistent.
     public func restingState() -> [Double] {
+        restingState(concentration: parameters.positiveInitialConcentration)
+    }
+
+    /// A state at rest with every particle at the uniform concentration c [mol m⁻³] (see ``restingState()``);
+    /// the interface double layers, if any, hold their open-circuit voltages.
+    public func restingState(concentration: Double) -> [Double] {
         var y = [Double](repeating: 0, count: stateCount)
         let p = parameters
-        let y0 = p.positiveInitialConcentration / cMax
+        let y0 = concentration / cMax
         let phiE = -p.negativeOCP
         for c in 0..<mesh.cellCount { y[c] = phiE }
         for j in 0..<mesh.positiveCells { y[electrodeStart + j] = phiE + openCircuitPotential(y0).value }
-        for index in concentrationStart..<currentIndex { y[index] = p.positiveInitialConcentration }
+        for index in concentrationStart..<currentIndex { y[index] = concentration }
         y[pressureIndex] = setPressure
+        if layout.hasInterfaceUnknowns { setInterfaceVoltagesAtRest(&y) }
         return y
     }
 

@@ -54,6 +54,9 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 /// One algebraic equation closes the system from the control (i A − I = 0, V − V_set = 0, or
 /// i A V − P_el = 0), dQ/dt = i A / 3600, and the pressure follows the fixture: P = P_set, or
 /// P = P_set + k_stack ΔL with ΔL the composite's and the foil's thickness change.
+/// With interface capacities in the model file, the CAM|SE and foil|SE double layers add a
+/// charging current a_dl C_dl ψ̇ to the charge balances and C_n η̇_n to the foil's kinetics, with
+/// unknowns ψ_j and η_n appended to the state (`P2DModel+DoubleLayer.swift`).
 ///
 /// The discretisation is PyBaMM's finite-volume scheme, term for term (see
 /// `validation/pybamm/DISCRETISATION.md`), so the two agree to solver tolerance on the same mesh:
@@ -104,7 +107,8 @@ public struct P2DModel: DAESystem {
     let contactFollowsLithiation: Bool
     let initialStrain: Double
 
-    private let slots: Slots
+    let slots: Slots
+    let interfaceSlots: InterfaceSlots
 
     // Scratch, per composite cell and class (index j K + k): the effective reaction current
     // density φ j [A m⁻² of particle surface] and its derivatives.
@@ -113,6 +117,10 @@ public struct P2DModel: DAESystem {
     private var fluxDSurface: [Double]
     private var fluxDMean: [Double]
     private var fluxDPressure: [Double]
+    // The contact fraction φ and its derivatives (∂φ/∂ȳ per unit c_m V_m, as fluxDMean; ∂φ/∂P).
+    var contactValue: [Double]
+    var contactDMean: [Double]
+    var contactDPressure: [Double]
 
     public init(parameters p: CellParameters) {
         parameters = p
@@ -123,10 +131,13 @@ public struct P2DModel: DAESystem {
         contactFollowsLithiation = p.mechanics != nil
         let nx = p.separatorMeshPoints + p.positiveMeshPoints
         layout = Layout(nx: nx, ns: p.separatorMeshPoints, np: p.positiveMeshPoints, nr: p.particleMeshPoints,
-                        classes: p.contactClasses.count)
+                        classes: p.contactClasses.count, positiveDoubleLayer: p.positiveDoubleLayerCapacity > 0,
+                        foilDoubleLayer: p.negativeDoubleLayerCapacity > 0)
         stateCount = layout.stateCount
         let l = layout
-        differentialMask = (0..<l.stateCount).map { ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex }
+        differentialMask = (0..<l.stateCount).map {
+            ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex || l.isInterfaceUnknown($0)
+        }
 
         let T = p.temperature
         f = faradayConstant / (gasConstant * T)
@@ -164,15 +175,20 @@ public struct P2DModel: DAESystem {
         initialStrain = p.mechanics?.volumeChange.strain(stoichiometry: p.positiveInitialConcentration / cMax).value ?? 0
 
         let (pattern, slots) = Slots.build(layout, denseParticleCoupling: contactFollowsLithiation,
-                                           pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }())
+                                           pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }(),
+                                           extraEntries: InterfaceSlots.entries(layout))
         jacobianPattern = pattern
         self.slots = slots
+        interfaceSlots = InterfaceSlots(layout, pattern)
         let reactions = l.np * l.classes
         flux = Array(repeating: 0, count: reactions)
         fluxDPhiS = Array(repeating: 0, count: reactions)
         fluxDSurface = Array(repeating: 0, count: reactions)
         fluxDMean = Array(repeating: 0, count: reactions)
         fluxDPressure = Array(repeating: 0, count: reactions)
+        contactValue = Array(repeating: 0, count: reactions)
+        contactDMean = Array(repeating: 0, count: reactions)
+        contactDPressure = Array(repeating: 0, count: reactions)
     }
 
     // MARK: Indexing
@@ -324,6 +340,9 @@ public struct P2DModel: DAESystem {
                 fluxDSurface[r] = contact.value * dSurface
                 fluxDMean[r] = rate * contact.dMean / (cMax * particles[k].totalVolume)  // per unit (c_m V_m)
                 fluxDPressure[r] = rate * contact.dPressure
+                contactValue[r] = contact.value
+                contactDMean[r] = contact.dMean / (cMax * particles[k].totalVolume)
+                contactDPressure[r] = contact.dPressure
             }
         }
     }
@@ -341,7 +360,7 @@ public struct P2DModel: DAESystem {
         let area = parameters.totalArea
 
         // Ionic charge balance: (F_{k+½} − F_{k−½})/Δx_k + Σ a φ j = 0, with F = κ_eff ∂φ_e/∂x.
-        let boundary = foilElectrolytePotential(current: i).value
+        let boundary = foilBoundary(y).value
         var west = faceKappa[0] * (y[0] - boundary) / faceDistance[0]
         for c in 0..<nx {
             let east = c + 1 < nx ? faceKappa[c + 1] * (y[c + 1] - y[c]) / faceDistance[c + 1] : 0
@@ -395,6 +414,7 @@ public struct P2DModel: DAESystem {
         }
         r[capacityIndex] = yp[capacityIndex] - i * area / 3600
         r[pressureIndex] = y[pressureIndex] - setPressure - stackStiffness * thicknessChange(y)
+        if layout.hasInterfaceUnknowns { addInterfaceResidual(y, yp, into: r) }
     }
 
     /// The fixture's set pressure [MPa] (0 without mechanics).
@@ -417,7 +437,7 @@ public struct P2DModel: DAESystem {
         let area = parameters.totalArea
 
         // Ionic rows: flux terms.
-        let boundary = foilElectrolytePotential(current: i)
+        let boundary = foilBoundary(y)
         for c in 0..<nx {
             let w = mesh.widths[c]
             let gw = faceKappa[c] / faceDistance[c] / w
@@ -544,6 +564,7 @@ public struct P2DModel: DAESystem {
                 }
             }
         }
+        if layout.hasInterfaceUnknowns { addInterfaceJacobian(y, yp, cj: cj, into: values) }
     }
 
     public mutating func roots(time: Double, state y: UnsafeBufferPointer<Double>,
@@ -561,12 +582,14 @@ public struct P2DModel: DAESystem {
 /// Sizes and offsets of the state vector.
 struct Layout: Sendable {
     let nx, ns, np, nr, classes: Int
+    /// Double-layer unknowns, appended after the scalars (see P2DModel+DoubleLayer.swift).
+    var positiveDoubleLayer = false, foilDoubleLayer = false
     var electrodeStart: Int { nx }
     var concentrationStart: Int { nx + np }
     var currentIndex: Int { concentrationStart + np * classes * nr }
     var capacityIndex: Int { currentIndex + 1 }
     var pressureIndex: Int { currentIndex + 2 }
-    var stateCount: Int { currentIndex + 3 }
+    var stateCount: Int { currentIndex + 3 + interfaceUnknowns }
     /// Node m of the particle of class k at composite cell j.
     @inline(__always) func concentration(_ j: Int, _ k: Int, _ m: Int) -> Int {
         concentrationStart + (j * classes + k) * nr + m
@@ -589,7 +612,8 @@ struct Slots: Sendable {
     var capacityCapacity = 0, capacityCurrent = 0
     var pressurePressure = 0, pressureParticle: [Int] = []
 
-    static func build(_ l: Layout, denseParticleCoupling: Bool, pressureFollowsState: Bool) -> (SparsityPattern, Slots) {
+    static func build(_ l: Layout, denseParticleCoupling: Bool, pressureFollowsState: Bool,
+                      extraEntries: [(row: Int, column: Int)] = []) -> (SparsityPattern, Slots) {
         var entries: [(row: Int, column: Int)] = []
         let electrodeLast = l.electrodeStart + l.np - 1
         /// Nodes of a particle that its reaction depends on.
@@ -622,6 +646,7 @@ struct Slots: Sendable {
                     (l.currentIndex, electrodeLast - 1),
                     (l.capacityIndex, l.capacityIndex), (l.capacityIndex, l.currentIndex),
                     (l.pressureIndex, l.pressureIndex)]
+        entries += extraEntries
         let pattern = SparsityPattern(dimension: l.stateCount, entries: entries)
         func slot(_ row: Int, _ column: Int) -> Int { pattern.slot(row: row, column: column) ?? -1 }
 
