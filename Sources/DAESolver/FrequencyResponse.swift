@@ -61,6 +61,11 @@ public struct DAELinearisation: Sendable {
 /// solved per angular frequency ω > 0 by a complex sparse LU (``ComplexSparseLU``) that reuses the
 /// Jacobian's sparsity pattern and its symbolic analysis at every frequency. (At ω = 0 the matrix is
 /// singular for any DAE with a pure integrator, such as a charge counter.)
+///
+/// Accuracy: the LU's round-off is relative to the largest entries of each row. Where the response is
+/// dominated by an integrator (far below a system's slowest time constant, |Im x| ≫ |Re x|) a small real
+/// part is resolved only to about ε × (largest / smallest significant entry of a row) × |x|; a badly
+/// scaled system (entries 10¹⁸ beside 10⁷) loses it there.
 public final class FrequencyResponseSolver {
     public let linearisation: DAELinearisation
     private let lu: ComplexSparseLU

@@ -127,6 +127,7 @@ private final class Runner {
         let steps = simulation.experiment.steps
         defer {
             result.finalState = solver.state
+            result.finalDerivative = solver.derivative
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
             result.solverSteps = statistics.steps
             result.residualEvaluations = statistics.residualEvaluations
