@@ -10,7 +10,7 @@ struct SolidCellCommand: ParsableCommand {
         commandName: "solidcell",
         abstract: "Pressure-aware P2D simulation of all-solid-state lithium cells.",
         version: SolidCellInfo.version,
-        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self],
+        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self],
         defaultSubcommand: Simulate.self)
 }
 
