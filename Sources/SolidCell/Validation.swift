@@ -265,7 +265,7 @@ final class RowStore: @unchecked Sendable {
 /// Cases built on the published data in `../shared/published-data/` (copied, with citations,
 /// into `validation/published-data/`).
 public enum PublishedData {
-    public static func cases() -> [ValidationCase] { zhou2025() }
+    public static func cases() -> [ValidationCase] { zhou2025() + zhouImpedance() }
 
     static let zhouSource = "Zhou et al., ACS Energy Lett. 10 (2025) 966"
     static let firstCycle = "Charge at 0.1C until 4.3 V; Discharge at 0.1C until 2.5 V"

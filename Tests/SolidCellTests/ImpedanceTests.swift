@@ -405,3 +405,18 @@ struct ImpedanceSpectrumTests {
         #expect(svg.hasPrefix("<svg") && svg.contains("Re(Z) [Ohm]") && svg.contains("<polyline") && svg.contains("<circle"))
     }
 }
+
+/// The impedance validation cases (`PublishedData.zhouImpedance`) run and pass: the coarse/fine ratio of the
+/// charge-transfer arcs of the fresh Zhou cells within 30 % of 17.3/9.9, and each arc width within 30 %.
+@Suite("Impedance validation cases")
+struct ImpedanceValidationTests {
+    @Test("Zhou 2025 fresh cells: R_ct from the spectra")
+    func zhouFreshCells() {
+        let rows = ValidationSuite.run(PublishedData.zhouImpedance(), context: ValidationContext(repositoryRoot: repositoryRoot))
+        #expect(rows.count == 3)
+        for row in rows {
+            print("validation: \(row.validationCase.quantity): simulated \(row.simulated), published \(row.validationCase.published)")
+            #expect(row.passed, "\(row.validationCase.quantity): \(row.error ?? "\(row.simulated) vs \(row.validationCase.published)")")
+        }
+    }
+}
