@@ -58,6 +58,8 @@ public enum OpenCircuitPotentials {
     public static let all: [String: DifferentiableFunction] = [
         nmcLGM50Chen2020.name: nmcLGM50Chen2020,
         nmcXu2019.name: nmcXu2019,
+        li2tis3Lu2026.name: li2tis3Lu2026,
+        ltvoOhno2026.name: ltvoOhno2026,
     ]
 }
 

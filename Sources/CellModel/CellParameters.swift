@@ -53,8 +53,15 @@ public struct CellParameters: Sendable {
 
     /// Particle populations (one with full contact unless the model file describes a microstructure).
     public var contactClasses: [ContactClass]
+    /// Contact fraction below which a particle is isolated (by fabrication or by damage).
+    public var isolationThreshold: Double
+    /// m_d of the contact diffusion penalty D_eff = D (φ0 Π(P) (1 − D_damage))^m_d — key
+    /// `"Positive particle contact diffusion exponent"`, 0 (no penalty) when absent.
+    public var contactDiffusionExponent: Double
     /// The pressure/contact mechanics, or nil for full contact everywhere (the baseline model).
     public var mechanics: ContactMechanics?
+    /// Contact damage and electrolyte oxidation over cycles, or nil for a cell that does not age.
+    public var degradation: Degradation?
 
     // Negative foil
     public var negativeThickness: Double
@@ -148,8 +155,11 @@ public struct CellParameters: Sendable {
         positiveDoubleLayerCapacity = r.has(Self.positiveDoubleLayerKey) ? try r.number(Self.positiveDoubleLayerKey, in: 0...100) : 0
         negativeDoubleLayerCapacity = r.has(Self.negativeDoubleLayerKey) ? try r.number(Self.negativeDoubleLayerKey, in: 0...100) : 0
 
-        contactClasses = try Self.readContactClasses(&r, radius: positiveParticleRadius)
+        (contactClasses, isolationThreshold) = try Self.readContactClasses(&r, radius: positiveParticleRadius)
         mechanics = try Self.readMechanics(&r)
+        contactDiffusionExponent = r.has("Positive particle contact diffusion exponent")
+            ? try r.number("Positive particle contact diffusion exponent", in: 0...5) : 0
+        degradation = try Degradation.read(&r, hasMechanics: mechanics != nil)
 
         faceConductivityAveraging = r.has("Face conductivity averaging")
             ? FaceAveraging(rawValue: try r.function("Face conductivity averaging", choices: FaceAveraging.allCases.map(\.rawValue)))!
@@ -157,7 +167,8 @@ public struct CellParameters: Sendable {
         separatorMeshPoints = try r.integer("Separator mesh points", in: 1...2000)
         positiveMeshPoints = try r.integer("Positive electrode mesh points", in: 2...2000)
         particleMeshPoints = try r.integer("Positive particle mesh points", in: 2...2000)
-        let unknowns = separatorMeshPoints + positiveMeshPoints * (2 + contactClasses.count * particleMeshPoints) + 3
+        let films = degradation?.oxidation == nil ? 0 : 1
+        let unknowns = separatorMeshPoints + positiveMeshPoints * (2 + contactClasses.count * (particleMeshPoints + films)) + 3
             + (positiveDoubleLayerCapacity > 0 ? positiveMeshPoints : 0) + (negativeDoubleLayerCapacity > 0 ? 1 : 0)
         guard unknowns <= Self.maximumUnknowns else {
             throw ParameterError(key: "Positive particle mesh points", value: "\(particleMeshPoints) (with \(positiveMeshPoints) electrode points and \(contactClasses.count) contact classes: \(unknowns) unknowns)",
@@ -169,8 +180,12 @@ public struct CellParameters: Sendable {
 
     /// `"Positive particle contact classes"` (an explicit list), or a Beta distribution from
     /// `"Positive particle contact fraction mean"`, `"… standard deviation"` and
-    /// `"Number of particle contact classes"`, or one fully contacted class.
-    static func readContactClasses(_ r: inout ParameterReader, radius: Double) throws(ParameterError) -> [ContactClass] {
+    /// `"Number of particle contact classes"`, or one fully contacted class; with the isolation
+    /// threshold `"Isolated particle contact fraction threshold"` (required for a distribution,
+    /// optional otherwise, default 0).
+    static func readContactClasses(_ r: inout ParameterReader, radius: Double) throws(ParameterError)
+        -> (classes: [ContactClass], isolationThreshold: Double) {
+        let thresholdKey = "Isolated particle contact fraction threshold"
         let listKey = "Positive particle contact classes"
         let meanKey = "Positive particle contact fraction mean"
         if r.has(listKey) {
@@ -196,9 +211,12 @@ public struct CellParameters: Sendable {
             guard abs(total - 1) < 1e-6 else {
                 throw ParameterError(key: listKey, value: "volume shares summing to \(total)", allowed: "shares that sum to 1")
             }
-            return classes
+            return (classes, r.has(thresholdKey) ? try r.number(thresholdKey, in: 0...1) : 0)
         }
-        guard r.has(meanKey) else { return [ContactClass(volumeShare: 1, initialContact: 1, radius: radius)] }
+        guard r.has(meanKey) else {
+            return ([ContactClass(volumeShare: 1, initialContact: 1, radius: radius)],
+                    r.has(thresholdKey) ? try r.number(thresholdKey, in: 0...1) : 0)
+        }
         let mean = try r.number(meanKey, in: 0...1, excludingLowerBound: true)
         let maximumDeviation = (mean * (1 - mean)).squareRoot()
         let deviation = try r.number("Positive particle contact fraction standard deviation", in: 0...maximumDeviation,
@@ -208,9 +226,9 @@ public struct CellParameters: Sendable {
                                  allowed: "a number from 0 to below √(mean (1 − mean)) = \(maximumDeviation)")
         }
         let count = try r.integer("Number of particle contact classes", in: 1...50)
-        let threshold = try r.number("Isolated particle contact fraction threshold", in: 0...1)
-        return ContactClass.betaDistribution(mean: mean, standardDeviation: deviation, count: count, radius: radius,
-                                             isolationThreshold: threshold)
+        let threshold = try r.number(thresholdKey, in: 0...1)
+        return (ContactClass.betaDistribution(mean: mean, standardDeviation: deviation, count: count, radius: radius,
+                                              isolationThreshold: threshold), threshold)
     }
 
     /// The mechanics block, present when `"Stack pressure [MPa]"` is given.

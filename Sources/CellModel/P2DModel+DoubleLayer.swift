@@ -33,11 +33,12 @@ import Foundation
 //
 // (without a capacity η_n is eliminated: η_n = (2RT/F) asinh(i / 2i₀,Li)).
 //
-// Layout: ψ_0 … ψ_{Np−1} then η_n, after the scalar unknowns (current, capacity, pressure).
+// Layout: ψ_0 … ψ_{Np−1} then η_n, after the scalar unknowns (current, capacity, pressure) and the
+// interphase films.
 
 extension Layout {
-    /// Index of the first interface unknown (after current, capacity counter and pressure).
-    var interfaceStart: Int { currentIndex + 3 }
+    /// Index of the first interface unknown (after current, capacity counter, pressure and the films).
+    var interfaceStart: Int { filmStart + (films ? np * classes : 0) }
     var interfaceUnknowns: Int { (positiveDoubleLayer ? np : 0) + (foilDoubleLayer ? 1 : 0) }
     var hasInterfaceUnknowns: Bool { positiveDoubleLayer || foilDoubleLayer }
     /// ψ of composite cell j (only with a positive double layer).

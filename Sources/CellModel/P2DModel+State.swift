@@ -79,19 +79,25 @@ extension P2DModel {
             var sum = 0.0
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
-                    let mean = meanConcentration(buffer, cell: j, class: k) / cMax
-                    let contact = contactFraction(class: k, meanStoichiometry: mean, pressure: buffer[pressureIndex]).value
-                    sum += mesh.widths[mesh.separatorCells + j] * p.contactClasses[k].volumeShare * contact
+                    sum += mesh.widths[mesh.separatorCells + j] * p.contactClasses[k].volumeShare
+                        * contact(buffer, cell: j, class: k)
                 }
             }
             return sum / p.positiveThickness
         }
     }
 
-    /// Charge-transfer resistance of the composite in the limit of fast transport [Ω]: the
-    /// linearised Butler–Volmer conductances of every contacted particle surface in parallel,
+    /// Contact fraction of one particle in a state.
+    func contact(_ y: UnsafeBufferPointer<Double>, cell j: Int, class k: Int) -> Double {
+        let mean = meanConcentration(y, cell: j, class: k) / cMax
+        return contactFraction(class: k, reaction: j * classCount + k, meanStoichiometry: mean, pressure: y[pressureIndex]).value
+    }
+
+    /// Interfacial (CAM|SE) resistance of the composite in the limit of fast transport [Ω]: the
+    /// linearised Butler–Volmer resistance of every contacted particle surface in series with its
+    /// interphase film, all particles in parallel,
     ///
-    ///     R_ct = (RT/F) / (A Σ_j h_j Σ_k a_k φ_k i₀(y_R,jk)).
+    ///     R_ct = 1 / (A Σ_j h_j Σ_k a_k φ_jk / (1/(f i₀(y_R,jk)) + R_f,jk)).
     public func chargeTransferResistance(_ y: [Double]) -> Double {
         let p = parameters
         return y.withUnsafeBufferPointer { buffer in
@@ -99,13 +105,46 @@ extension P2DModel {
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     let surface = surfaceConcentration(buffer, cell: j, class: k) / cMax
-                    let mean = meanConcentration(buffer, cell: j, class: k) / cMax
-                    let contact = contactFraction(class: k, meanStoichiometry: mean, pressure: buffer[pressureIndex]).value
-                    conductance += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact
-                        * exchangeCurrentDensity(surface).value
+                    let film = oxidation == nil ? 0 : filmResistancePerCharge * buffer[layout.film(j * classCount + k)]
+                    conductance += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k)
+                        / (1 / (f * exchangeCurrentDensity(surface).value) + film)
                 }
             }
-            return 1 / (f * conductance * p.totalArea)
+            return 1 / (conductance * p.totalArea)
+        }
+    }
+
+    /// Current of the electrolyte-oxidation side reaction [A] (0 without it):
+    /// A Σ_j h_j Σ_k a_k φ_jk j_ox(y_R,jk).
+    public func sideReactionCurrent(_ y: [Double]) -> Double {
+        guard oxidation != nil else { return 0 }
+        return y.withUnsafeBufferPointer { buffer in
+            var total = 0.0
+            for j in 0..<mesh.positiveCells {
+                for k in 0..<classCount {
+                    let ocp = openCircuitPotential(surfaceConcentration(buffer, cell: j, class: k) / cMax)
+                    total += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k)
+                        * oxidationCurrent(ocp: ocp).value
+                }
+            }
+            return total * parameters.totalArea
+        }
+    }
+
+    /// Volumetric strain ε_V(ȳ) of every particle (index j K + k), written into `strain` without
+    /// allocating (0 without mechanics).
+    public func particleStrain(_ y: [Double], into strain: inout [Double]) {
+        guard let mechanics else {
+            for index in strain.indices { strain[index] = 0 }
+            return
+        }
+        y.withUnsafeBufferPointer { buffer in
+            for j in 0..<mesh.positiveCells {
+                for k in 0..<classCount {
+                    let mean = meanConcentration(buffer, cell: j, class: k) / cMax
+                    strain[j * classCount + k] = mechanics.volumeChange.strain(stoichiometry: mean).value
+                }
+            }
         }
     }
 
@@ -123,12 +162,13 @@ extension P2DModel {
 
     /// Typical magnitude of each unknown, to scale absolute tolerances: 1 V for potentials, c_max for
     /// concentrations, 1 A m⁻² for the current density, the nominal capacity for the capacity counter,
-    /// the set pressure (at least 1 MPa) for the pressure.
+    /// the set pressure (at least 1 MPa) for the pressure, 1 C m⁻² for oxidised charges.
     public var toleranceScale: [Double] {
         var scale = [Double](repeating: 1, count: stateCount)
         for index in concentrationStart..<currentIndex { scale[index] = cMax }
         scale[capacityIndex] = parameters.nominalCapacity
         scale[pressureIndex] = max(setPressure, 1)
+        for index in filmStart..<stateCount { scale[index] = 1 }  // oxidised charge [C m⁻²]
         return scale
     }
 }

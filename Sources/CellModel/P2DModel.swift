@@ -44,16 +44,22 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 /// efficiency (ε^b, Bruggeman, or ε/τ_f), U with PyBaMM's boundary asymptotes and the square
 /// roots regularised within 10⁻³ of 0 and 1. The contact fraction of class k (DESIGN.md §2),
 ///
-///     φ_k = φ0_k · Π(P) · R_rev(ε_V(ȳ_k), P),
+///     φ_k = φ0_k · Π(P) · R_rev(ε_V(ȳ_k), P) · (1 − D_jk),
 ///
 /// depends on the stack pressure and on the class's mean stoichiometry ȳ_k through the volume
-/// change ε_V; without mechanics φ_k = φ0_k (= 1 for the single default class).
+/// change ε_V; without mechanics φ_k = φ0_k (= 1 for the single default class). The contact
+/// damage D_jk of each particle is set between cycles (``contactDamage``, ``ContactDamageLaw``).
+/// With electrolyte oxidation (``ElectrolyteOxidation``) every particle also carries the oxidised
+/// charge q_jk per contacted area: dq/dt = j_ox(y_R), the side current a_k φ_k j_ox joins the
+/// ionic and electronic charge balances (not the particle), and the interphase resistance
+/// R_f = q V_f/(F κ_f) enters the main reaction implicitly, η_k = φ_s − φ_e − U − R_f j_k.
 /// Boundary conditions: φ_e(0) = −i L_n/σ_n − η_Li − U_n with η_Li = (2RT/F) asinh(i / 2 i₀,Li)
 /// (Butler–Volmer at the foil), no ionic flux at the current collector, no electronic flux at
 /// the separator, and −σ_eff ∂φ_s/∂x = i at the collector. The terminal voltage is V = φ_s(L).
 /// One algebraic equation closes the system from the control (i A − I = 0, V − V_set = 0, or
 /// i A V − P_el = 0), dQ/dt = i A / 3600, and the pressure follows the fixture: P = P_set, or
 /// P = P_set + k_stack ΔL with ΔL the composite's and the foil's thickness change.
+/// The ionic and electronic sources are then Σ_k a_k φ_k (j_k + j_ox,k).
 /// With interface capacities in the model file, the CAM|SE and foil|SE double layers add a
 /// charging current a_dl C_dl ψ̇ to the charge balances and C_n η̇_n to the foil's kinetics, with
 /// unknowns ψ_j and η_n appended to the state (`P2DModel+DoubleLayer.swift`).
@@ -88,6 +94,8 @@ public struct P2DModel: DAESystem {
     public var currentIndex: Int { layout.currentIndex }
     var capacityIndex: Int { layout.capacityIndex }
     public var pressureIndex: Int { layout.pressureIndex }
+    /// Index of the first oxidised-charge unknown q (one per reaction j K + k), when oxidation is modelled.
+    public var filmStart: Int { layout.filmStart }
     public var classCount: Int { layout.classes }
     var radialNodes: Int { layout.nr }
 
@@ -106,6 +114,19 @@ public struct P2DModel: DAESystem {
     /// Whether φ_k depends on the particle's mean stoichiometry (a volume change is modelled).
     let contactFollowsLithiation: Bool
     let initialStrain: Double
+    /// Electrolyte oxidation, its current scale i_ox(T) and dR_f/dq.
+    let oxidation: ElectrolyteOxidation?
+    let oxidationCurrentScale: Double
+    let filmResistancePerCharge: Double
+
+    /// Irreversible contact damage D of every particle (index j K + k), 0 when fresh. The
+    /// simulation raises it between cycles; change it only between integrations.
+    public var contactDamage: [Double] { didSet { updateDiffusivityScale() } }
+    /// Arrhenius factor times the contact diffusion penalty of every particle,
+    /// g = (φ0_k Π(P_set) (1 − D_jk))^m_d: with patchy contact, lithium diffuses further inside the
+    /// particle to and from its contact patches (PHYSICS-NOTES §6.5). It follows the slowly varying
+    /// part of the contact (fabrication, set pressure, damage), not the reversible gap within a cycle.
+    private(set) var diffusivityScale: [Double]
 
     let slots: Slots
     let interfaceSlots: InterfaceSlots
@@ -121,6 +142,15 @@ public struct P2DModel: DAESystem {
     var contactValue: [Double]
     var contactDMean: [Double]
     var contactDPressure: [Double]
+    private var fluxDFilm: [Double]
+    // The side (oxidation) current φ j_ox [A m⁻² of particle surface], its derivatives, and j_ox per
+    // contacted area (the film growth rate) with its derivative in the surface concentration.
+    private var sideFlux: [Double]
+    private var sideFluxDSurface: [Double]
+    private var sideFluxDMean: [Double]
+    private var sideFluxDPressure: [Double]
+    private var oxidationRate: [Double]
+    private var oxidationRateDSurface: [Double]
 
     public init(parameters p: CellParameters) {
         parameters = p
@@ -130,13 +160,15 @@ public struct P2DModel: DAESystem {
         mechanics = p.mechanics
         contactFollowsLithiation = p.mechanics != nil
         let nx = p.separatorMeshPoints + p.positiveMeshPoints
+        oxidation = p.degradation?.oxidation
         layout = Layout(nx: nx, ns: p.separatorMeshPoints, np: p.positiveMeshPoints, nr: p.particleMeshPoints,
-                        classes: p.contactClasses.count, positiveDoubleLayer: p.positiveDoubleLayerCapacity > 0,
-                        foilDoubleLayer: p.negativeDoubleLayerCapacity > 0)
+                        classes: p.contactClasses.count, films: oxidation != nil,
+                        positiveDoubleLayer: p.positiveDoubleLayerCapacity > 0, foilDoubleLayer: p.negativeDoubleLayerCapacity > 0)
         stateCount = layout.stateCount
         let l = layout
         differentialMask = (0..<l.stateCount).map {
-            ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex || l.isInterfaceUnknown($0)
+            ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex
+                || ($0 >= l.filmStart && $0 < l.interfaceStart) || l.isInterfaceUnknown($0)
         }
 
         let T = p.temperature
@@ -173,6 +205,10 @@ public struct P2DModel: DAESystem {
                         reference: p.referenceTemperature)
         cMax = p.positiveMaximumConcentration
         initialStrain = p.mechanics?.volumeChange.strain(stoichiometry: p.positiveInitialConcentration / cMax).value ?? 0
+        oxidationCurrentScale = oxidation.map {
+            $0.currentDensity * arrhenius(activationEnergy: $0.activationEnergy, temperature: T, reference: p.referenceTemperature)
+        } ?? 0
+        filmResistancePerCharge = oxidation?.resistancePerCharge ?? 0
 
         let (pattern, slots) = Slots.build(layout, denseParticleCoupling: contactFollowsLithiation,
                                            pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }(),
@@ -189,6 +225,26 @@ public struct P2DModel: DAESystem {
         contactValue = Array(repeating: 0, count: reactions)
         contactDMean = Array(repeating: 0, count: reactions)
         contactDPressure = Array(repeating: 0, count: reactions)
+        fluxDFilm = Array(repeating: 0, count: reactions)
+        sideFlux = Array(repeating: 0, count: reactions)
+        sideFluxDSurface = Array(repeating: 0, count: reactions)
+        sideFluxDMean = Array(repeating: 0, count: reactions)
+        sideFluxDPressure = Array(repeating: 0, count: reactions)
+        oxidationRate = Array(repeating: 0, count: reactions)
+        oxidationRateDSurface = Array(repeating: 0, count: reactions)
+        contactDamage = Array(repeating: 0, count: reactions)
+        diffusivityScale = Array(repeating: diffusivityFactor, count: reactions)
+        updateDiffusivityScale()
+    }
+
+    private mutating func updateDiffusivityScale() {
+        let exponent = parameters.contactDiffusionExponent
+        guard exponent != 0 else { return }
+        let pressureFactor = mechanics?.pressureLaw.factor(pressure: setPressure).value ?? 1
+        for reaction in contactDamage.indices {
+            let contact = classContact[reaction % classCount] * pressureFactor * (1 - contactDamage[reaction])
+            diffusivityScale[reaction] = diffusivityFactor * pow(contact, exponent)
+        }
     }
 
     // MARK: Indexing
@@ -240,29 +296,61 @@ public struct P2DModel: DAESystem {
         return (scale * g1 * g2, inside ? scale * (dg1 * g2 - g1 * dg2) : 0)
     }
 
-    /// Butler–Volmer current density j [A m⁻²] (positive = delithiation) and ∂j/∂η, ∂j/∂c_R.
+    /// Butler–Volmer current density j [A m⁻²] (positive = delithiation) through an interphase of
+    /// resistance R_f [Ω m²] in series, j = 2 i₀ sinh(f η/2) with η = Δφ − U(y) − R_f j and
+    /// Δφ = φ_s − φ_e, given the surface stoichiometry y and U(y), dU/dy; returns j and ∂j/∂Δφ,
+    /// ∂j/∂c_R, ∂j/∂R_f. With g = ∂j/∂η = i₀ f cosh(f η/2), implicit differentiation gives
+    /// ∂j/∂Δφ = g/(1 + R_f g), ∂j/∂y = (2 sinh(fη/2) di₀/dy − g dU/dy)/(1 + R_f g),
+    /// ∂j/∂R_f = −g j/(1 + R_f g).
     @inline(__always)
-    func butlerVolmer(phiS: Double, phiE: Double, surface c: Double) throws -> (j: Double, dEta: Double, dSurface: Double) {
-        let y = c / cMax
-        // A wildly unphysical trial state (a Newton overshoot): let IDA retry with a smaller step.
-        guard y > -0.5 && y < 1.5 else {
-            throw NonPhysicalStateError(what: "positive particle surface stoichiometry", value: y)
-        }
-        let (u, dU) = openCircuitPotential(y)
-        let eta = phiS - phiE - u
+    func butlerVolmer(potentialDifference: Double, surface y: Double, ocp: (value: Double, derivative: Double),
+                      filmResistance: Double) throws
+        -> (j: Double, dPotential: Double, dSurface: Double, dFilm: Double) {
+        let drive = potentialDifference - ocp.value
         let (i0, dI0dy) = exchangeCurrentDensity(y)
+        let eta = filmResistance > 0 ? try overpotentialBehindFilm(drive: drive, exchangeCurrent: i0, film: filmResistance) : drive
         let half = 0.5 * f * eta
         let s = sinh(half)
         let j = 2 * i0 * s
-        let dEta = i0 * f * cosh(half)
-        return (j, dEta, (2 * dI0dy * s - dEta * dU) / cMax)
+        let g = i0 * f * cosh(half)
+        let damping = 1 + filmResistance * g
+        return (j, g / damping, (2 * dI0dy * s - g * ocp.derivative) / damping / cMax, -g * j / damping)
     }
 
-    /// Contact fraction φ_k = φ0_k Π(P) R_rev(ε_V(ȳ), P) of class k, with ∂φ/∂ȳ and ∂φ/∂P.
+    /// The overpotential η across the charge-transfer step when a film of resistance R takes
+    /// R j of the drive Δ: the root of H(η) = η + 2 R i₀ sinh(f η/2) − Δ, which lies between 0
+    /// and Δ. H is increasing and convex on the side of Δ, so Newton's method from η = Δ converges
+    /// monotonically.
     @inline(__always)
-    func contactFraction(class k: Int, meanStoichiometry y: Double, pressure: Double)
+    func overpotentialBehindFilm(drive: Double, exchangeCurrent i0: Double, film R: Double) throws -> Double {
+        var eta = drive
+        for _ in 0..<200 {
+            let half = 0.5 * f * eta
+            let step = (eta + 2 * R * i0 * sinh(half) - drive) / (1 + R * i0 * f * cosh(half))
+            eta -= step
+            if abs(step) <= 1e-15 * (1 + abs(eta)) { return eta }
+        }
+        throw NonPhysicalStateError(what: "overpotential behind the interphase film (no convergence) at drive", value: drive)
+    }
+
+    /// Electrolyte oxidation current density per contacted area, j_ox = i_ox(T) exp(α_ox f (U − U_ox)),
+    /// and ∂j_ox/∂c_R, from the surface OCP U(y) and dU/dy (the exponent is capped at 60, far
+    /// beyond any physical state).
+    @inline(__always)
+    func oxidationCurrent(ocp: (value: Double, derivative: Double)) -> (value: Double, dSurface: Double) {
+        guard let oxidation else { return (0, 0) }
+        let exponent = oxidation.transferCoefficient * f * (ocp.value - oxidation.onsetPotential)
+        guard exponent < 60 else { return (oxidationCurrentScale * exp(60), 0) }
+        let value = oxidationCurrentScale * exp(exponent)
+        return (value, value * oxidation.transferCoefficient * f * ocp.derivative / cMax)
+    }
+
+    /// Contact fraction φ = φ0_k Π(P) R_rev(ε_V(ȳ), P) (1 − D) of the particle of class k at
+    /// reaction index j K + k, with ∂φ/∂ȳ and ∂φ/∂P.
+    @inline(__always)
+    func contactFraction(class k: Int, reaction: Int, meanStoichiometry y: Double, pressure: Double)
         -> (value: Double, dMean: Double, dPressure: Double) {
-        let initial = classContact[k]
+        let initial = classContact[k] * (1 - contactDamage[reaction])
         guard let mechanics, initial > 0 else { return (initial, 0, 0) }
         let (pi, dPi) = mechanics.pressureLaw.factor(pressure: pressure)
         let (strain, dStrain) = mechanics.volumeChange.strain(stoichiometry: y)
@@ -289,14 +377,15 @@ public struct P2DModel: DAESystem {
         return (1.5 * y[last] - 0.5 * y[last - 1], 1.5, -0.5)
     }
 
-    /// Particle diffusivity at the face between two nodes: the harmonic mean of the node values
-    /// D_f = 2 D₁D₂/(D₁ + D₂), D = D(y) × Arrhenius, with ∂D_f/∂c₁ and ∂D_f/∂c₂.
+    /// Particle diffusivity at the face between two nodes of particle j K + k: the harmonic mean
+    /// of the node values D_f = 2 D₁D₂/(D₁ + D₂), D = D(y) × Arrhenius × g_jk (the contact
+    /// diffusion penalty), with ∂D_f/∂c₁ and ∂D_f/∂c₂.
     @inline(__always)
-    func faceDiffusivity(_ c1: Double, _ c2: Double) -> (value: Double, dLeft: Double, dRight: Double) {
+    func faceDiffusivity(_ c1: Double, _ c2: Double, particle reaction: Int) -> (value: Double, dLeft: Double, dRight: Double) {
         let (d1, dd1) = parameters.positiveDiffusivity(c1 / cMax)
         let (d2, dd2) = parameters.positiveDiffusivity(c2 / cMax)
         let sum = d1 + d2
-        let scale = diffusivityFactor
+        let scale = diffusivityScale[reaction]
         return (scale * 2 * d1 * d2 / sum,
                 scale * 2 * d2 * d2 / (sum * sum) * dd1 / cMax,
                 scale * 2 * d1 * d1 / (sum * sum) * dd2 / cMax)
@@ -328,21 +417,38 @@ public struct P2DModel: DAESystem {
         for j in 0..<mesh.positiveCells {
             for k in 0..<classCount {
                 let r = j * classCount + k
-                let (rate, dEta, dSurface) = try butlerVolmer(phiS: y[electrodeStart + j], phiE: y[ns + j],
-                                                              surface: surfaceConcentration(y, cell: j, class: k))
-                var contact = (value: classContact[k], dMean: 0.0, dPressure: 0.0)
-                if contactFollowsLithiation && classContact[k] > 0 {
-                    let mean = meanConcentration(y, cell: j, class: k) / cMax
-                    contact = contactFraction(class: k, meanStoichiometry: mean, pressure: pressure)
+                let surface = surfaceConcentration(y, cell: j, class: k) / cMax
+                // A wildly unphysical trial state (a Newton overshoot): let IDA retry with a smaller step.
+                guard surface > -0.5 && surface < 1.5 else {
+                    throw NonPhysicalStateError(what: "positive particle surface stoichiometry", value: surface)
                 }
+                let ocp = openCircuitPotential(surface)
+                let film = oxidation == nil ? 0 : filmResistancePerCharge * y[layout.film(r)]
+                let (rate, dPotential, dSurface, dFilm) = try butlerVolmer(
+                    potentialDifference: y[electrodeStart + j] - y[ns + j], surface: surface, ocp: ocp, filmResistance: film)
+                var contact = (value: classContact[k] * (1 - contactDamage[r]), dMean: 0.0, dPressure: 0.0)
+                if contactFollowsLithiation && contact.value > 0 {
+                    let mean = meanConcentration(y, cell: j, class: k) / cMax
+                    contact = contactFraction(class: k, reaction: r, meanStoichiometry: mean, pressure: pressure)
+                }
+                let perNodeMean = cMax * particles[k].totalVolume  // ∂ȳ = ∂(c_m V_m) / this
                 flux[r] = contact.value * rate
-                fluxDPhiS[r] = contact.value * dEta
+                fluxDPhiS[r] = contact.value * dPotential
                 fluxDSurface[r] = contact.value * dSurface
-                fluxDMean[r] = rate * contact.dMean / (cMax * particles[k].totalVolume)  // per unit (c_m V_m)
+                fluxDMean[r] = rate * contact.dMean / perNodeMean
                 fluxDPressure[r] = rate * contact.dPressure
                 contactValue[r] = contact.value
                 contactDMean[r] = contact.dMean / (cMax * particles[k].totalVolume)
                 contactDPressure[r] = contact.dPressure
+                guard oxidation != nil else { continue }
+                fluxDFilm[r] = contact.value * dFilm * filmResistancePerCharge
+                let (side, dSide) = oxidationCurrent(ocp: ocp)
+                oxidationRate[r] = contact.value > 0 ? side : 0
+                oxidationRateDSurface[r] = contact.value > 0 ? dSide : 0
+                sideFlux[r] = contact.value * side
+                sideFluxDSurface[r] = contact.value * dSide
+                sideFluxDMean[r] = side * contact.dMean / perNodeMean
+                sideFluxDPressure[r] = side * contact.dPressure
             }
         }
     }
@@ -366,7 +472,7 @@ public struct P2DModel: DAESystem {
             let east = c + 1 < nx ? faceKappa[c + 1] * (y[c + 1] - y[c]) / faceDistance[c + 1] : 0
             var source = 0.0
             if c >= ns {
-                for k in 0..<K { source += classArea[k] * flux[(c - ns) * K + k] }
+                for k in 0..<K { source += classArea[k] * (flux[(c - ns) * K + k] + sideFlux[(c - ns) * K + k]) }
             }
             r[c] = (east - west) / mesh.widths[c] + source
             west = east
@@ -379,7 +485,7 @@ public struct P2DModel: DAESystem {
             let e = electrodeStart + j
             let east = j + 1 < np ? sigmaEff * (y[e + 1] - y[e]) / h : -i
             var source = 0.0
-            for k in 0..<K { source += classArea[k] * flux[j * K + k] }
+            for k in 0..<K { source += classArea[k] * (flux[j * K + k] + sideFlux[j * K + k]) }
             r[e] = (east - west) / h - source
             west = east
         }
@@ -394,7 +500,7 @@ public struct P2DModel: DAESystem {
                     let index = layout.concentration(j, k, m)
                     let outer: Double
                     if m + 1 < nr {
-                        let d = faceDiffusivity(y[index], y[index + 1]).value
+                        let d = faceDiffusivity(y[index], y[index + 1], particle: j * K + k).value
                         outer = particle.outerFaceArea(m) * d * (y[index + 1] - y[index]) / dr
                     } else {
                         outer = particle.outerFaceArea(m) * (-flux[j * K + k] / faradayConstant)
@@ -414,6 +520,14 @@ public struct P2DModel: DAESystem {
         }
         r[capacityIndex] = yp[capacityIndex] - i * area / 3600
         r[pressureIndex] = y[pressureIndex] - setPressure - stackStiffness * thicknessChange(y)
+
+        // Oxidised charge per contacted area: q̇ = j_ox.
+        if oxidation != nil {
+            for reaction in 0..<(np * K) {
+                let index = layout.film(reaction)
+                r[index] = yp[index] - oxidationRate[reaction]
+            }
+        }
         if layout.hasInterfaceUnknowns { addInterfaceResidual(y, yp, into: r) }
     }
 
@@ -480,27 +594,45 @@ public struct P2DModel: DAESystem {
                 let particle = particles[k]
                 let surfaceScale = particle.outerFaceArea(nr - 1) / (faradayConstant * particle.volume(nr - 1))
                 let a = classArea[k]
+                // The charge balances see the main and the side current, the particle only the main one.
                 let dPhiS = fluxDPhiS[reaction], dSurface = fluxDSurface[reaction]
                 let dMean = fluxDMean[reaction], dPressure = fluxDPressure[reaction]
+                let dSurfaceTotal = dSurface + sideFluxDSurface[reaction], dMeanTotal = dMean + sideFluxDMean[reaction]
+                let dPressureTotal = dPressure + sideFluxDPressure[reaction]
                 values[s.electrolyteCentre[ionic]] -= a * dPhiS
                 values[s.electrolyteElectrode[j]] += a * dPhiS
                 values[s.electrodeCentre[j]] -= a * dPhiS
                 values[s.electrodeElectrolyte[j]] += a * dPhiS
                 values[s.surfaceElectrode[reaction]] += surfaceScale * dPhiS
                 values[s.surfaceElectrolyte[reaction]] -= surfaceScale * dPhiS
-                values[s.electrolytePressure[j]] += a * dPressure
-                values[s.electrodePressure[j]] -= a * dPressure
+                values[s.electrolytePressure[j]] += a * dPressureTotal
+                values[s.electrodePressure[j]] -= a * dPressureTotal
                 if s.surfacePressure[reaction] >= 0 { values[s.surfacePressure[reaction]] += surfaceScale * dPressure }
                 let base = reaction * nr
                 for m in 0..<nr {
-                    var dNode = dMean * particle.volume(m)
-                    if m == nr - 1 { dNode += dSurface * Self.surfaceWeightLast }
-                    if m == nr - 2 { dNode += dSurface * Self.surfaceWeightPrevious }
+                    var dNode = dMean * particle.volume(m), dNodeTotal = dMeanTotal * particle.volume(m)
+                    if m == nr - 1 {
+                        dNode += dSurface * Self.surfaceWeightLast
+                        dNodeTotal += dSurfaceTotal * Self.surfaceWeightLast
+                    }
+                    if m == nr - 2 {
+                        dNode += dSurface * Self.surfaceWeightPrevious
+                        dNodeTotal += dSurfaceTotal * Self.surfaceWeightPrevious
+                    }
                     guard s.electrolyteParticle[base + m] >= 0 else { continue }  // node not coupled
-                    values[s.electrolyteParticle[base + m]] += a * dNode
-                    values[s.electrodeParticle[base + m]] -= a * dNode
+                    values[s.electrolyteParticle[base + m]] += a * dNodeTotal
+                    values[s.electrodeParticle[base + m]] -= a * dNodeTotal
                     values[s.surfaceParticle[base + m]] += surfaceScale * dNode
                 }
+                guard oxidation != nil else { continue }
+                // Film resistance in the main reaction, and the film's own row q̇ − j_ox(c_R).
+                let dFilm = fluxDFilm[reaction]
+                values[s.electrolyteFilm[reaction]] += a * dFilm
+                values[s.electrodeFilm[reaction]] -= a * dFilm
+                values[s.surfaceFilm[reaction]] += surfaceScale * dFilm
+                values[s.filmFilm[reaction]] += cj
+                values[s.filmSurfaceLast[reaction]] -= oxidationRateDSurface[reaction] * Self.surfaceWeightLast
+                values[s.filmSurfacePrevious[reaction]] -= oxidationRateDSurface[reaction] * Self.surfaceWeightPrevious
             }
         }
 
@@ -513,7 +645,7 @@ public struct P2DModel: DAESystem {
                 for m in 0..<nr { values[s.particleCentre[base + m]] += cj }
                 for m in 0..<(nr - 1) {
                     let index = layout.concentration(j, k, m)
-                    let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1])
+                    let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1], particle: j * K + k)
                     let gradient = (y[index + 1] - y[index]) / dr
                     // Face flux A N = A D_f (c_{m+1} − c_m)/Δr and its derivatives in c_m and c_{m+1}.
                     let areaFace = particle.outerFaceArea(m)
@@ -582,14 +714,19 @@ public struct P2DModel: DAESystem {
 /// Sizes and offsets of the state vector.
 struct Layout: Sendable {
     let nx, ns, np, nr, classes: Int
-    /// Double-layer unknowns, appended after the scalars (see P2DModel+DoubleLayer.swift).
+    /// Whether every particle carries an oxidised-charge (interphase film) unknown.
+    let films: Bool
+    /// Double-layer unknowns, appended after the films (see P2DModel+DoubleLayer.swift).
     var positiveDoubleLayer = false, foilDoubleLayer = false
     var electrodeStart: Int { nx }
     var concentrationStart: Int { nx + np }
     var currentIndex: Int { concentrationStart + np * classes * nr }
     var capacityIndex: Int { currentIndex + 1 }
     var pressureIndex: Int { currentIndex + 2 }
-    var stateCount: Int { currentIndex + 3 + interfaceUnknowns }
+    var filmStart: Int { currentIndex + 3 }
+    var stateCount: Int { filmStart + (films ? np * classes : 0) + interfaceUnknowns }
+    /// The oxidised charge of the particle with reaction index j K + k.
+    @inline(__always) func film(_ reaction: Int) -> Int { filmStart + reaction }
     /// Node m of the particle of class k at composite cell j.
     @inline(__always) func concentration(_ j: Int, _ k: Int, _ m: Int) -> Int {
         concentrationStart + (j * classes + k) * nr + m
@@ -611,6 +748,8 @@ struct Slots: Sendable {
     var controlCurrent = 0, controlElectrode = 0, controlElectrodePrevious = 0
     var capacityCapacity = 0, capacityCurrent = 0
     var pressurePressure = 0, pressureParticle: [Int] = []
+    var electrolyteFilm: [Int] = [], electrodeFilm: [Int] = [], surfaceFilm: [Int] = []
+    var filmFilm: [Int] = [], filmSurfaceLast: [Int] = [], filmSurfacePrevious: [Int] = []
 
     static func build(_ l: Layout, denseParticleCoupling: Bool, pressureFollowsState: Bool,
                       extraEntries: [(row: Int, column: Int)] = []) -> (SparsityPattern, Slots) {
@@ -632,6 +771,10 @@ struct Slots: Sendable {
             for k in 0..<l.classes {
                 let surface = l.concentration(j, k, l.nr - 1)
                 entries += [(surface, e), (surface, ionic), (surface, l.pressureIndex)]
+                if l.films {
+                    let film = l.film(j * l.classes + k)
+                    entries += [(ionic, film), (e, film), (surface, film), (film, film), (film, surface), (film, surface - 1)]
+                }
                 for m in 0..<l.nr {
                     let c = l.concentration(j, k, m)
                     entries.append((c, c))
@@ -669,6 +812,13 @@ struct Slots: Sendable {
                 s.surfaceElectrode.append(slot(surface, l.electrodeStart + j))
                 s.surfaceElectrolyte.append(slot(surface, l.ns + j))
                 s.surfacePressure.append(slot(surface, l.pressureIndex))
+                let film = l.film(j * l.classes + k)
+                s.electrolyteFilm.append(slot(l.ns + j, film))
+                s.electrodeFilm.append(slot(l.electrodeStart + j, film))
+                s.surfaceFilm.append(slot(surface, film))
+                s.filmFilm.append(slot(film, film))
+                s.filmSurfaceLast.append(slot(film, surface))
+                s.filmSurfacePrevious.append(slot(film, surface - 1))
                 for m in 0..<l.nr {
                     let c = l.concentration(j, k, m)
                     s.particleWest.append(slot(c, c - 1))

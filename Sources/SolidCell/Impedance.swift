@@ -23,13 +23,20 @@ public enum ImpedanceAnalysis {
     /// interface time constant (~10⁻⁶ s and slower), so R∞ is resolved to ≪ 10⁻⁶ relative.
     public static let limitFrequency = 1e10
 
-    /// The spectrum at `frequencies` [Hz] about (y*, ẏ*) (ẏ* = 0 at rest). Throws if the state does not
-    /// fit the model or a factorisation fails.
+    /// The spectrum at `frequencies` [Hz] about (y*, ẏ*) (ẏ* = 0 at rest), with the particles' contact
+    /// damage (``SimulationResult/finalContactDamage`` after cycling; none when nil). Throws if the state
+    /// does not fit the model or a factorisation fails.
     public static func spectrum(parameters: CellParameters, state: [Double], derivative: [Double]? = nil,
-                                frequencies: [Double]) throws -> ImpedanceSpectrum {
+                                contactDamage: [Double]? = nil, frequencies: [Double]) throws -> ImpedanceSpectrum {
         var model = P2DModel(parameters: parameters)
         guard state.count == model.stateCount, derivative.map({ $0.count == model.stateCount }) ?? true else {
             throw ImpedanceError(message: "the state has \(state.count) components, the model \(model.stateCount)")
+        }
+        if let contactDamage {
+            guard contactDamage.count == model.contactDamage.count else {
+                throw ImpedanceError(message: "contact damage for \(contactDamage.count) particles, the model has \(model.contactDamage.count)")
+            }
+            model.contactDamage = contactDamage
         }
         model.control = .current(amperes: model.current(state))
         model.events = []

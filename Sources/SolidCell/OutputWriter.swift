@@ -23,15 +23,24 @@ public enum SolidCellInfo {
     public static let version = "0.1.0"
 }
 
-/// Writes a result as `timeseries.csv`, `cycles.csv`, `summary.json` and `voltage.svg`.
+/// Writes a result as `timeseries.csv`, `cycles.csv`, `summary.json`, `voltage.svg` and, for
+/// more than one cycle, `capacity.svg`.
 public enum OutputWriter {
-    public static func write(_ result: SimulationResult, inputs: RunInputs, to directory: String) throws {
+    /// Writes every file; `timeSeriesStreamed` when `timeseries.csv` was already written cycle by
+    /// cycle (``TimeSeriesStream``) and `result.timeSeries` holds only the cycles to plot.
+    public static func write(_ result: SimulationResult, inputs: RunInputs, to directory: String,
+                             timeSeriesStreamed: Bool = false) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try timeSeriesCSV(result.timeSeries).write(toFile: directory + "/timeseries.csv", atomically: true, encoding: .utf8)
+        if !timeSeriesStreamed {
+            try timeSeriesCSV(result.timeSeries).write(toFile: directory + "/timeseries.csv", atomically: true, encoding: .utf8)
+        }
         try cyclesCSV(result.cycles).write(toFile: directory + "/cycles.csv", atomically: true, encoding: .utf8)
         try summaryJSON(result, inputs: inputs).write(to: URL(fileURLWithPath: directory + "/summary.json"))
         try SVGPlot.voltageCapacity(result.timeSeries).write(toFile: directory + "/voltage.svg", atomically: true, encoding: .utf8)
+        if result.cycles.count > 1 {
+            try SVGPlot.capacityCycle(result.cycles).write(toFile: directory + "/capacity.svg", atomically: true, encoding: .utf8)
+        }
     }
 
     /// Writes an impedance spectrum as `impedance.csv` and `nyquist.svg`.
@@ -62,8 +71,13 @@ public enum OutputWriter {
     }
 
     public static func timeSeriesCSV(_ series: TimeSeries) -> String {
+        series.columns.map(\.name).joined(separator: ",") + "\n" + timeSeriesRows(series)
+    }
+
+    /// The data rows of `timeseries.csv` (no header).
+    static func timeSeriesRows(_ series: TimeSeries) -> String {
         let columns = series.columns
-        var text = columns.map(\.name).joined(separator: ",") + "\n"
+        var text = ""
         for row in 0..<series.count {
             text += columns.map { column -> String in
                 let value = column.values[row]
@@ -73,13 +87,20 @@ public enum OutputWriter {
         return text
     }
 
+    /// The columns of `cycles.csv` after `Cycle`.
+    static let cycleColumns: [(name: String, value: @Sendable (CycleSummary) -> Double)] = [
+        ("Charge capacity [A.h]", \.chargeCapacity), ("Discharge capacity [A.h]", \.dischargeCapacity),
+        ("Charge capacity [mA.h.g-1]", \.specificChargeCapacity), ("Discharge capacity [mA.h.g-1]", \.specificDischargeCapacity),
+        ("Coulombic efficiency", \.coulombicEfficiency), ("Capacity retention [%]", \.retention),
+        ("Capacity retention of maximum [%]", \.retentionOfMaximum), ("Mean discharge voltage [V]", \.meanDischargeVoltage),
+        ("DC resistance [Ohm]", \.dcResistance), ("Interfacial resistance at top of charge [Ohm]", \.interfacialResistanceAfterCharge),
+        ("Side-reaction charge [A.h]", \.sideReactionCharge), ("Mean contact fraction", \.meanContactFraction),
+    ]
+
     public static func cyclesCSV(_ cycles: [CycleSummary]) -> String {
-        var text = "Cycle,Charge capacity [A.h],Discharge capacity [A.h],Discharge capacity [mA.h.g-1],"
-            + "Coulombic efficiency,Capacity retention [%],Mean discharge voltage [V]\n"
+        var text = (["Cycle"] + cycleColumns.map(\.name)).joined(separator: ",") + "\n"
         for c in cycles {
-            text += "\(c.cycle)," + [c.chargeCapacity, c.dischargeCapacity, c.specificDischargeCapacity,
-                                      c.coulombicEfficiency, c.retention, c.meanDischargeVoltage]
-                .map(format).joined(separator: ",") + "\n"
+            text += "\(c.cycle)," + cycleColumns.map { format($0.value(c)) }.joined(separator: ",") + "\n"
         }
         return text
     }
@@ -122,92 +143,30 @@ public enum OutputWriter {
     }
 }
 
-/// Minimal SVG line plots.
-public enum SVGPlot {
-    /// Voltage against the discharged capacity, one polyline per step.
-    public static func voltageCapacity(_ series: TimeSeries) -> String {
-        let xs = series.dischargeCapacity.map { $0 * 1000 }, ys = series.voltage
-        var lines: [[(x: Double, y: Double)]] = []
-        var start = 0
-        while start < series.count {
-            var end = start
-            while end + 1 < series.count && series.step[end + 1] == series.step[start] && series.cycle[end + 1] == series.cycle[start] { end += 1 }
-            lines.append((start...end).map { (xs[$0], ys[$0]) })
-            start = end + 1
+/// Writes `timeseries.csv` cycle by cycle, so that long runs keep only a few cycles in memory and
+/// a run that stops early leaves every finished cycle on disk.
+public final class TimeSeriesStream {
+    private let handle: FileHandle
+    private var headerWritten = false
+
+    /// Creates (or truncates) the file.
+    public init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
-        return linePlot(lines, x: Axis(label: "Discharge capacity [mA.h]", format: "%.3g", minimumSpan: 1e-12),
-                        y: Axis(label: "Voltage [V]", format: "%.3f", minimumSpan: 1e-6))
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 
-    /// Nyquist plot of an impedance spectrum: −Im Z against Re Z, equal scales on both axes (so an
-    /// RC arc is a semicircle), points marked, the −Im Z axis starting at 0 or below.
-    public static func nyquist(_ spectrum: ImpedanceSpectrum) -> String {
-        let points = spectrum.impedance.map { (x: $0.real, y: -$0.imaginary) }
-        return linePlot([points], x: Axis(label: "Re(Z) [Ohm]", format: "%.4g", minimumSpan: 1e-9),
-                        y: Axis(label: "-Im(Z) [Ohm]", format: "%.4g", minimumSpan: 1e-9, includesZero: true),
-                        equalScale: true, markers: true)
-    }
+    deinit { try? handle.close() }
 
-    /// One axis: its label, the printf format of its end labels, the smallest span it shows, and
-    /// whether it must include 0.
-    public struct Axis: Sendable {
-        public var label: String
-        public var format: String
-        public var minimumSpan: Double
-        public var includesZero = false
-
-        public init(label: String, format: String, minimumSpan: Double, includesZero: Bool = false) {
-            self.label = label
-            self.format = format
-            self.minimumSpan = minimumSpan
-            self.includesZero = includesZero
+    /// Appends a cycle's samples (the header first, from the first series).
+    public func append(_ series: TimeSeries) throws {
+        var text = ""
+        if !headerWritten {
+            text = series.columns.map(\.name).joined(separator: ",") + "\n"
+            headerWritten = true
         }
-    }
-
-    /// A 640 × 420 plot of polylines (one per inner array) with axes, labels and the end values of
-    /// each axis. `equalScale` gives both axes the same units per pixel (the axis with the smaller range
-    /// per pixel is extended upwards from its lower end); `markers` draws a dot at every point.
-    public static func linePlot(_ lines: [[(x: Double, y: Double)]], x: Axis, y: Axis,
-                                equalScale: Bool = false, markers: Bool = false) -> String {
-        let width = 640.0, height = 420.0, margin = 60.0
-        let all = lines.joined()
-        guard var xMin = all.map(\.x).min(), let xMaxValue = all.map(\.x).max(),
-              var yMin = all.map(\.y).min(), let yMaxValue = all.map(\.y).max() else {
-            return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\"/>\n"
-        }
-        var (xMax, yMax) = (xMaxValue, yMaxValue)
-        if x.includesZero { xMin = min(xMin, 0); xMax = max(xMax, 0) }
-        if y.includesZero { yMin = min(yMin, 0); yMax = max(yMax, 0) }
-        var xSpan = max(xMax - xMin, x.minimumSpan), ySpan = max(yMax - yMin, y.minimumSpan)
-        let plotWidth = width - 1.5 * margin, plotHeight = height - 1.5 * margin
-        if equalScale {
-            let scale = max(xSpan / plotWidth, ySpan / plotHeight)
-            (xSpan, ySpan) = (scale * plotWidth, scale * plotHeight)
-            (xMax, yMax) = (xMin + xSpan, yMin + ySpan)
-        }
-        func px(_ value: Double) -> Double { margin + (value - xMin) / xSpan * plotWidth }
-        func py(_ value: Double) -> Double { height - margin - (value - yMin) / ySpan * plotHeight }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        svg += "<line x1=\"\(margin)\" y1=\"\(height - margin)\" x2=\"\(width - margin / 2)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
-        svg += "<line x1=\"\(margin)\" y1=\"\(margin / 2)\" x2=\"\(margin)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
-        svg += "<text x=\"\(width / 2)\" y=\"\(height - 15)\" text-anchor=\"middle\">\(x.label)</text>\n"
-        svg += "<text x=\"15\" y=\"\(height / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 15 \(height / 2))\">\(y.label)</text>\n"
-        for value in [xMin, xMax] {
-            svg += "<text x=\"\(px(value))\" y=\"\(height - margin + 16)\" text-anchor=\"middle\">\(String(format: x.format, value))</text>\n"
-        }
-        for value in [yMin, yMax] {
-            svg += "<text x=\"\(margin - 6)\" y=\"\(py(value) + 4)\" text-anchor=\"end\">\(String(format: y.format, value))</text>\n"
-        }
-        for line in lines {
-            let points = line.map { "\(String(format: "%.2f", px($0.x))),\(String(format: "%.2f", py($0.y)))" }
-            svg += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/>\n"
-            if markers {
-                for point in line {
-                    svg += "<circle cx=\"\(String(format: "%.2f", px(point.x)))\" cy=\"\(String(format: "%.2f", py(point.y)))\" r=\"2\" fill=\"#1f77b4\"/>\n"
-                }
-            }
-        }
-        return svg + "</svg>\n"
+        text += OutputWriter.timeSeriesRows(series)
+        try handle.write(contentsOf: Data(text.utf8))
     }
 }

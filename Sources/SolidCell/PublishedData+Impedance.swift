@@ -17,7 +17,7 @@ extension PublishedData {
         let result = try context.run(parameters, freshImpedanceProtocol)
         let spectrum = try ImpedanceAnalysis.spectrum(
             parameters: parameters, state: try result.finalState.orThrow("no final state"),
-            derivative: result.finalDerivative, frequencies: FrequencyGrid(minimum: 1e-3, maximum: 1e6, count: 91).frequencies)
+            derivative: result.finalDerivative, contactDamage: result.finalContactDamage, frequencies: FrequencyGrid(minimum: 1e-3, maximum: 1e6, count: 91).frequencies)
         return try spectrum.chargeTransferResistance.orThrow("the charge-transfer arc does not close between 1 mHz and 1 MHz")
     }
 

@@ -15,8 +15,56 @@ public struct SimulationOptions: Sendable {
     public var samplePeriod: Double? = nil
     /// A step without a duration that has not ended after this long is a failure [s].
     public var maximumStepDuration = 1e7
+    /// Which cycles' samples the result keeps in memory (every cycle is still handed to the
+    /// run's cycle observer); keep a selection to bound memory over long cycling.
+    public var keptCycles: KeptCycles = .all
+    /// Set from another thread (e.g. on Ctrl-C) to stop the run after the current solver step;
+    /// the result then holds everything computed so far.
+    public var cancellation: CancellationFlag? = nil
 
     public init() {}
+}
+
+/// The cycles whose time series a result keeps.
+public enum KeptCycles: Sendable {
+    case all
+    /// Cycles 1, 2, 5, 10, 20, 50, 100, … and the last one run: enough to plot how the voltage
+    /// curve evolves, at a memory cost that grows only logarithmically with the cycle count.
+    case plotSelection
+
+    func keeps(_ cycle: Int, of cycles: Int) -> Bool {
+        switch self {
+        case .all: return true
+        case .plotSelection:
+            guard cycle != cycles else { return true }
+            var decade = 1
+            while decade <= cycle {
+                if cycle == decade || cycle == 2 * decade || cycle == 5 * decade { return true }
+                decade *= 10
+            }
+            return false
+        }
+    }
+}
+
+/// A thread-safe stop request.
+public final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    public init() {}
+
+    public func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    public var isCancelled: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return cancelled
+    }
 }
 
 /// Progress of a running simulation, reported at the start of every step.
@@ -26,6 +74,8 @@ public struct SimulationProgress: Sendable {
     public var step: Int
     public var steps: Int
     public var time: Double
+    /// The summary of the last completed cycle, if any.
+    public var lastCycle: CycleSummary?
 }
 
 /// Runs an experiment (a protocol repeated `cycles` times) on a cell and collects the results.
@@ -86,9 +136,12 @@ public struct Simulation: Sendable {
         }
     }
 
-    /// Runs the whole experiment. Never throws: a failure is reported in the result, which holds
-    /// everything computed before it.
-    public func run(progress: ((SimulationProgress) -> Void)? = nil) -> SimulationResult {
+    /// Runs the whole experiment. Never throws: a failure (or a cancellation) is reported in the
+    /// result, which holds everything computed before it. `cycleCompleted` receives every cycle's
+    /// summary and samples as soon as the cycle ends (also a partial last cycle), e.g. to stream
+    /// them to a file.
+    public func run(progress: ((SimulationProgress) -> Void)? = nil,
+                    cycleCompleted: ((CycleSummary, TimeSeries) -> Void)? = nil) -> SimulationResult {
         var result = SimulationResult()
         let runner: Runner
         do {
@@ -98,7 +151,7 @@ public struct Simulation: Sendable {
                                                time: 0, message: "\(error)")
             return result
         }
-        runner.run(into: &result, progress: progress)
+        runner.run(into: &result, progress: progress, cycleCompleted: cycleCompleted)
         return result
     }
 }
@@ -109,6 +162,17 @@ private final class Runner {
     let solver: IDASolver<P2DModel>
     var statistics = SolverStatistics()
     var solveTime = Duration.zero
+    /// The contact-damage law's bookkeeping, when the model has one.
+    var degradation: CycleDegradation?
+    /// Samples of the cycle being run.
+    var series = TimeSeries()
+    /// Charge passed by the side reaction in the cycle so far [A h], and its last current [A].
+    var sideCharge = 0.0
+    var lastSideCurrent = 0.0
+    /// The cycle's 10-second DC resistance, once measured [Ω].
+    var dcResistance = Double.nan
+    /// Interfacial resistance at the end of the cycle's last charging step [Ω].
+    var resistanceAfterCharge = Double.nan
 
     init(simulation: Simulation) throws {
         self.simulation = simulation
@@ -121,27 +185,32 @@ private final class Runner {
         let y0 = model.restingState()
         solver = try IDASolver(system: model, time: 0, state: y0,
                                derivative: [Double](repeating: 0, count: y0.count), options: options)
+        degradation = CycleDegradation(model: model)
     }
 
-    func run(into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?) {
+    func run(into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?,
+             cycleCompleted: ((CycleSummary, TimeSeries) -> Void)?) {
         let steps = simulation.experiment.steps
         defer {
             result.finalState = solver.state
             result.finalDerivative = solver.derivative
+            if degradation != nil { result.finalContactDamage = solver.system.contactDamage }
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
             result.solverSteps = statistics.steps
             result.residualEvaluations = statistics.residualEvaluations
             result.jacobianEvaluations = statistics.jacobianEvaluations
         }
         for cycle in 1...simulation.cycles {
-            var startOfCycle = true
+            let firstStep = result.steps.count
+            series = TimeSeries()
+            sideCharge = 0
+            dcResistance = .nan
+            resistanceAfterCharge = .nan
             for (index, step) in steps.enumerated() {
                 progress?(SimulationProgress(cycle: cycle, cycles: simulation.cycles, step: index + 1,
-                                             steps: steps.count, time: solver.time))
+                                             steps: steps.count, time: solver.time, lastCycle: result.cycles.last))
                 do {
-                    let record = try runStep(step, number: index + 1, cycle: cycle, resetCapacity: startOfCycle,
-                                             into: &result.timeSeries)
-                    result.steps.append(record)
+                    result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
                 } catch {
                     let message = (error as? SolverError)?.description ?? "\(error)"
                     result.steps.append(StepRecord(cycle: cycle, step: index + 1, text: step.text,
@@ -149,19 +218,24 @@ private final class Runner {
                                                    end: .failed(message), dischargedCharge: 0, energy: 0))
                     result.failure = SimulationFailure(cycle: cycle, step: index + 1, stepText: step.text,
                                                        time: solver.time, message: message)
+                    break
                 }
-                startOfCycle = false
-                if result.failure != nil { break }
             }
-            result.cycles.append(summary(of: cycle, steps: result.steps, first: result.cycles.first))
+            let summary = summary(of: cycle, steps: result.steps[firstStep...], cycles: result.cycles)
+            result.cycles.append(summary)
+            cycleCompleted?(summary, series)
+            if simulation.options.keptCycles.keeps(cycle, of: simulation.cycles) || result.failure != nil {
+                result.timeSeries.append(series)
+            }
             if result.failure != nil { break }
+            degradation?.endCycle(&solver.system)
         }
     }
 
-    private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool,
-                                  into series: inout TimeSeries) throws -> StepRecord {
+    private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws -> StepRecord {
         let control = simulation.control(for: step)
         let events = simulation.events(for: step, control: control)
+        let before = series.count > 0 ? (voltage: series.voltage[series.count - 1], current: series.current[series.count - 1]) : nil
         solver.system.control = control
         solver.system.events = events.map(\.event)
         var state = solver.state
@@ -173,7 +247,8 @@ private final class Runner {
             try solver.computeConsistentInitialConditions(firstOutputTime: start + min(step.duration ?? 1, 1))
         }
         let qStart = solver.system.dischargedCapacity(solver.state)
-        record(cycle: cycle, step: number, into: &series)
+        lastSideCurrent = solver.system.sideReactionCurrent(solver.state)
+        record(cycle: cycle, step: number)
 
         var end: StepEnd?
         let y = solver.state
@@ -191,6 +266,7 @@ private final class Runner {
         if end == nil { try solver.setStopTime(endTime) }
         var solverCalls = 0
         while end == nil {
+            if simulation.options.cancellation?.isCancelled == true { throw SimulationInterrupted() }
             // In one-step mode IDA's own step limit applies per call, so bound the calls here.
             solverCalls += 1
             if simulation.options.samplePeriod == nil && solverCalls > simulation.options.maxSteps {
@@ -200,7 +276,7 @@ private final class Runner {
             let outcome = try timed {
                 simulation.options.samplePeriod == nil ? try solver.step(toward: target) : try solver.advance(to: target)
             }
-            record(cycle: cycle, step: number, into: &series)
+            record(cycle: cycle, step: number)
             if case .root(let indices, _) = outcome {
                 end = events[indices[0]].end
             } else if solver.time >= endTime {
@@ -211,18 +287,38 @@ private final class Runner {
             }
         }
         let qEnd = solver.system.dischargedCapacity(solver.state)
-        var energy = 0.0
-        for k in (firstSample + 1)..<max(series.count, firstSample + 1) {
-            let dt = series.time[k] - series.time[k - 1]
-            energy += 0.5 * dt * (series.voltage[k] * series.current[k] + series.voltage[k - 1] * series.current[k - 1])
+        let samples = firstSample..<series.count
+        if direction > 0, dcResistance.isNaN, let before {
+            dcResistance = Self.dcResistance(series, samples: samples, before: before)
+        }
+        if direction < 0 || (control.isVoltageHold && solver.system.current(solver.state) < 0) {
+            resistanceAfterCharge = solver.system.chargeTransferResistance(solver.state)
         }
         return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time,
-                          end: end!, dischargedCharge: qEnd - qStart, energy: energy / 3600)
+                          end: end!, dischargedCharge: qEnd - qStart, energy: series.energy(over: samples))
     }
 
-    private func record(cycle: Int, step: Int, into series: inout TimeSeries) {
+    /// Voltage drop per current step over the first 10 s of a discharge that follows a rest or
+    /// charge: R = (V_before − V(t₀ + 10 s)) / (I(t₀ + 10 s) − I_before), or at the step's end
+    /// when it is shorter.
+    static let dcResistancePulse = 10.0
+    static func dcResistance(_ series: TimeSeries, samples: Range<Int>, before: (voltage: Double, current: Double)) -> Double {
+        guard let first = samples.first, let last = samples.last else { return .nan }
+        let times = Array(series.time[samples])
+        let at = min(series.time[first] + dcResistancePulse, series.time[last])
+        guard let voltage = interpolate(times, Array(series.voltage[samples]), at: at),
+              let current = interpolate(times, Array(series.current[samples]), at: at), current != before.current else { return .nan }
+        return (before.voltage - voltage) / (current - before.current)
+    }
+
+    private func record(cycle: Int, step: Int) {
         let model = solver.system
         let y = solver.state
+        if let last = series.time.last, solver.time > last {
+            let side = model.sideReactionCurrent(y)
+            sideCharge += 0.5 * (side + lastSideCurrent) * (solver.time - last) / 3600
+            lastSideCurrent = side
+        }
         series.time.append(solver.time)
         series.cycle.append(cycle)
         series.step.append(step)
@@ -233,6 +329,7 @@ private final class Runner {
         series.stackPressure.append(model.stackPressure(y))
         series.meanContactFraction.append(model.meanContactFraction(y))
         series.classStoichiometry.append(model.classStoichiometry(y))
+        degradation?.observe(model, state: y, time: solver.time)
     }
 
     /// Runs `body`, adding its wall time to the solve time and its solver counters to the totals
@@ -257,21 +354,31 @@ private final class Runner {
         return try body()
     }
 
-    private func summary(of cycle: Int, steps: [StepRecord], first: CycleSummary?) -> CycleSummary {
-        let records = steps.filter { $0.cycle == cycle }
+    private func summary(of cycle: Int, steps records: ArraySlice<StepRecord>, cycles: [CycleSummary]) -> CycleSummary {
         let discharge = records.filter { $0.dischargedCharge > 0 }
         let charge = records.filter { $0.dischargedCharge < 0 }
         let dischargeCapacity = discharge.reduce(0) { $0 + $1.dischargedCharge }
         let chargeCapacity = -charge.reduce(0) { $0 + $1.dischargedCharge }
         let energy = discharge.reduce(0) { $0 + $1.energy }
-        let mass = simulation.parameters.positiveActiveMaterialMass
+        let grams = simulation.parameters.positiveActiveMaterialMass * 1000
+        let best = max(cycles.map(\.dischargeCapacity).max() ?? 0, dischargeCapacity)
         return CycleSummary(
             cycle: cycle, chargeCapacity: chargeCapacity, dischargeCapacity: dischargeCapacity,
-            specificDischargeCapacity: dischargeCapacity * 1000 / (mass * 1000),
+            specificChargeCapacity: chargeCapacity * 1000 / grams,
+            specificDischargeCapacity: dischargeCapacity * 1000 / grams,
             coulombicEfficiency: chargeCapacity > 0 ? dischargeCapacity / chargeCapacity : .nan,
-            retention: first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100,
-            meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan)
+            retention: cycles.first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100,
+            retentionOfMaximum: best > 0 ? 100 * dischargeCapacity / best : .nan,
+            meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan,
+            dcResistance: dcResistance, interfacialResistanceAfterCharge: resistanceAfterCharge,
+            sideReactionCharge: sideCharge,
+            meanContactFraction: series.meanContactFraction.last ?? .nan)
     }
+}
+
+/// The run was stopped on request (Ctrl-C).
+struct SimulationInterrupted: Error, CustomStringConvertible {
+    var description: String { "interrupted by the user" }
 }
 
 /// A protocol step took more solver steps than allowed.
@@ -291,6 +398,11 @@ struct SimulationStepTimeout: Error, CustomStringConvertible {
 }
 
 extension CellControl {
+    var isVoltageHold: Bool {
+        if case .voltage = self { return true }
+        return false
+    }
+
     /// +1 discharge, −1 charge, 0 rest or voltage hold.
     var direction: Int {
         switch self {

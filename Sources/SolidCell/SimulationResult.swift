@@ -16,6 +16,29 @@ public struct TimeSeries: Sendable {
 
     public var count: Int { time.count }
 
+    /// Appends another series' samples.
+    public mutating func append(_ other: TimeSeries) {
+        time += other.time
+        cycle += other.cycle
+        step += other.step
+        current += other.current
+        voltage += other.voltage
+        dischargeCapacity += other.dischargeCapacity
+        averageStoichiometry += other.averageStoichiometry
+        stackPressure += other.stackPressure
+        meanContactFraction += other.meanContactFraction
+        classStoichiometry += other.classStoichiometry
+    }
+
+    /// Energy delivered over a range of samples by the trapezoidal rule, ∫ V I dt / 3600 [W h].
+    public func energy(over samples: Range<Int>) -> Double {
+        var energy = 0.0
+        for k in samples.dropFirst() {
+            energy += 0.5 * (time[k] - time[k - 1]) * (voltage[k] * current[k] + voltage[k - 1] * current[k - 1])
+        }
+        return energy / 3600
+    }
+
     /// Column names and values, in output order (units in brackets, PyBaMM-style).
     public var columns: [(name: String, values: [Double])] {
         var columns = [("Time [s]", time), ("Cycle", cycle.map(Double.init)), ("Step", step.map(Double.init)),
@@ -73,16 +96,31 @@ public struct StepRecord: Sendable {
 /// Per-cycle totals.
 public struct CycleSummary: Sendable {
     public var cycle: Int
+    /// Charge passed in the charge and in the discharge direction during the cycle [A h].
     public var chargeCapacity: Double
     public var dischargeCapacity: Double
-    /// Discharge capacity per gram of positive active material [mA h g⁻¹].
+    /// The same per gram of positive active material [mA h g⁻¹].
+    public var specificChargeCapacity: Double
     public var specificDischargeCapacity: Double
     /// Discharge / charge capacity (NaN when nothing was charged).
     public var coulombicEfficiency: Double
     /// Discharge capacity relative to the first cycle's [%].
     public var retention: Double
+    /// Discharge capacity relative to the largest so far [%] (for cells that activate over cycles).
+    public var retentionOfMaximum: Double
     /// Mean voltage over the discharge, energy / charge [V].
     public var meanDischargeVoltage: Double
+    /// Voltage drop per current step 10 s into the cycle's first discharge that follows another
+    /// step [Ω] (NaN when there is none).
+    public var dcResistance: Double
+    /// CAM|SE interfacial resistance (charge transfer and interphase film, fast-transport limit) at
+    /// the end of the cycle's last charging step [Ω] (NaN when the cycle does not charge).
+    public var interfacialResistanceAfterCharge: Double
+    /// Charge passed by the electrolyte-oxidation side reaction during the cycle [A h]: lithium
+    /// moved irreversibly out of the cyclable inventory.
+    public var sideReactionCharge: Double
+    /// Contact fraction averaged over the active material at the end of the cycle.
+    public var meanContactFraction: Double
 }
 
 /// Where and why a run stopped early.
@@ -111,6 +149,8 @@ public struct SimulationResult: Sendable {
     public var finalState: [Double]?
     /// Its time derivative ẏ at the end of the run (to linearise about a state that is not at rest).
     public var finalDerivative: [Double]?
+    /// Contact damage of every particle (index j K + k) at the end of the run, when a damage law is modelled.
+    public var finalContactDamage: [Double]?
     /// Mean stoichiometry of each contact class at the end of the run.
     public var finalClassStoichiometry: [Double]? { timeSeries.classStoichiometry.last }
     public var residualEvaluations = 0

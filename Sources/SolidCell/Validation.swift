@@ -8,6 +8,9 @@ public enum ValidationTolerance: Sendable, CustomStringConvertible {
     case relative(Double)
     /// The simulated value must be at most this (e.g. an RMS difference).
     case atMost(Double)
+    /// Within a factor of the published value either way, published/f ≤ simulated ≤ f·published
+    /// ("the right order of magnitude" with f = 3, i.e. |log₁₀(simulated/published)| ≤ ½).
+    case factor(Double)
 
     public func accepts(simulated: Double, published: Double) -> Bool {
         guard simulated.isFinite else { return false }
@@ -15,6 +18,8 @@ public enum ValidationTolerance: Sendable, CustomStringConvertible {
         case .absolute(let limit): return abs(simulated - published) <= limit
         case .relative(let fraction): return abs(simulated - published) <= fraction * abs(published)
         case .atMost(let limit): return simulated <= limit
+        case .factor(let f):
+            return simulated * published > 0 && abs(simulated) <= f * abs(published) && abs(simulated) >= abs(published) / f
         }
     }
 
@@ -23,6 +28,7 @@ public enum ValidationTolerance: Sendable, CustomStringConvertible {
         case .absolute(let limit): return "± \(OutputWriter.short(limit))"
         case .relative(let fraction): return "± \(OutputWriter.short(fraction * 100)) %"
         case .atMost(let limit): return "≤ \(OutputWriter.short(limit))"
+        case .factor(let f): return "× or ÷ \(OutputWriter.short(f))"
         }
     }
 }
@@ -47,6 +53,16 @@ public struct ValidationCase: Sendable {
         self.tolerance = tolerance
         self.compute = compute
     }
+}
+
+/// A figure drawn from validation runs, written beside the report and shown under its group.
+public struct ValidationFigure: Sendable {
+    /// The group under whose table the figure appears; it is drawn only when a case of the group ran.
+    public var group: String
+    /// File name of the SVG, relative to the report.
+    public var file: String
+    public var caption: String
+    public var render: @Sendable (ValidationContext) throws -> String
 }
 
 /// The outcome of one case.
@@ -141,24 +157,23 @@ public enum ValidationSuite {
     }
 
     /// A SolidCell run of a PyBaMM reference discharge, compared at PyBaMM's output times. Its three
-    /// rows (RMS, max, capacity) share one simulation: the first to ask runs it, the others wait.
-    final class CrossCheck: @unchecked Sendable {
+    /// rows (RMS, max, capacity) share one simulation.
+    struct CrossCheck: Sendable {
         let model: String, reference: String, rate: String, cutoff: Double
-        private let lock = NSLock()
-        private var cached: Result<(rms: Double, max: Double, capacity: Double), any Error>?
+        private let comparison: SharedComputation<(rms: Double, max: Double, capacity: Double)>
 
         init(model: String, reference: String, rate: String, cutoff: Double) {
             self.model = model
             self.reference = reference
             self.rate = rate
             self.cutoff = cutoff
+            comparison = SharedComputation { context in
+                try Self.compare(context, model: model, reference: reference, rate: rate, cutoff: cutoff)
+            }
         }
 
         func measure(_ context: ValidationContext) throws -> (rms: Double, max: Double, capacity: Double) {
-            lock.lock()
-            defer { lock.unlock() }
-            if cached == nil { cached = Result { try compare(context) } }
-            return try cached!.get()
+            try comparison.value(context)
         }
 
         func referenceCapacity() -> Double {
@@ -167,7 +182,8 @@ public enum ValidationSuite {
             return table?["Discharge capacity [A.h]"]?.last ?? .nan
         }
 
-        private func compare(_ context: ValidationContext) throws -> (rms: Double, max: Double, capacity: Double) {
+        private static func compare(_ context: ValidationContext, model: String, reference: String, rate: String,
+                                    cutoff: Double) throws -> (rms: Double, max: Double, capacity: Double) {
             let table = try context.csv("validation/pybamm/\(reference)_\(rate).csv")
             guard let times = table["Time [s]"], let voltages = table["Voltage [V]"], times.count > 2 else {
                 throw ModelFileError(path: "validation/pybamm/\(reference)_\(rate).csv", message: "missing columns")
@@ -213,8 +229,13 @@ public enum ValidationSuite {
         return rows.rows
     }
 
-    /// The Markdown report: one table per group, published vs simulated with error and verdict.
-    public static func markdown(_ rows: [ValidationRow], title: String = "SolidCell validation report") -> String {
+    /// Figures drawn from the cases' runs.
+    public static func figures() -> [ValidationFigure] { PublishedData.figures() }
+
+    /// The Markdown report: one table per group, published vs simulated with error and verdict,
+    /// followed by the group's figures (drawn beside the report).
+    public static func markdown(_ rows: [ValidationRow], figures: [ValidationFigure] = [],
+                                title: String = "SolidCell validation report") -> String {
         var text = "# \(title)\n\nGenerated by `solidcell validate` (SolidCell \(SolidCellInfo.version)). "
         let passed = rows.filter(\.passed).count
         text += "\(passed) of \(rows.count) rows within their stated tolerance.\n"
@@ -228,6 +249,7 @@ public enum ValidationSuite {
                 let error: String
                 switch c.tolerance {
                 case .relative: error = c.published == 0 ? "–" : OutputWriter.short(100 * difference / abs(c.published)) + " %"
+                case .factor: error = "× " + OutputWriter.short(row.simulated / c.published)
                 default: error = OutputWriter.short(difference)
                 }
                 let simulated = row.error.map { "failed: \($0.replacingOccurrences(of: "|", with: "/"))" }
@@ -235,8 +257,30 @@ public enum ValidationSuite {
                 text += "| \(c.quantity) | \(OutputWriter.short(c.published)) \(c.unit) | \(simulated) \(row.error == nil ? c.unit : "") "
                     + "| \(error) | \(c.tolerance) | \(row.passed ? "pass" : "**fail**") | \(c.source) |\n"
             }
+            for figure in figures where figure.group == group {
+                text += "\n![\(figure.caption)](\(figure.file))\n\n*\(figure.caption).*\n"
+            }
         }
         return text
+    }
+}
+
+/// A computation that several validation rows (and figures) read — one simulation, several
+/// published numbers: the first reader runs it, the others wait for and reuse its value or error.
+final class SharedComputation<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cached: Result<Value, any Error>?
+    private let compute: @Sendable (ValidationContext) throws -> Value
+
+    init(_ compute: @escaping @Sendable (ValidationContext) throws -> Value) {
+        self.compute = compute
+    }
+
+    func value(_ context: ValidationContext) throws -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if cached == nil { cached = Result { try compute(context) } }
+        return try cached!.get()
     }
 }
 
@@ -265,7 +309,9 @@ final class RowStore: @unchecked Sendable {
 /// Cases built on the published data in `../shared/published-data/` (copied, with citations,
 /// into `validation/published-data/`).
 public enum PublishedData {
-    public static func cases() -> [ValidationCase] { zhou2025() + zhouImpedance() }
+    public static func cases() -> [ValidationCase] { zhou2025() + zhou2025Cycling() + lu2026() + ohno2026() + zhouImpedance() }
+
+    public static func figures() -> [ValidationFigure] { zhou2025Figures() }
 
     static let zhouSource = "Zhou et al., ACS Energy Lett. 10 (2025) 966"
     static let firstCycle = "Charge at 0.1C until 4.3 V; Discharge at 0.1C until 2.5 V"

@@ -87,6 +87,7 @@ struct ImpedanceCommand: ParsableCommand {
 
         // The state to linearise about.
         let state: [Double], derivative: [Double]
+        var damage: [Double]?
         let stateText: String
         if let afterExperiment {
             let experiment: Experiment
@@ -100,7 +101,7 @@ struct ImpedanceCommand: ParsableCommand {
             guard let y = result.finalState, let yp = result.finalDerivative else {
                 throw fail("--after-experiment: the experiment produced no final state", code: 1)
             }
-            (state, derivative) = (y, yp)
+            (state, derivative, damage) = (y, yp, result.finalContactDamage)
             stateText = "after \"\(experiment.steps.map(\.text).joined(separator: "; "))\"" + (repeats > 1 ? " × \(repeats) cycles" : "")
         } else {
             do {
@@ -114,7 +115,7 @@ struct ImpedanceCommand: ParsableCommand {
         let spectrum: ImpedanceSpectrum
         do {
             spectrum = try ImpedanceAnalysis.spectrum(parameters: parameters, state: state, derivative: derivative,
-                                                      frequencies: grid.frequencies)
+                                                      contactDamage: damage, frequencies: grid.frequencies)
         } catch {
             throw fail("cannot compute the impedance: \(error)", code: 1)
         }

@@ -108,37 +108,69 @@ struct Simulate: ParsableCommand {
             throw fail("\(error)")
         }
 
-        let simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles)
-        let isTerminal = isatty(STDERR_FILENO) != 0
-        let started = ContinuousClock.now
-        var lastReport = started
-        let result = simulation.run { progress in
-            let now = ContinuousClock.now
-            guard now - started > .seconds(2), now - lastReport > .seconds(1) || progress.step == 1 else { return }
-            lastReport = now
-            let line = "cycle \(progress.cycle)/\(progress.cycles), step \(progress.step)/\(progress.steps), t = \(String(format: "%.0f", progress.time)) s"
-            FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
-        }
-        if isTerminal && ContinuousClock.now - started > .seconds(2) { FileHandle.standardError.write(Data("\n".utf8)) }
-
+        var options = SimulationOptions()
+        options.keptCycles = .plotSelection
+        options.cancellation = CancellationFlag()
+        let simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
         let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
                                experiment: protocolSteps.steps.map(\.text), cycles: cycles)
+
+        // timeseries.csv is written cycle by cycle as the run goes.
+        var stream: TimeSeriesStream?
+        var streamError: (any Error)?
         if let output {
             do {
-                try OutputWriter.write(result, inputs: inputs, to: output)
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                stream = try TimeSeriesStream(path: output + "/timeseries.csv")
+            } catch {
+                throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
+            }
+        }
+        // Ctrl-C stops the run after the current solver step; what was computed is still written.
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler { [cancellation = options.cancellation] in cancellation?.cancel() }
+        interrupt.resume()
+        defer {
+            interrupt.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+
+        let progressLine = ProgressLine(label: "simulate")
+        let result = simulation.run(progress: { progress in
+            var line = "cycle \(progress.cycle)/\(progress.cycles), step \(progress.step)/\(progress.steps), t = \(String(format: "%.0f", progress.time)) s"
+            if let last = progress.lastCycle, progress.cycles > 1 {
+                line += String(format: ", last cycle %.1f mA.h/g (%.1f %% of cycle 1)", last.specificDischargeCapacity, last.retention)
+            }
+            progressLine.update(line, fraction: (Double(progress.cycle - 1) + Double(progress.step - 1) / Double(progress.steps)) / Double(progress.cycles))
+        }, cycleCompleted: { _, series in
+            guard streamError == nil else { return }
+            do { try stream?.append(series) } catch { streamError = error }
+        })
+        progressLine.finish()
+
+        if let output {
+            do {
+                if let streamError { throw streamError }
+                try OutputWriter.write(result, inputs: inputs, to: output, timeSeriesStreamed: true)
             } catch {
                 throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
             }
         }
         print(Self.summary(result, model: file.name, parameters: parameters, output: output))
         if let failure = result.failure {
-            throw fail(failure.description, code: 1)
+            throw fail(failure.description, code: options.cancellation?.isCancelled == true ? 130 : 1)
         }
     }
 
     static func summary(_ result: SimulationResult, model: String, parameters: CellParameters, output: String?) -> String {
         var lines = ["SolidCell \(SolidCellInfo.version) — \(model)"]
-        for step in result.steps {
+        // Long runs list the steps of the first and the last cycle only.
+        let lastCycle = result.steps.last?.cycle ?? 1
+        for step in result.steps where step.cycle == 1 || step.cycle == lastCycle {
+            if step.cycle == lastCycle && lastCycle > 2 && step.step == result.steps.first(where: { $0.cycle == lastCycle })?.step {
+                lines.append("  … cycles 2 to \(lastCycle - 1) in cycles.csv …")
+            }
             let text = step.text.count < 40 ? step.text + String(repeating: " ", count: 40 - step.text.count) : step.text
             lines.append("  cycle \(step.cycle) step \(step.step)  \(text)"
                          + String(format: " %9.1f s  %+.5f A.h  ", step.endTime - step.startTime, step.dischargedCharge)
@@ -147,6 +179,10 @@ struct Simulate: ParsableCommand {
         if let last = result.cycles.last {
             lines.append(String(format: "  discharge capacity %.5f A.h (%.1f mA.h/g CAM), charge %.5f A.h, mean discharge voltage %.3f V",
                                 last.dischargeCapacity, last.specificDischargeCapacity, last.chargeCapacity, last.meanDischargeVoltage))
+            if result.cycles.count > 1 {
+                lines.append(String(format: "  after %d cycles: retention %.2f %% of cycle 1 (%.2f %% of the best), coulombic efficiency %.5f",
+                                    last.cycle, last.retention, last.retentionOfMaximum, last.coulombicEfficiency))
+            }
         }
         lines.append(String(format: "  solve time %.3f s, %d solver steps, %d residual and %d Jacobian evaluations",
                             result.solveTime, result.solverSteps, result.residualEvaluations, result.jacobianEvaluations))
@@ -165,5 +201,39 @@ struct Models: ParsableCommand {
             let description = (try? ModelFile.load(path: BundledModels.path(named: name)!).name) ?? ""
             print("\(name)\(name == BundledModels.defaultModelName ? " (default)" : "")  —  \(description)")
         }
+    }
+}
+
+/// A progress display on standard error for runs longer than a few seconds: one line rewritten in
+/// place on a terminal, a plain line every few seconds otherwise; with the elapsed time and, once
+/// the fraction done is known, an estimate of the time left.
+final class ProgressLine {
+    let label: String
+    let isTerminal = isatty(STDERR_FILENO) != 0
+    let started = ContinuousClock.now
+    var lastReport: ContinuousClock.Instant?
+    var shown = false
+
+    init(label: String) { self.label = label }
+
+    func update(_ text: String, fraction: Double) {
+        let now = ContinuousClock.now
+        let elapsed = now - started
+        guard elapsed > .seconds(2) else { return }
+        if let lastReport, now - lastReport < (isTerminal ? .milliseconds(250) : .seconds(5)) { return }
+        lastReport = now
+        let seconds = Double(elapsed.components.seconds)
+        var line = "\(label): \(text), \(Self.duration(seconds)) elapsed"
+        if fraction > 0.01 && fraction < 1 { line += ", about \(Self.duration(seconds * (1 - fraction) / fraction)) left" }
+        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+        shown = true
+    }
+
+    func finish() {
+        if isTerminal && shown { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        seconds < 120 ? String(format: "%.0f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
     }
 }

@@ -22,9 +22,10 @@ struct Validate: ParsableCommand {
             cases = cases.filter { $0.group.localizedCaseInsensitiveContains(filter) || $0.quantity.localizedCaseInsensitiveContains(filter) }
             guard !cases.isEmpty else { throw fail("--filter \"\(filter)\": no validation case matches") }
         }
+        let context = ValidationContext(repositoryRoot: root)
         let started = ContinuousClock.now
         let isTerminal = isatty(STDERR_FILENO) != 0
-        let rows = ValidationSuite.run(cases, context: ValidationContext(repositoryRoot: root)) { done, total in
+        let rows = ValidationSuite.run(cases, context: context) { done, total in
             // A progress line that rewrites itself on a terminal; one line per tenth otherwise.
             if isTerminal {
                 FileHandle.standardError.write(Data("\r\u{1B}[Kvalidate: \(done)/\(total) cases done".utf8))
@@ -34,9 +35,22 @@ struct Validate: ParsableCommand {
         }
         if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let folder = output ?? root + "/validation"
+        let groups = Set(cases.map(\.group))
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try ValidationSuite.markdown(rows).write(toFile: folder + "/report.md", atomically: true, encoding: .utf8)
+            // Figures reuse the cases' runs; one that cannot be drawn is left out and said so.
+            var figures: [ValidationFigure] = []
+            for figure in ValidationSuite.figures() where groups.contains(figure.group) {
+                do {
+                    try figure.render(context).write(toFile: folder + "/" + figure.file, atomically: true, encoding: .utf8)
+                    figures.append(figure)
+                } catch let error as CocoaError {
+                    throw error
+                } catch {
+                    FileHandle.standardError.write(Data("validate: figure \(figure.file) not drawn: \(error)\n".utf8))
+                }
+            }
+            try ValidationSuite.markdown(rows, figures: figures).write(toFile: folder + "/report.md", atomically: true, encoding: .utf8)
         } catch {
             throw fail("--output \(folder): cannot write the report: \(error.localizedDescription)", code: 1)
         }

@@ -48,7 +48,7 @@ struct DoubleLayerTests {
     }
 
     /// JacobianTests' random state, plus ψ_j = φ_s,j − φ_e,j ± 20 mV, a random η_n, (with mechanics)
-    /// a random stack pressure, and c_j from 1 to 10³ (so that the charging entries c_j C a_dl of the ψ
+    /// a random stack pressure, (with oxidation) random interphase films, and c_j from 1 to 10³ (so that the charging entries c_j C a_dl of the ψ
     /// columns stand well above the round-off of the ionic rows, ~10¹¹ at these random states).
     static func randomState(_ model: P2DModel, seed: UInt64) throws -> (y: [Double], yp: [Double], cj: Double) {
         var (y, yp, _) = try JacobianTests.randomState(model, seed: seed)
@@ -61,6 +61,10 @@ struct DoubleLayerTests {
         }
         if let q = model.foilOverpotentialIndex { y[q] = Double.random(in: -0.08...0.08, using: &g) }
         if model.parameters.mechanics != nil { y[model.pressureIndex] = Double.random(in: 2...40, using: &g) }
+        // Interphase films (models with electrolyte oxidation): a positive oxidised charge, away from the
+        // kink at q = 0 (the residual treats a negative film as none).
+        let interfaceStart = model.doubleLayerIndex(cell: 0) ?? model.foilOverpotentialIndex ?? model.stateCount
+        for index in model.filmStart..<interfaceStart { y[index] = Double.random(in: 0.1...30, using: &g) }
         return (y, yp, cj)
     }
 
@@ -68,7 +72,8 @@ struct DoubleLayerTests {
     /// plus the round-off estimate 10 ε max|F_i|/h_j), and every finite-difference non-zero inside the
     /// pattern, on models with a CAM|SE and/or a foil capacity, for every control mode, and with contact
     /// mechanics (where the charging current a_dl(y) C ψ̇ depends on the pressure and the particles' mean
-    /// stoichiometry, and ẏ is random, so those terms are non-zero). The library's column-scaled check
+    /// stoichiometry, and ẏ is random, so those terms are non-zero; with the Zhou file also interphase films
+    /// and some contact damage). The library's column-scaled check
     /// (second order, h = 1e-6) is not used: a ψ column's largest entry, c_j C a_dl ~ 10²–10⁸, sits in ionic
     /// rows of ~10¹¹ at these states, whose round-off ε|F|/h swamps it (measured 2e-3 of it at c_j = 0.01);
     /// the entry-wise check allows exactly that round-off and no more. Negative control: a 1e-4 relative
@@ -77,6 +82,8 @@ struct DoubleLayerTests {
     func jacobianMatchesFiniteDifferences(_ c: Case) throws {
         var model = P2DModel(parameters: try Self.parameters(c))
         model.control = c.control
+        // Some contact damage (it scales the contacted area a_dl along with the faradaic one).
+        for index in model.contactDamage.indices { model.contactDamage[index] = 0.3 * Double(index % 3) }
         #expect(model.hasPositiveDoubleLayer == (c.positive > 0))
         #expect(model.hasFoilDoubleLayer == (c.negative > 0))
         let (y, yp, cj) = try Self.randomState(model, seed: c.seed)

@@ -133,6 +133,19 @@ struct MechanicsTests {
         #expect(abs(pressure - expected) < 0.02 * abs(expected - 10))
     }
 
+    @Test("the contact diffusion penalty slows poorly contacted particles only")
+    func contactDiffusionPenalty() throws {
+        let penalty: [String: ParameterValue] = ["Positive particle contact diffusion exponent": .number(1)]
+        // Full contact: g = 1, nothing changes.
+        let full = try run(nmc811Cell(classes([(1, 1)])), "Discharge at 1C until 3.3 V", period: 60)
+        let fullPenalised = try run(nmc811Cell(classes([(1, 1)]).merging(penalty) { a, _ in a }), "Discharge at 1C until 3.3 V", period: 60)
+        #expect(full.timeSeries.voltage == fullPenalised.timeSeries.voltage)
+        // Contact 0.3: D_eff = 0.3 D, the particles saturate at their surface sooner, less capacity.
+        let patchy = try run(nmc811Cell(classes([(1, 0.3)])), "Discharge at 1C until 3.3 V")
+        let patchyPenalised = try run(nmc811Cell(classes([(1, 0.3)]).merging(penalty) { a, _ in a }), "Discharge at 1C until 3.3 V")
+        #expect(patchyPenalised.cycles[0].dischargeCapacity < 0.97 * patchy.cycles[0].dischargeCapacity)
+    }
+
     @Test("the analytic Jacobian with contact classes and a constant-gap stack matches finite differences",
           arguments: ["current", "voltage", "power"])
     func jacobianWithMechanics(mode: String) throws {

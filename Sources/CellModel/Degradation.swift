@@ -1,0 +1,117 @@
+import Foundation
+
+// Degradation over cycles (DESIGN.md §2 "Degradation over cycles", PHYSICS-NOTES §6.9): the
+// irreversible contact damage D of every particle (one per composite cell and contact class), and
+// the interphase that grows where the solid electrolyte is oxidised at a contacted particle.
+
+/// Irreversible CAM|SE contact damage accumulated per cycle.
+public protocol ContactDamageLaw: Sendable {
+    /// The damage after one more cycle, from the damage before it, the cycle's volumetric strain
+    /// swing Δε_V = max ε_V − min ε_V of the particle, and the cycle's mean stack pressure P [MPa].
+    func damage(after previous: Double, strainSwing: Double, pressure: Double) -> Double
+}
+
+/// Strain-cycle damage suppressed by stack pressure (PHYSICS-NOTES §6.9, a phenomenological form):
+///
+///     D_{N+1} = D_N + k_D (Δε_V / ε_ref)^m (1 + P/P_D)^(−q) (1 − D_N)
+///
+/// Model-file keys: `"Contact damage rate per cycle"` (k_D), `"Contact damage reference strain"`
+/// (ε_ref), `"Contact damage strain exponent"` (m), `"Contact damage pressure scale [MPa]"` (P_D),
+/// `"Contact damage pressure exponent"` (q). The damage scales the contact fraction by (1 − D); a
+/// particle whose contact falls below the isolation threshold is isolated and keeps its lithium.
+public struct StrainCycleDamage: ContactDamageLaw, Equatable {
+    public var ratePerCycle: Double
+    public var referenceStrain: Double
+    public var strainExponent: Double
+    public var pressureScale: Double
+    public var pressureExponent: Double
+
+    public init(ratePerCycle: Double, referenceStrain: Double, strainExponent: Double,
+                pressureScale: Double, pressureExponent: Double) {
+        self.ratePerCycle = ratePerCycle
+        self.referenceStrain = referenceStrain
+        self.strainExponent = strainExponent
+        self.pressureScale = pressureScale
+        self.pressureExponent = pressureExponent
+    }
+
+    public func damage(after previous: Double, strainSwing: Double, pressure: Double) -> Double {
+        let drive = pow(max(strainSwing, 0) / referenceStrain, strainExponent)
+        let suppression = pow(1 + max(pressure, 0) / pressureScale, -pressureExponent)
+        return min(previous + ratePerCycle * drive * suppression * (1 - previous), 1)
+    }
+}
+
+/// Oxidation of the solid electrolyte at the contacted surface of a particle, and the resistive
+/// interphase it leaves behind.
+///
+/// The oxidation current density per contacted area follows an irreversible Tafel law in the
+/// particle's surface potential, the open-circuit potential of its surface stoichiometry (the
+/// delithiated cathode surface is the oxidant, so overcharged particles drive it hardest):
+///
+///     j_ox = i_ox(T) exp(α_ox F (U(y_R) − U_ox) / RT)
+///
+/// It passes charge through the cell like the main reaction (the electrons leave through the
+/// cathode, the Li⁺ enters the electrolyte) without lithiating the particle, so it lowers the
+/// coulombic efficiency and moves lithium irreversibly out of the cyclable inventory. The charge it
+/// passes per contacted area, q [C m⁻²], builds an interphase of thickness q V_f / F (V_f the
+/// interphase volume per mole of electrons) and ionic conductivity κ_f, a series resistance
+///
+///     R_f = q V_f / (F κ_f)   [Ω m²]
+///
+/// through which the main reaction current passes: η = φ_s − φ_e − U − R_f j.
+/// Keys: `"Solid electrolyte oxidation potential [V]"` (U_ox), `"Solid electrolyte oxidation
+/// current density [A.m-2]"` (i_ox, the current density at U = U_ox and the reference
+/// temperature), `"Solid electrolyte oxidation transfer coefficient"` (α_ox), `"Solid electrolyte
+/// oxidation activation energy [J.mol-1]"`, `"Interphase molar volume [m3.mol-1]"` (V_f),
+/// `"Interphase ionic conductivity [S.m-1]"` (κ_f).
+public struct ElectrolyteOxidation: Equatable, Sendable {
+    public var onsetPotential: Double
+    public var currentDensity: Double
+    public var transferCoefficient: Double
+    public var activationEnergy: Double
+    public var interphaseMolarVolume: Double
+    public var interphaseConductivity: Double
+
+    /// Film resistance per oxidised charge, dR_f/dq = V_f / (F κ_f) [Ω m⁴ C⁻¹].
+    public var resistancePerCharge: Double { interphaseMolarVolume / (faradayConstant * interphaseConductivity) }
+}
+
+/// Everything degradation needs, read from a model file.
+public struct Degradation: Sendable {
+    /// Contact damage per cycle (needs the mechanics block: strain and pressure drive it).
+    public var contactDamage: (any ContactDamageLaw)?
+    /// Solid-electrolyte oxidation and its interphase.
+    public var oxidation: ElectrolyteOxidation?
+
+    /// Reads the optional damage block (present when `"Contact damage law"` is given) and the
+    /// optional oxidation block (present when `"Solid electrolyte oxidation potential [V]"` is).
+    static func read(_ r: inout ParameterReader, hasMechanics: Bool) throws(ParameterError) -> Degradation? {
+        var degradation = Degradation()
+        if r.has("Contact damage law") {
+            _ = try r.function("Contact damage law", choices: ["strain cycle"])
+            guard hasMechanics else {
+                throw ParameterError(key: "Contact damage law", value: "\"strain cycle\"",
+                                     allowed: "only with the mechanics block (\"Stack pressure [MPa]\" and its laws), which supplies the strain and pressure that drive the damage",
+                                     problem: "missing mechanics")
+            }
+            degradation.contactDamage = StrainCycleDamage(
+                ratePerCycle: try r.number("Contact damage rate per cycle", in: 0...1),
+                referenceStrain: try r.positive("Contact damage reference strain", atMost: 1),
+                strainExponent: try r.number("Contact damage strain exponent", in: 0...10),
+                pressureScale: try r.positive("Contact damage pressure scale [MPa]", atMost: 1e4),
+                pressureExponent: try r.number("Contact damage pressure exponent", in: 0...10))
+        }
+        if r.has("Solid electrolyte oxidation potential [V]") {
+            degradation.oxidation = ElectrolyteOxidation(
+                onsetPotential: try r.number("Solid electrolyte oxidation potential [V]", in: 0...10),
+                currentDensity: try r.number("Solid electrolyte oxidation current density [A.m-2]", in: 0...1e3),
+                transferCoefficient: try r.number("Solid electrolyte oxidation transfer coefficient", in: 0...1,
+                                                  excludingLowerBound: true),
+                activationEnergy: try r.number("Solid electrolyte oxidation activation energy [J.mol-1]", in: 0...3e5),
+                interphaseMolarVolume: try r.number("Interphase molar volume [m3.mol-1]", in: 0...1e-2),
+                interphaseConductivity: try r.positive("Interphase ionic conductivity [S.m-1]", atMost: 1e3))
+        }
+        return degradation.contactDamage == nil && degradation.oxidation == nil ? nil : degradation
+    }
+}

@@ -1,0 +1,60 @@
+import CellModel
+import Foundation
+
+/// Applies the cycle-level contact-damage law: during a cycle it follows every particle's
+/// volumetric strain (its extremes) and the stack pressure (its time average); at the cycle's end
+/// it raises each particle's damage, D ← law(D, max ε_V − min ε_V, P̄), and isolates particles
+/// whose contact φ0 (1 − D) has fallen below the model's isolation threshold (D = 1: they keep
+/// their lithium from then on). Observing a state does not allocate.
+struct CycleDegradation {
+    let law: any ContactDamageLaw
+    private var strain: [Double]
+    private var strainMinimum: [Double]
+    private var strainMaximum: [Double]
+    private var pressureTime = 0.0
+    private var duration = 0.0
+    private var last: (time: Double, pressure: Double)?
+
+    init?(model: P2DModel) {
+        guard let law = model.parameters.degradation?.contactDamage else { return nil }
+        self.law = law
+        let count = model.contactDamage.count
+        strain = Array(repeating: 0, count: count)
+        strainMinimum = Array(repeating: .infinity, count: count)
+        strainMaximum = Array(repeating: -.infinity, count: count)
+    }
+
+    /// Takes in one (accepted) state of the cycle.
+    mutating func observe(_ model: P2DModel, state y: [Double], time: Double) {
+        model.particleStrain(y, into: &strain)
+        for index in strain.indices {
+            strainMinimum[index] = min(strainMinimum[index], strain[index])
+            strainMaximum[index] = max(strainMaximum[index], strain[index])
+        }
+        let pressure = model.stackPressure(y)
+        if let last, time > last.time {
+            pressureTime += 0.5 * (pressure + last.pressure) * (time - last.time)
+            duration += time - last.time
+        }
+        last = (time, pressure)
+    }
+
+    /// Raises the model's damage by one cycle and starts following the next cycle.
+    mutating func endCycle(_ model: inout P2DModel) {
+        guard let last else { return }
+        let pressure = duration > 0 ? pressureTime / duration : last.pressure
+        let p = model.parameters
+        let classes = p.contactClasses.count
+        for index in model.contactDamage.indices {
+            let swing = strainMaximum[index] - strainMinimum[index]
+            var damage = law.damage(after: model.contactDamage[index], strainSwing: swing.isFinite ? swing : 0, pressure: pressure)
+            if p.contactClasses[index % classes].initialContact * (1 - damage) < p.isolationThreshold { damage = 1 }
+            model.contactDamage[index] = damage
+            strainMinimum[index] = .infinity
+            strainMaximum[index] = -.infinity
+        }
+        pressureTime = 0
+        duration = 0
+        self.last = nil
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// Minimal SVG line plots: any number of labelled curves on linear axes, each curve drawn as one
+/// or more polylines (a new polyline wherever the data break, e.g. between protocol steps).
+public enum SVGPlot {
+    public struct Curve: Sendable {
+        public var label: String?
+        /// Polylines of (x, y) points; non-finite points are dropped.
+        public var segments: [[(x: Double, y: Double)]]
+        public var colour: String
+        /// Draw only a dot at every point, no line.
+        public var dotsOnly: Bool
+
+        public init(label: String?, segments: [[(x: Double, y: Double)]], colour: String = SVGPlot.palette[0],
+                    dotsOnly: Bool = false) {
+            self.label = label
+            self.segments = segments
+            self.colour = colour
+            self.dotsOnly = dotsOnly
+        }
+    }
+
+    /// Colours for successive curves (matplotlib's "tab10").
+    public static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                                 "#7f7f7f", "#bcbd22", "#17becf"]
+
+    /// A plot of the curves with the given axis titles; a legend lists the labelled curves.
+    /// `markers` also draws a dot at every point (for sparse data such as one value per cycle).
+    /// `equalScale` gives both axes the same units per pixel (the axis that needs fewer is extended
+    /// upwards from its lower end; a Nyquist plot's arcs are then round); `yFromZero` makes the y axis
+    /// include 0.
+    public static func plot(_ curves: [Curve], xTitle: String, yTitle: String, markers: Bool = false,
+                            equalScale: Bool = false, yFromZero: Bool = false) -> String {
+        // Labelled curves get a legend column to the right of the axes.
+        let legendWidth = curves.contains { $0.label != nil } ? 170.0 : 0
+        let width = 640.0 + legendWidth, height = 420.0, margin = 60.0
+        let right = width - legendWidth - margin / 2   // right end of the x axis
+        let points = curves.flatMap { $0.segments.flatMap { $0 } }.filter { $0.x.isFinite && $0.y.isFinite }
+        guard let xMin = points.map(\.x).min(), var xMax = points.map(\.x).max(),
+              var yMin = points.map(\.y).min(), var yMax = points.map(\.y).max() else {
+            return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\"/>\n"
+        }
+        if yFromZero { (yMin, yMax) = (min(yMin, 0), max(yMax, 0)) }
+        var xSpan = max(xMax - xMin, 1e-12), ySpan = max(yMax - yMin, 1e-6)
+        if equalScale {
+            let scale = max(xSpan / (right - margin), ySpan / (height - 1.5 * margin))
+            (xSpan, ySpan) = (scale * (right - margin), scale * (height - 1.5 * margin))
+            (xMax, yMax) = (xMin + xSpan, yMin + ySpan)
+        }
+        func px(_ x: Double) -> String { String(format: "%.2f", margin + (x - xMin) / xSpan * (right - margin)) }
+        func py(_ y: Double) -> String { String(format: "%.2f", height - margin - (y - yMin) / ySpan * (height - 1.5 * margin)) }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        svg += "<line x1=\"\(margin)\" y1=\"\(height - margin)\" x2=\"\(right)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
+        svg += "<line x1=\"\(margin)\" y1=\"\(margin / 2)\" x2=\"\(margin)\" y2=\"\(height - margin)\" stroke=\"black\"/>\n"
+        svg += "<text x=\"\((margin + right) / 2)\" y=\"\(height - 15)\" text-anchor=\"middle\">\(escape(xTitle))</text>\n"
+        svg += "<text x=\"15\" y=\"\(height / 2)\" text-anchor=\"middle\" transform=\"rotate(-90 15 \(height / 2))\">\(escape(yTitle))</text>\n"
+        for value in [xMin, xMax] {
+            svg += "<text x=\"\(px(value))\" y=\"\(height - margin + 16)\" text-anchor=\"middle\">\(String(format: "%.4g", value))</text>\n"
+        }
+        for value in [yMin, yMax] {
+            svg += "<text x=\"\(margin - 6)\" y=\"\(Double(py(value))! + 4)\" text-anchor=\"end\">\(String(format: "%.4g", value))</text>\n"
+        }
+        for curve in curves {
+            for segment in curve.segments {
+                let finite = segment.filter { $0.x.isFinite && $0.y.isFinite }
+                guard !finite.isEmpty else { continue }
+                if !curve.dotsOnly {
+                    let coordinates = finite.map { "\(px($0.x)),\(py($0.y))" }.joined(separator: " ")
+                    svg += "<polyline fill=\"none\" stroke=\"\(curve.colour)\" stroke-width=\"1.5\" points=\"\(coordinates)\"/>\n"
+                }
+                if markers || curve.dotsOnly {
+                    for point in finite {
+                        svg += "<circle cx=\"\(px(point.x))\" cy=\"\(py(point.y))\" r=\"\(curve.dotsOnly ? 4 : 2)\" fill=\"\(curve.colour)\"/>\n"
+                    }
+                }
+            }
+        }
+        var row = 0.0
+        for curve in curves {
+            guard let label = curve.label else { continue }
+            let y = margin / 2 + 14 * row
+            svg += "<line x1=\"\(right + 15)\" y1=\"\(y - 4)\" x2=\"\(right + 35)\" y2=\"\(y - 4)\" stroke=\"\(curve.colour)\" stroke-width=\"2\"/>\n"
+            svg += "<text x=\"\(right + 40)\" y=\"\(y)\">\(escape(label))</text>\n"
+            row += 1
+        }
+        return svg + "</svg>\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// Voltage against the charge passed within each cycle, one polyline per protocol step and one
+    /// colour (and legend entry) per cycle.
+    public static func voltageCapacity(_ series: TimeSeries) -> String {
+        var curves: [Curve] = []
+        var start = 0
+        while start < series.count {
+            var end = start
+            while end + 1 < series.count && series.step[end + 1] == series.step[start] && series.cycle[end + 1] == series.cycle[start] { end += 1 }
+            let segment = (start...end).map { (x: series.dischargeCapacity[$0] * 1000, y: series.voltage[$0]) }
+            let cycle = series.cycle[start]
+            if curves.last?.label == "cycle \(cycle)" {
+                curves[curves.count - 1].segments.append(segment)
+            } else {
+                curves.append(Curve(label: "cycle \(cycle)", segments: [segment], colour: palette[curves.count % palette.count]))
+            }
+            start = end + 1
+        }
+        if curves.count == 1 { curves[0].label = nil }
+        return plot(curves, xTitle: "Discharge capacity [mA.h]", yTitle: "Voltage [V]")
+    }
+
+    /// Discharge capacity per gram of active material against the cycle number.
+    public static func capacityCycle(_ cycles: [CycleSummary]) -> String {
+        plot([Curve(label: nil, segments: [cycles.map { (x: Double($0.cycle), y: $0.specificDischargeCapacity) }])],
+             xTitle: "Cycle", yTitle: "Discharge capacity [mA.h/g]", markers: cycles.count <= 200)
+    }
+}
