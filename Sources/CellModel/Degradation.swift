@@ -7,36 +7,47 @@ import Foundation
 /// Irreversible CAM|SE contact damage accumulated per cycle.
 public protocol ContactDamageLaw: Sendable {
     /// The damage after one more cycle, from the damage before it, the cycle's volumetric strain
-    /// swing Δε_V = max ε_V − min ε_V of the particle, and the cycle's mean stack pressure P [MPa].
-    func damage(after previous: Double, strainSwing: Double, pressure: Double) -> Double
+    /// swing Δε_V = max ε_V − min ε_V of the particle, the cycle's mean stack pressure P̄ [MPa] and
+    /// its relative swing ΔP/P̄ = (max P − min P)/P̄ (0 for a constant-pressure fixture).
+    func damage(after previous: Double, strainSwing: Double, pressure: Double, pressureSwing: Double) -> Double
 }
 
-/// Strain-cycle damage suppressed by stack pressure (PHYSICS-NOTES §6.9, a phenomenological form):
+/// Strain-cycle damage suppressed by stack pressure (PHYSICS-NOTES §6.9, a phenomenological form),
+/// with an optional stack-stress fatigue term:
 ///
-///     D_{N+1} = D_N + k_D (Δε_V / ε_ref)^m (1 + P/P_D)^(−q) (1 − D_N)
+///     D_{N+1} = D_N + k_D [(Δε_V / ε_ref)^m + (ΔP/(P̄ s_ref))^m] (1 + P̄/P_D)^(−q) (1 − D_N)
 ///
+/// The first term is the CAM's own breathing against the electrolyte. The second is the fatigue of
+/// the interfaces under the cyclic stack stress of a constant-gap fixture, which the negative
+/// electrode's expansion drives even for a zero-strain cathode (Lu 2026: interfacial cracking
+/// after 400 cycles as the stress swing grows with loading).
 /// Model-file keys: `"Contact damage rate per cycle"` (k_D), `"Contact damage reference strain"`
 /// (ε_ref), `"Contact damage strain exponent"` (m), `"Contact damage pressure scale [MPa]"` (P_D),
-/// `"Contact damage pressure exponent"` (q). The damage scales the contact fraction by (1 − D); a
-/// particle whose contact falls below the isolation threshold is isolated and keeps its lithium.
+/// `"Contact damage pressure exponent"` (q), optionally `"Contact damage reference pressure swing"`
+/// (s_ref; the fatigue term is off without it). The damage scales the contact fraction by (1 − D);
+/// a particle whose contact falls below the isolation threshold is isolated and keeps its lithium.
 public struct StrainCycleDamage: ContactDamageLaw, Equatable {
     public var ratePerCycle: Double
     public var referenceStrain: Double
     public var strainExponent: Double
     public var pressureScale: Double
     public var pressureExponent: Double
+    /// s_ref, or nil for no stack-stress fatigue.
+    public var referencePressureSwing: Double?
 
     public init(ratePerCycle: Double, referenceStrain: Double, strainExponent: Double,
-                pressureScale: Double, pressureExponent: Double) {
+                pressureScale: Double, pressureExponent: Double, referencePressureSwing: Double? = nil) {
         self.ratePerCycle = ratePerCycle
         self.referenceStrain = referenceStrain
         self.strainExponent = strainExponent
         self.pressureScale = pressureScale
         self.pressureExponent = pressureExponent
+        self.referencePressureSwing = referencePressureSwing
     }
 
-    public func damage(after previous: Double, strainSwing: Double, pressure: Double) -> Double {
-        let drive = pow(max(strainSwing, 0) / referenceStrain, strainExponent)
+    public func damage(after previous: Double, strainSwing: Double, pressure: Double, pressureSwing: Double) -> Double {
+        var drive = pow(max(strainSwing, 0) / referenceStrain, strainExponent)
+        if let referencePressureSwing { drive += pow(max(pressureSwing, 0) / referencePressureSwing, strainExponent) }
         let suppression = pow(1 + max(pressure, 0) / pressureScale, -pressureExponent)
         return min(previous + ratePerCycle * drive * suppression * (1 - previous), 1)
     }
@@ -100,7 +111,9 @@ public struct Degradation: Sendable {
                 referenceStrain: try r.positive("Contact damage reference strain", atMost: 1),
                 strainExponent: try r.number("Contact damage strain exponent", in: 0...10),
                 pressureScale: try r.positive("Contact damage pressure scale [MPa]", atMost: 1e4),
-                pressureExponent: try r.number("Contact damage pressure exponent", in: 0...10))
+                pressureExponent: try r.number("Contact damage pressure exponent", in: 0...10),
+                referencePressureSwing: r.has("Contact damage reference pressure swing")
+                    ? try r.positive("Contact damage reference pressure swing", atMost: 10) : nil)
         }
         if r.has("Solid electrolyte oxidation potential [V]") {
             degradation.oxidation = ElectrolyteOxidation(
@@ -110,7 +123,7 @@ public struct Degradation: Sendable {
                                                   excludingLowerBound: true),
                 activationEnergy: try r.number("Solid electrolyte oxidation activation energy [J.mol-1]", in: 0...3e5),
                 interphaseMolarVolume: try r.number("Interphase molar volume [m3.mol-1]", in: 0...1e-2),
-                interphaseConductivity: try r.positive("Interphase ionic conductivity [S.m-1]", atMost: 1e3))
+                interphaseConductivity: try r.positive("Interphase ionic conductivity [S.m-1]", atMost: 1))
         }
         return degradation.contactDamage == nil && degradation.oxidation == nil ? nil : degradation
     }

@@ -2,8 +2,8 @@ import CellModel
 import Foundation
 
 /// Applies the cycle-level contact-damage law: during a cycle it follows every particle's
-/// volumetric strain (its extremes) and the stack pressure (its time average); at the cycle's end
-/// it raises each particle's damage, D ← law(D, max ε_V − min ε_V, P̄), and isolates particles
+/// volumetric strain (its extremes) and the stack pressure (its time average and extremes); at the
+/// cycle's end it raises each particle's damage, D ← law(D, max ε_V − min ε_V, P̄, ΔP/P̄), and isolates particles
 /// whose contact φ0 (1 − D) has fallen below the model's isolation threshold (D = 1: they keep
 /// their lithium from then on). Observing a state does not allocate.
 struct CycleDegradation {
@@ -14,6 +14,7 @@ struct CycleDegradation {
     private var pressureTime = 0.0
     private var duration = 0.0
     private var last: (time: Double, pressure: Double)?
+    private var pressureRange = (minimum: Double.infinity, maximum: -Double.infinity)
 
     init?(model: P2DModel) {
         guard let law = model.parameters.degradation?.contactDamage else { return nil }
@@ -32,6 +33,7 @@ struct CycleDegradation {
             strainMaximum[index] = max(strainMaximum[index], strain[index])
         }
         let pressure = model.stackPressure(y)
+        pressureRange = (min(pressureRange.minimum, pressure), max(pressureRange.maximum, pressure))
         if let last, time > last.time {
             pressureTime += 0.5 * (pressure + last.pressure) * (time - last.time)
             duration += time - last.time
@@ -43,11 +45,13 @@ struct CycleDegradation {
     mutating func endCycle(_ model: inout P2DModel) {
         guard let last else { return }
         let pressure = duration > 0 ? pressureTime / duration : last.pressure
+        let pressureSwing = pressure > 0 ? (pressureRange.maximum - pressureRange.minimum) / pressure : 0
         let p = model.parameters
         let classes = p.contactClasses.count
         for index in model.contactDamage.indices {
             let swing = strainMaximum[index] - strainMinimum[index]
-            var damage = law.damage(after: model.contactDamage[index], strainSwing: swing.isFinite ? swing : 0, pressure: pressure)
+            var damage = law.damage(after: model.contactDamage[index], strainSwing: swing.isFinite ? swing : 0,
+                                    pressure: pressure, pressureSwing: pressureSwing)
             if p.contactClasses[index % classes].initialContact * (1 - damage) < p.isolationThreshold { damage = 1 }
             model.contactDamage[index] = damage
             strainMinimum[index] = .infinity
@@ -55,6 +59,7 @@ struct CycleDegradation {
         }
         pressureTime = 0
         duration = 0
+        pressureRange = (.infinity, -.infinity)
         self.last = nil
     }
 }

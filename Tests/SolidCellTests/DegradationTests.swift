@@ -35,11 +35,16 @@ struct DegradationTests {
                                     pressureScale: 10, pressureExponent: 1)
         for (pressure, expected) in [(2.0, 0.33), (10, 0.22), (50, 0.08)] {
             var damage = 0.0
-            for _ in 0..<50 { damage = law.damage(after: damage, strainSwing: 0.055, pressure: pressure) }
+            for _ in 0..<50 { damage = law.damage(after: damage, strainSwing: 0.055, pressure: pressure, pressureSwing: 0) }
             #expect(abs(damage - expected) < 0.01, "P = \(pressure) MPa: D(50) = \(damage)")
         }
-        #expect(law.damage(after: 0.3, strainSwing: 0, pressure: 2) == 0.3)
-        #expect(law.damage(after: 1, strainSwing: 0.1, pressure: 0) == 1)
+        #expect(law.damage(after: 0.3, strainSwing: 0, pressure: 2, pressureSwing: 0.1) == 0.3)
+        #expect(law.damage(after: 1, strainSwing: 0.1, pressure: 0, pressureSwing: 0) == 1)
+        // Stack-stress fatigue: a relative pressure swing s_ref counts as much as a strain swing ε_ref.
+        var fatigue = law
+        fatigue.referencePressureSwing = 0.02
+        #expect(abs(fatigue.damage(after: 0, strainSwing: 0, pressure: 10, pressureSwing: 0.02)
+                    - law.damage(after: 0, strainSwing: 0.05, pressure: 10, pressureSwing: 0)) < 1e-15)
     }
 
     @Test("the overpotential behind a film solves η + R j(η) = Δ")
