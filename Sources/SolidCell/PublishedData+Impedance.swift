@@ -18,7 +18,11 @@ extension PublishedData {
         let spectrum = try ImpedanceAnalysis.spectrum(
             parameters: parameters, state: try result.finalState.orThrow("no final state"),
             derivative: result.finalDerivative, contactDamage: result.finalContactDamage, frequencies: FrequencyGrid(minimum: 1e-3, maximum: 1e6, count: 91).frequencies)
-        return try spectrum.chargeTransferResistance.orThrow("the charge-transfer arc does not close between 1 mHz and 1 MHz")
+        guard let resistance = spectrum.chargeTransferResistance else {
+            throw ImpedanceError(message: "the positive electrode's charge-transfer arc does not close between 1 mHz and 1 MHz"
+                                 + (parameters.positiveDoubleLayerCapacity > 0 ? "" : " (the model file has no CAM|SE double-layer capacity)"))
+        }
+        return resistance
     }
 
     /// Zhou et al. fitted R_ct = 17.3 Ω (coarse) and 9.9 Ω (fine) to the charge-transfer arcs of their
