@@ -105,7 +105,7 @@ extension P2DModel {
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     let surface = surfaceConcentration(buffer, cell: j, class: k) / cMax
-                    let film = oxidation == nil ? 0 : filmResistancePerCharge * buffer[layout.film(j * classCount + k)]
+                    let film = oxidation == nil ? 0 : filmResistancePerCharge * max(buffer[layout.film(j * classCount + k)], 0)
                     conductance += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k)
                         / (1 / (f * exchangeCurrentDensity(surface).value) + film)
                 }

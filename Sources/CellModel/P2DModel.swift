@@ -423,7 +423,10 @@ public struct P2DModel: DAESystem {
                     throw NonPhysicalStateError(what: "positive particle surface stoichiometry", value: surface)
                 }
                 let ocp = openCircuitPotential(surface)
-                let film = oxidation == nil ? 0 : filmResistancePerCharge * y[layout.film(r)]
+                // The film resistance R_f = q V_f/(F κ_f) of a grown film (q ≥ 0; a slightly negative
+                // trial value counts as no film, with zero derivative).
+                let charge = oxidation == nil ? 0 : y[layout.film(r)]
+                let film = filmResistancePerCharge * max(charge, 0)
                 let (rate, dPotential, dSurface, dFilm) = try butlerVolmer(
                     potentialDifference: y[electrodeStart + j] - y[ns + j], surface: surface, ocp: ocp, filmResistance: film)
                 var contact = (value: classContact[k] * (1 - contactDamage[r]), dMean: 0.0, dPressure: 0.0)
@@ -441,7 +444,7 @@ public struct P2DModel: DAESystem {
                 contactDMean[r] = contact.dMean / (cMax * particles[k].totalVolume)
                 contactDPressure[r] = contact.dPressure
                 guard oxidation != nil else { continue }
-                fluxDFilm[r] = contact.value * dFilm * filmResistancePerCharge
+                fluxDFilm[r] = charge > 0 ? contact.value * dFilm * filmResistancePerCharge : 0
                 let (side, dSide) = oxidationCurrent(ocp: ocp)
                 oxidationRate[r] = contact.value > 0 ? side : 0
                 oxidationRateDSurface[r] = contact.value > 0 ? dSide : 0
