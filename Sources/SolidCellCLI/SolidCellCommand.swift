@@ -87,9 +87,7 @@ struct Simulate: ParsableCommand {
         let parameters: CellParameters
         do {
             file = try ModelFile.load(path: modelPath)
-            var set = file.parameters
-            try ParameterOverrides.apply(overrides, to: &set)
-            parameters = try CellParameters(set)
+            parameters = try file.parameters(overriding: overrides)
         } catch {
             throw fail("\(error)")
         }
