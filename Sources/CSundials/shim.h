@@ -4,7 +4,9 @@
 #define SOLIDCELL_CSUNDIALS_SHIM_H
 
 // Debian installs KLU under suitesparse/, while sunlinsol_klu.h includes <klu.h>:
-// including it first defines the include guard so the later include is a no-op.
+// including it first defines the include guard so the later include is a no-op. It also declares
+// KLU's complex routines (klu_z_factor, klu_z_solve, klu_z_rcond, klu_z_free_numeric) that the
+// small-signal (impedance) solver uses directly; libklu is linked by the module map.
 #include <suitesparse/klu.h>
 
 #include <ida/ida.h>

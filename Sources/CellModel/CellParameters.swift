@@ -70,6 +70,14 @@ public struct CellParameters: Sendable {
     public var negativeExchangeCurrentDensity: Double
     public var negativeExchangeCurrentActivationEnergy: Double
 
+    // Interface double layers (0 = none: the interface has no capacity and no unknowns of its own)
+    /// Capacity of the contacted CAM|SE interface per unit of contacted area [F m⁻²]
+    /// (PyBaMM's `"Positive electrode double-layer capacity [F.m-2]"`).
+    public var positiveDoubleLayerCapacity: Double
+    /// Capacity of the foil|SE interface per unit of geometric area [F m⁻²]
+    /// (PyBaMM's `"Negative electrode double-layer capacity [F.m-2]"`).
+    public var negativeDoubleLayerCapacity: Double
+
     // Mesh and discretisation
     /// How the ionic conductivity is carried from cell centres to the face between two cells.
     public var faceConductivityAveraging: FaceAveraging
@@ -144,6 +152,9 @@ public struct CellParameters: Sendable {
         negativeExchangeCurrentDensity = try r.positive("Exchange-current density for lithium metal electrode [A.m-2]", atMost: 1e7)
         negativeExchangeCurrentActivationEnergy = try r.number("Negative electrode exchange-current density activation energy [J.mol-1]", in: 0...3e5)
 
+        positiveDoubleLayerCapacity = r.has(Self.positiveDoubleLayerKey) ? try r.number(Self.positiveDoubleLayerKey, in: 0...100) : 0
+        negativeDoubleLayerCapacity = r.has(Self.negativeDoubleLayerKey) ? try r.number(Self.negativeDoubleLayerKey, in: 0...100) : 0
+
         (contactClasses, isolationThreshold) = try Self.readContactClasses(&r, radius: positiveParticleRadius)
         mechanics = try Self.readMechanics(&r)
         contactDiffusionExponent = r.has("Positive particle contact diffusion exponent")
@@ -158,6 +169,7 @@ public struct CellParameters: Sendable {
         particleMeshPoints = try r.integer("Positive particle mesh points", in: 2...2000)
         let films = degradation?.oxidation == nil ? 0 : 1
         let unknowns = separatorMeshPoints + positiveMeshPoints * (2 + contactClasses.count * (particleMeshPoints + films)) + 3
+            + (positiveDoubleLayerCapacity > 0 ? positiveMeshPoints : 0) + (negativeDoubleLayerCapacity > 0 ? 1 : 0)
         guard unknowns <= Self.maximumUnknowns else {
             throw ParameterError(key: "Positive particle mesh points", value: "\(particleMeshPoints) (with \(positiveMeshPoints) electrode points and \(contactClasses.count) contact classes: \(unknowns) unknowns)",
                                  allowed: "meshes giving at most \(Self.maximumUnknowns) unknowns", problem: "mesh too large")
@@ -246,6 +258,10 @@ public struct CellParameters: Sendable {
         return ContactMechanics(stackPressure: pressure, fixture: fixture, pressureLaw: pressureLaw,
                                 volumeChange: volumeChange, gapLaw: gapLaw, negativeLithiumMolarVolume: molarVolume)
     }
+
+    /// Optional keys of the interface capacities (PyBaMM's names); absent means 0.
+    public static let positiveDoubleLayerKey = "Positive electrode double-layer capacity [F.m-2]"
+    public static let negativeDoubleLayerKey = "Negative electrode double-layer capacity [F.m-2]"
 
     /// Largest model accepted (about 1 GB of solver memory).
     public static let maximumUnknowns = 1_000_000

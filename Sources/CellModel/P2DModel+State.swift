@@ -4,14 +4,21 @@ extension P2DModel {
     /// current, the set stack pressure. Algebraic components are only a good guess; let the solver
     /// make them consistent.
     public func restingState() -> [Double] {
+        restingState(concentration: parameters.positiveInitialConcentration)
+    }
+
+    /// A state at rest with every particle at the uniform concentration c [mol m⁻³] (see ``restingState()``);
+    /// the interface double layers, if any, hold their open-circuit voltages.
+    public func restingState(concentration: Double) -> [Double] {
         var y = [Double](repeating: 0, count: stateCount)
         let p = parameters
-        let y0 = p.positiveInitialConcentration / cMax
+        let y0 = concentration / cMax
         let phiE = -p.negativeOCP
         for c in 0..<mesh.cellCount { y[c] = phiE }
         for j in 0..<mesh.positiveCells { y[electrodeStart + j] = phiE + openCircuitPotential(y0).value }
-        for index in concentrationStart..<currentIndex { y[index] = p.positiveInitialConcentration }
+        for index in concentrationStart..<currentIndex { y[index] = concentration }
         y[pressureIndex] = setPressure
+        if layout.hasInterfaceUnknowns { setInterfaceVoltagesAtRest(&y) }
         return y
     }
 
@@ -98,7 +105,7 @@ extension P2DModel {
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     let surface = surfaceConcentration(buffer, cell: j, class: k) / cMax
-                    let film = oxidation == nil ? 0 : filmResistancePerCharge * buffer[layout.film(j * classCount + k)]
+                    let film = oxidation == nil ? 0 : filmResistancePerCharge * max(buffer[layout.film(j * classCount + k)], 0)
                     conductance += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k)
                         / (1 / (f * exchangeCurrentDensity(surface).value) + film)
                 }

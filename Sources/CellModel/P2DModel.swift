@@ -60,6 +60,9 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 /// i A V − P_el = 0), dQ/dt = i A / 3600, and the pressure follows the fixture: P = P_set, or
 /// P = P_set + k_stack ΔL with ΔL the composite's and the foil's thickness change.
 /// The ionic and electronic sources are then Σ_k a_k φ_k (j_k + j_ox,k).
+/// With interface capacities in the model file, the CAM|SE and foil|SE double layers add a
+/// charging current a_dl C_dl ψ̇ to the charge balances and C_n η̇_n to the foil's kinetics, with
+/// unknowns ψ_j and η_n appended to the state (`P2DModel+DoubleLayer.swift`).
 ///
 /// The discretisation is PyBaMM's finite-volume scheme, term for term (see
 /// `validation/pybamm/DISCRETISATION.md`), so the two agree to solver tolerance on the same mesh:
@@ -125,7 +128,8 @@ public struct P2DModel: DAESystem {
     /// part of the contact (fabrication, set pressure, damage), not the reversible gap within a cycle.
     private(set) var diffusivityScale: [Double]
 
-    private let slots: Slots
+    let slots: Slots
+    let interfaceSlots: InterfaceSlots
 
     // Scratch, per composite cell and class (index j K + k): the effective reaction current
     // density φ j [A m⁻² of particle surface] and its derivatives; the side (oxidation) current
@@ -140,6 +144,10 @@ public struct P2DModel: DAESystem {
     private var fluxDSurface: UnsafeMutableBufferPointer<Double> { scratch.fluxDSurface }
     private var fluxDMean: UnsafeMutableBufferPointer<Double> { scratch.fluxDMean }
     private var fluxDPressure: UnsafeMutableBufferPointer<Double> { scratch.fluxDPressure }
+    // The contact fraction φ and its derivatives (∂φ/∂ȳ per unit c_m V_m, as fluxDMean; ∂φ/∂P).
+    var contactValue: UnsafeMutableBufferPointer<Double> { scratch.contactValue }
+    var contactDMean: UnsafeMutableBufferPointer<Double> { scratch.contactDMean }
+    var contactDPressure: UnsafeMutableBufferPointer<Double> { scratch.contactDPressure }
     private var fluxDFilm: UnsafeMutableBufferPointer<Double> { scratch.fluxDFilm }
     private var sideFlux: UnsafeMutableBufferPointer<Double> { scratch.sideFlux }
     private var sideFluxDSurface: UnsafeMutableBufferPointer<Double> { scratch.sideFluxDSurface }
@@ -158,11 +166,13 @@ public struct P2DModel: DAESystem {
         let nx = p.separatorMeshPoints + p.positiveMeshPoints
         oxidation = p.degradation?.oxidation
         layout = Layout(nx: nx, ns: p.separatorMeshPoints, np: p.positiveMeshPoints, nr: p.particleMeshPoints,
-                        classes: p.contactClasses.count, films: oxidation != nil)
+                        classes: p.contactClasses.count, films: oxidation != nil,
+                        positiveDoubleLayer: p.positiveDoubleLayerCapacity > 0, foilDoubleLayer: p.negativeDoubleLayerCapacity > 0)
         stateCount = layout.stateCount
         let l = layout
         differentialMask = (0..<l.stateCount).map {
-            ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex || $0 >= l.filmStart
+            ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex
+                || ($0 >= l.filmStart && $0 < l.interfaceStart) || l.isInterfaceUnknown($0)
         }
 
         let T = p.temperature
@@ -205,9 +215,11 @@ public struct P2DModel: DAESystem {
         filmResistancePerCharge = oxidation?.resistancePerCharge ?? 0
 
         let (pattern, slots) = Slots.build(layout, denseParticleCoupling: contactFollowsLithiation,
-                                           pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }())
+                                           pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }(),
+                                           extraEntries: InterfaceSlots.entries(layout))
         jacobianPattern = pattern
         self.slots = slots
+        interfaceSlots = InterfaceSlots(layout, pattern)
         let reactions = l.np * l.classes
         scratch = ReactionScratch(count: reactions)
         contactDamage = Array(repeating: 0, count: reactions)
@@ -280,8 +292,8 @@ public struct P2DModel: DAESystem {
     /// ∂j/∂c_R, ∂j/∂R_f. With g = ∂j/∂η = i₀ f cosh(f η/2), implicit differentiation gives
     /// ∂j/∂Δφ = g/(1 + R_f g), ∂j/∂y = (2 sinh(fη/2) di₀/dy − g dU/dy)/(1 + R_f g),
     /// ∂j/∂R_f = −g j/(1 + R_f g). `nil` when the overpotential behind the film does not converge.
-    /// Not a throwing function: a throwing call from the mutating `updateReactions` made Swift copy
-    /// the whole model (and retain every array in it) once per electrode cell.
+    /// Not a throwing function: a throwing call from `updateReactions`, when it was mutating, made
+    /// Swift copy the whole model (and retain every array in it) once per electrode cell.
     @inline(__always)
     func butlerVolmer(potentialDifference: Double, surface y: Double, ocp: (value: Double, derivative: Double),
                       filmResistance: Double)
@@ -417,7 +429,10 @@ public struct P2DModel: DAESystem {
                     throw NonPhysicalStateError(what: "positive particle surface stoichiometry", value: surface)
                 }
                 let ocp = openCircuitPotential(surface)
-                let film = oxidation == nil ? 0 : filmResistancePerCharge * y[layout.film(r)]
+                // The film resistance R_f = q V_f/(F κ_f) of a grown film (q ≥ 0; a slightly negative
+                // trial value counts as no film, with zero derivative).
+                let charge = oxidation == nil ? 0 : y[layout.film(r)]
+                let film = filmResistancePerCharge * max(charge, 0)
                 let potentialDifference = y[electrodeStart + j] - y[ns + j]
                 guard let (rate, dPotential, dSurface, dFilm) = butlerVolmer(
                     potentialDifference: potentialDifference, surface: surface, ocp: ocp, filmResistance: film) else {
@@ -435,8 +450,11 @@ public struct P2DModel: DAESystem {
                 fluxDSurface[r] = contact.value * dSurface
                 fluxDMean[r] = rate * contact.dMean / perNodeMean
                 fluxDPressure[r] = rate * contact.dPressure
+                contactValue[r] = contact.value
+                contactDMean[r] = contact.dMean / (cMax * particles[k].totalVolume)
+                contactDPressure[r] = contact.dPressure
                 guard oxidation != nil else { continue }
-                fluxDFilm[r] = contact.value * dFilm * filmResistancePerCharge
+                fluxDFilm[r] = charge > 0 ? contact.value * dFilm * filmResistancePerCharge : 0
                 let (side, dSide) = oxidationCurrent(ocp: ocp)
                 oxidationRate[r] = contact.value > 0 ? side : 0
                 oxidationRateDSurface[r] = contact.value > 0 ? dSide : 0
@@ -481,7 +499,7 @@ public struct P2DModel: DAESystem {
         let area = parameters.totalArea
 
         // Ionic charge balance: (F_{k+½} − F_{k−½})/Δx_k + Σ a φ j = 0, with F = κ_eff ∂φ_e/∂x.
-        let boundary = foilElectrolytePotential(current: i).value
+        let boundary = foilBoundary(y).value
         var west = faceKappa[0] * (y[0] - boundary) / faceDistance[0]
         for c in 0..<nx {
             let east = c + 1 < nx ? faceKappa[c + 1] * (y[c + 1] - y[c]) / faceDistance[c + 1] : 0
@@ -549,6 +567,7 @@ public struct P2DModel: DAESystem {
                 r[index] = yp[index] - oxidationRate[reaction]
             }
         }
+        if layout.hasInterfaceUnknowns { addInterfaceResidual(y, yp, into: r) }
     }
 
     /// The fixture's set pressure [MPa] (0 without mechanics).
@@ -572,7 +591,7 @@ public struct P2DModel: DAESystem {
         let area = parameters.totalArea
 
         // Ionic rows: flux terms.
-        let boundary = foilElectrolytePotential(current: i)
+        let boundary = foilBoundary(y)
         for c in 0..<nx {
             let w = mesh.widths[c]
             let gw = faceKappa[c] / faceDistance[c] / w
@@ -717,6 +736,7 @@ public struct P2DModel: DAESystem {
                 }
             }
         }
+        if layout.hasInterfaceUnknowns { addInterfaceJacobian(y, yp, cj: cj, into: values) }
     }
 
     public mutating func roots(time: Double, state y: UnsafeBufferPointer<Double>,
@@ -736,12 +756,13 @@ final class ReactionScratch {
     let count: Int
     private let storage: UnsafeMutableBufferPointer<Double>
     let flux, fluxDPhiS, fluxDSurface, fluxDMean, fluxDPressure, fluxDFilm: UnsafeMutableBufferPointer<Double>
+    let contactValue, contactDMean, contactDPressure: UnsafeMutableBufferPointer<Double>
     let sideFlux, sideFluxDSurface, sideFluxDMean, sideFluxDPressure: UnsafeMutableBufferPointer<Double>
     let oxidationRate, oxidationRateDSurface: UnsafeMutableBufferPointer<Double>
 
     init(count: Int) {
         self.count = count
-        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: 12 * count)
+        let storage = UnsafeMutableBufferPointer<Double>.allocate(capacity: 15 * count)
         storage.initialize(repeating: 0)
         self.storage = storage
         func part(_ index: Int) -> UnsafeMutableBufferPointer<Double> {
@@ -750,6 +771,7 @@ final class ReactionScratch {
         (flux, fluxDPhiS, fluxDSurface, fluxDMean, fluxDPressure, fluxDFilm) = (part(0), part(1), part(2), part(3), part(4), part(5))
         (sideFlux, sideFluxDSurface, sideFluxDMean, sideFluxDPressure) = (part(6), part(7), part(8), part(9))
         (oxidationRate, oxidationRateDSurface) = (part(10), part(11))
+        (contactValue, contactDMean, contactDPressure) = (part(12), part(13), part(14))
     }
 
     func copy() -> ReactionScratch {
@@ -766,13 +788,15 @@ struct Layout: Sendable {
     let nx, ns, np, nr, classes: Int
     /// Whether every particle carries an oxidised-charge (interphase film) unknown.
     let films: Bool
+    /// Double-layer unknowns, appended after the films (see P2DModel+DoubleLayer.swift).
+    var positiveDoubleLayer = false, foilDoubleLayer = false
     var electrodeStart: Int { nx }
     var concentrationStart: Int { nx + np }
     var currentIndex: Int { concentrationStart + np * classes * nr }
     var capacityIndex: Int { currentIndex + 1 }
     var pressureIndex: Int { currentIndex + 2 }
     var filmStart: Int { currentIndex + 3 }
-    var stateCount: Int { filmStart + (films ? np * classes : 0) }
+    var stateCount: Int { filmStart + (films ? np * classes : 0) + interfaceUnknowns }
     /// The oxidised charge of the particle with reaction index j K + k.
     @inline(__always) func film(_ reaction: Int) -> Int { filmStart + reaction }
     /// Node m of the particle of class k at composite cell j.
@@ -799,7 +823,8 @@ struct Slots: Sendable {
     var electrolyteFilm: [Int] = [], electrodeFilm: [Int] = [], surfaceFilm: [Int] = []
     var filmFilm: [Int] = [], filmSurfaceLast: [Int] = [], filmSurfacePrevious: [Int] = []
 
-    static func build(_ l: Layout, denseParticleCoupling: Bool, pressureFollowsState: Bool) -> (SparsityPattern, Slots) {
+    static func build(_ l: Layout, denseParticleCoupling: Bool, pressureFollowsState: Bool,
+                      extraEntries: [(row: Int, column: Int)] = []) -> (SparsityPattern, Slots) {
         var entries: [(row: Int, column: Int)] = []
         let electrodeLast = l.electrodeStart + l.np - 1
         /// Nodes of a particle that its reaction depends on.
@@ -836,6 +861,7 @@ struct Slots: Sendable {
                     (l.currentIndex, electrodeLast - 1),
                     (l.capacityIndex, l.capacityIndex), (l.capacityIndex, l.currentIndex),
                     (l.pressureIndex, l.pressureIndex)]
+        entries += extraEntries
         let pattern = SparsityPattern(dimension: l.stateCount, entries: entries)
         func slot(_ row: Int, _ column: Int) -> Int { pattern.slot(row: row, column: column) ?? -1 }
 

@@ -2,3 +2,4 @@
 // that appear in its API (CellParameters, ParameterSet, Experiment, ...).
 @_exported import CellModel
 @_exported import Protocols
+@_exported import struct DAESolver.Complex

@@ -20,6 +20,13 @@ public struct ModelFile: Sendable {
         return try parse(data, path: path)
     }
 
+    /// The file's cell parameters with command-line `KEY=VALUE` overrides applied and validated.
+    public func parameters(overriding overrides: [String]) throws -> CellParameters {
+        var set = parameters
+        try ParameterOverrides.apply(overrides, to: &set)
+        return try CellParameters(set)
+    }
+
     public static func parse(_ data: Data, path: String) throws(ModelFileError) -> ModelFile {
         do {
             try JSONScanner.check(Array(data))

@@ -43,6 +43,22 @@ public enum OutputWriter {
         }
     }
 
+    /// Writes an impedance spectrum as `impedance.csv` and `nyquist.svg`.
+    public static func writeImpedance(_ spectrum: ImpedanceSpectrum, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try impedanceCSV(spectrum).write(toFile: directory + "/impedance.csv", atomically: true, encoding: .utf8)
+        try SVGPlot.nyquist(spectrum).write(toFile: directory + "/nyquist.svg", atomically: true, encoding: .utf8)
+    }
+
+    /// `Frequency [Hz],Re(Z) [Ohm],-Im(Z) [Ohm]`, one row per frequency in the spectrum's order.
+    public static func impedanceCSV(_ spectrum: ImpedanceSpectrum) -> String {
+        var text = "Frequency [Hz],Re(Z) [Ohm],-Im(Z) [Ohm]\n"
+        for (frequency, z) in zip(spectrum.frequencies, spectrum.impedance) {
+            text += "\(format(frequency)),\(format(z.real)),\(format(-z.imaginary))\n"
+        }
+        return text
+    }
+
     /// Four significant digits, for reports.
     public static func short(_ x: Double) -> String {
         guard x.isFinite else { return "nan" }

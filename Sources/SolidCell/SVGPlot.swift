@@ -26,17 +26,27 @@ public enum SVGPlot {
 
     /// A plot of the curves with the given axis titles; a legend lists the labelled curves.
     /// `markers` also draws a dot at every point (for sparse data such as one value per cycle).
-    public static func plot(_ curves: [Curve], xTitle: String, yTitle: String, markers: Bool = false) -> String {
+    /// `equalScale` gives both axes the same units per pixel (the axis that needs fewer is extended
+    /// upwards from its lower end; a Nyquist plot's arcs are then round); `yFromZero` makes the y axis
+    /// include 0.
+    public static func plot(_ curves: [Curve], xTitle: String, yTitle: String, markers: Bool = false,
+                            equalScale: Bool = false, yFromZero: Bool = false) -> String {
         // Labelled curves get a legend column to the right of the axes.
         let legendWidth = curves.contains { $0.label != nil } ? 170.0 : 0
         let width = 640.0 + legendWidth, height = 420.0, margin = 60.0
         let right = width - legendWidth - margin / 2   // right end of the x axis
         let points = curves.flatMap { $0.segments.flatMap { $0 } }.filter { $0.x.isFinite && $0.y.isFinite }
-        guard let xMin = points.map(\.x).min(), let xMax = points.map(\.x).max(),
-              let yMin = points.map(\.y).min(), let yMax = points.map(\.y).max() else {
+        guard let xMin = points.map(\.x).min(), var xMax = points.map(\.x).max(),
+              var yMin = points.map(\.y).min(), var yMax = points.map(\.y).max() else {
             return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\"/>\n"
         }
-        let xSpan = max(xMax - xMin, 1e-12), ySpan = max(yMax - yMin, 1e-6)
+        if yFromZero { (yMin, yMax) = (min(yMin, 0), max(yMax, 0)) }
+        var xSpan = max(xMax - xMin, 1e-12), ySpan = max(yMax - yMin, 1e-6)
+        if equalScale {
+            let scale = max(xSpan / (right - margin), ySpan / (height - 1.5 * margin))
+            (xSpan, ySpan) = (scale * (right - margin), scale * (height - 1.5 * margin))
+            (xMax, yMax) = (xMin + xSpan, yMin + ySpan)
+        }
         func px(_ x: Double) -> String { String(format: "%.2f", margin + (x - xMin) / xSpan * (right - margin)) }
         func py(_ y: Double) -> String { String(format: "%.2f", height - margin - (y - yMin) / ySpan * (height - 1.5 * margin)) }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"

@@ -164,15 +164,20 @@ private final class Runner {
     var solveTime = Duration.zero
     /// The contact-damage law's bookkeeping, when the model has one.
     var degradation: CycleDegradation?
-    /// Samples of the cycle being run.
-    var series = TimeSeries()
-    /// Charge passed by the side reaction in the cycle so far [A h], and its last current [A].
-    var sideCharge = 0.0
-    var lastSideCurrent = 0.0
-    /// The cycle's 10-second DC resistance, once measured [Ω].
-    var dcResistance = Double.nan
-    /// Interfacial resistance at the end of the cycle's last charging step [Ω].
-    var resistanceAfterCharge = Double.nan
+    /// What is gathered during the cycle being run.
+    var cycleData = CycleMeasurements()
+
+    /// Samples and measurements of one cycle, started afresh at every cycle.
+    struct CycleMeasurements {
+        var series = TimeSeries()
+        /// Charge passed by the side reaction so far [A h], and its last current [A].
+        var sideCharge = 0.0
+        var lastSideCurrent = 0.0
+        /// The 10-second DC resistance, once measured [Ω].
+        var dcResistance = Double.nan
+        /// Interfacial resistance at the end of the last charging step [Ω].
+        var resistanceAfterCharge = Double.nan
+    }
 
     init(simulation: Simulation) throws {
         self.simulation = simulation
@@ -193,6 +198,7 @@ private final class Runner {
         let steps = simulation.experiment.steps
         defer {
             result.finalState = solver.state
+            result.finalDerivative = solver.derivative
             if degradation != nil { result.finalContactDamage = solver.system.contactDamage }
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
             result.solverSteps = statistics.steps
@@ -201,10 +207,7 @@ private final class Runner {
         }
         for cycle in 1...simulation.cycles {
             let firstStep = result.steps.count
-            series = TimeSeries()
-            sideCharge = 0
-            dcResistance = .nan
-            resistanceAfterCharge = .nan
+            cycleData = CycleMeasurements()
             for (index, step) in steps.enumerated() {
                 progress?(SimulationProgress(cycle: cycle, cycles: simulation.cycles, step: index + 1,
                                              steps: steps.count, time: solver.time, lastCycle: result.cycles.last))
@@ -222,9 +225,9 @@ private final class Runner {
             }
             let summary = summary(of: cycle, steps: result.steps[firstStep...], cycles: result.cycles)
             result.cycles.append(summary)
-            cycleCompleted?(summary, series)
+            cycleCompleted?(summary, cycleData.series)
             if simulation.options.keptCycles.keeps(cycle, of: simulation.cycles) || result.failure != nil {
-                result.timeSeries.append(series)
+                result.timeSeries.append(cycleData.series)
             }
             if result.failure != nil { break }
             degradation?.endCycle(&solver.system)
@@ -234,19 +237,20 @@ private final class Runner {
     private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws -> StepRecord {
         let control = simulation.control(for: step)
         let events = simulation.events(for: step, control: control)
-        let before = series.count > 0 ? (voltage: series.voltage[series.count - 1], current: series.current[series.count - 1]) : nil
+        // The last sample of the previous step, for the DC resistance.
+        let before = cycleData.series.voltage.last.map { (voltage: $0, current: cycleData.series.current.last!) }
         solver.system.control = control
         solver.system.events = events.map(\.event)
         var state = solver.state
         if resetCapacity { state[solver.system.dischargedCapacityIndex] = 0 }
         let start = solver.time
-        let firstSample = series.count
+        let firstSample = cycleData.series.count
         try timed {
             try solver.reinitialize(time: start, state: state, derivative: solver.derivative)
             try solver.computeConsistentInitialConditions(firstOutputTime: start + min(step.duration ?? 1, 1))
         }
         let qStart = solver.system.dischargedCapacity(solver.state)
-        lastSideCurrent = solver.system.sideReactionCurrent(solver.state)
+        cycleData.lastSideCurrent = solver.system.sideReactionCurrent(solver.state)
         record(cycle: cycle, step: number)
 
         var end: StepEnd?
@@ -286,15 +290,15 @@ private final class Runner {
             }
         }
         let qEnd = solver.system.dischargedCapacity(solver.state)
-        let samples = firstSample..<series.count
-        if direction > 0, dcResistance.isNaN, let before {
-            dcResistance = Self.dcResistance(series, samples: samples, before: before)
+        let samples = firstSample..<cycleData.series.count
+        if direction > 0, cycleData.dcResistance.isNaN, let before {
+            cycleData.dcResistance = Self.dcResistance(cycleData.series, samples: samples, before: before)
         }
         if direction < 0 || (control.isVoltageHold && solver.system.current(solver.state) < 0) {
-            resistanceAfterCharge = solver.system.chargeTransferResistance(solver.state)
+            cycleData.resistanceAfterCharge = solver.system.chargeTransferResistance(solver.state)
         }
         return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time,
-                          end: end!, dischargedCharge: qEnd - qStart, energy: series.energy(over: samples))
+                          end: end!, dischargedCharge: qEnd - qStart, energy: cycleData.series.energy(over: samples))
     }
 
     /// Voltage drop per current step over the first 10 s of a discharge that follows a rest or
@@ -313,21 +317,21 @@ private final class Runner {
     private func record(cycle: Int, step: Int) {
         let model = solver.system
         let y = solver.state
-        if let last = series.time.last, solver.time > last {
+        if let last = cycleData.series.time.last, solver.time > last {
             let side = model.sideReactionCurrent(y)
-            sideCharge += 0.5 * (side + lastSideCurrent) * (solver.time - last) / 3600
-            lastSideCurrent = side
+            cycleData.sideCharge += 0.5 * (side + cycleData.lastSideCurrent) * (solver.time - last) / 3600
+            cycleData.lastSideCurrent = side
         }
-        series.time.append(solver.time)
-        series.cycle.append(cycle)
-        series.step.append(step)
-        series.current.append(model.current(y))
-        series.voltage.append(model.voltage(y))
-        series.dischargeCapacity.append(model.dischargedCapacity(y))
-        series.averageStoichiometry.append(model.averageStoichiometry(y))
-        series.stackPressure.append(model.stackPressure(y))
-        series.meanContactFraction.append(model.meanContactFraction(y))
-        series.classStoichiometry.append(model.classStoichiometry(y))
+        cycleData.series.time.append(solver.time)
+        cycleData.series.cycle.append(cycle)
+        cycleData.series.step.append(step)
+        cycleData.series.current.append(model.current(y))
+        cycleData.series.voltage.append(model.voltage(y))
+        cycleData.series.dischargeCapacity.append(model.dischargedCapacity(y))
+        cycleData.series.averageStoichiometry.append(model.averageStoichiometry(y))
+        cycleData.series.stackPressure.append(model.stackPressure(y))
+        cycleData.series.meanContactFraction.append(model.meanContactFraction(y))
+        cycleData.series.classStoichiometry.append(model.classStoichiometry(y))
         degradation?.observe(model, state: y, time: solver.time)
     }
 
@@ -369,9 +373,9 @@ private final class Runner {
             retention: cycles.first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100,
             retentionOfMaximum: best > 0 ? 100 * dischargeCapacity / best : .nan,
             meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan,
-            dcResistance: dcResistance, interfacialResistanceAfterCharge: resistanceAfterCharge,
-            sideReactionCharge: sideCharge,
-            meanContactFraction: series.meanContactFraction.last ?? .nan)
+            dcResistance: cycleData.dcResistance, interfacialResistanceAfterCharge: cycleData.resistanceAfterCharge,
+            sideReactionCharge: cycleData.sideCharge,
+            meanContactFraction: cycleData.series.meanContactFraction.last ?? .nan)
     }
 }
 

@@ -147,6 +147,8 @@ public struct SimulationResult: Sendable {
     public var solverSteps = 0
     /// The model's full state at the end of the run (for post-processing such as resistances).
     public var finalState: [Double]?
+    /// Its time derivative ẏ at the end of the run (to linearise about a state that is not at rest).
+    public var finalDerivative: [Double]?
     /// Contact damage of every particle (index j K + k) at the end of the run, when a damage law is modelled.
     public var finalContactDamage: [Double]?
     /// Mean stoichiometry of each contact class at the end of the run.

@@ -309,7 +309,7 @@ final class RowStore: @unchecked Sendable {
 /// Cases built on the published data in `../shared/published-data/` (copied, with citations,
 /// into `validation/published-data/`).
 public enum PublishedData {
-    public static func cases() -> [ValidationCase] { zhou2025() + zhou2025Cycling() + lu2026() + lu2026Cycling() + ohno2026() }
+    public static func cases() -> [ValidationCase] { zhou2025() + zhou2025Cycling() + lu2026() + lu2026Cycling() + ohno2026() + zhouImpedance() }
 
     public static func figures() -> [ValidationFigure] { zhou2025Figures() }
 

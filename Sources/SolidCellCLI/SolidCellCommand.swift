@@ -10,7 +10,7 @@ struct SolidCellCommand: ParsableCommand {
         commandName: "solidcell",
         abstract: "Pressure-aware P2D simulation of all-solid-state lithium cells.",
         version: SolidCellInfo.version,
-        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self],
+        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self],
         defaultSubcommand: Simulate.self)
 }
 
@@ -87,9 +87,7 @@ struct Simulate: ParsableCommand {
         let parameters: CellParameters
         do {
             file = try ModelFile.load(path: modelPath)
-            var set = file.parameters
-            try ParameterOverrides.apply(overrides, to: &set)
-            parameters = try CellParameters(set)
+            parameters = try file.parameters(overriding: overrides)
         } catch {
             throw fail("\(error)")
         }

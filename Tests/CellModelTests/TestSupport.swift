@@ -33,7 +33,21 @@ func loadParameterSet(_ name: ModelName) throws -> ParameterSet {
     return ParameterSet(try object.mapValues(parameterValue))
 }
 
+/// The parameter set of any bundled model file, `models/<file>.json`.
+func loadParameterSet(file: String) throws -> ParameterSet {
+    let data = try Data(contentsOf: URL(fileURLWithPath: "\(repositoryRoot)/models/\(file).json"))
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    return ParameterSet(try object.mapValues(parameterValue))
+}
+
 extension ParameterSet {
+    /// Sets values, adding keys the file does not have (optional keys such as the double-layer capacities).
+    func adding(_ changes: [String: ParameterValue]) -> ParameterSet {
+        var copy = self
+        for (key, value) in changes { copy.values[key] = value }
+        return copy
+    }
+
     /// Sets numeric values (mesh sizes, conductivities, …).
     func with(_ changes: [String: Double]) -> ParameterSet {
         var copy = self

@@ -49,6 +49,39 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: folder + "/voltage.svg"))
     }
 
+    @Test("Ctrl-C stops a long run, keeps every finished cycle on disk, and exits 130")
+    func interruptKeepsResults() throws {
+        let folder = NSTemporaryDirectory() + "solidcell-sigint-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folderURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let executable = try #require([folderURL, folderURL.deletingLastPathComponent()].map { $0.appendingPathComponent("solidcell") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) })
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
+                             "Discharge at 2C until 3.6 V; Charge at 2C until 4.1 V", "--cycles", "1000000", "--output", folder]
+        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        try process.run()
+        // Wait until a few cycles are on disk (timeseries.csv is written cycle by cycle), then interrupt.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let series = (try? String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8)) ?? ""
+            if series.split(separator: "\n").count > 300 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let cycles = try String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8).split(separator: "\n")
+        #expect(cycles.count >= 3 && cycles.count < 1_000_000)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
+        #expect(summary?["status"] as? String == "failed")
+        let failure = summary?["failure"] as? String
+        #expect(failure?.contains("interrupted") == true)
+    }
+
     @Test("bad input ends in one clear message and exit code 2", arguments: [
         (["--set", "Positive electrode thickness [m]=-1"], "Positive electrode thickness [m]"),
         (["--set", "Positive electrod thickness [m]=1e-5"], "did you mean \"Positive electrode thickness [m]\""),

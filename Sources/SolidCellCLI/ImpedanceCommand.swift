@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import SolidCell
+
+/// `solidcell impedance`: the small-signal impedance spectrum of a cell at rest or after an experiment.
+struct ImpedanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "impedance",
+        abstract: "Small-signal impedance spectrum (EIS) of a cell at rest or after an experiment.",
+        discussion: """
+          solidcell impedance --model FILE [--set "KEY=VALUE" …] [--soc X | --after-experiment TEXT [--cycles N]]
+                              [--frequencies "FMIN:FMAX:N"] --output DIR
+
+        The model is linearised at a consistent state — at rest with the positive electrode at the uniform \
+        stoichiometry of state of charge X (0 = the OCV at the lower cut-off, 1 = at the upper), or at the \
+        model's initial concentration, or at the end of an experiment run N times — and the response to a \
+        small sinusoidal current is solved at each frequency from the exact Jacobian. The interface \
+        double-layer capacities of the model file ("Positive electrode double-layer capacity [F.m-2]", \
+        "Negative electrode double-layer capacity [F.m-2]") set the arcs' time constants.
+
+        Writes DIR/impedance.csv (Frequency [Hz], Re(Z) [Ohm], -Im(Z) [Ohm], for the cell's geometric area) \
+        and DIR/nyquist.svg, and prints the high-frequency intercept and the charge-transfer resistance read \
+        off the positive electrode's arc.
+        """)
+
+    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
+    var model: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("State of charge at rest, from 0 to 1.", valueName: "X"))
+    var soc: String?
+
+    @Option(name: .long, help: ArgumentHelp("Linearise at the end of this experiment instead.", valueName: "TEXT"))
+    var afterExperiment: String?
+
+    @Option(name: .long, help: ArgumentHelp("Repeat the --after-experiment protocol this many times.", valueName: "N"))
+    var cycles: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log-spaced frequencies [Hz].", valueName: "FMIN:FMAX:N"))
+    var frequencies: String = FrequencyGrid.defaultText
+
+    @Option(name: .long, help: "Folder for impedance.csv and nyquist.svg.")
+    var output: String?
+
+    func run() throws {
+        // Flags first, each with one line naming the flag, the value and what is allowed.
+        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        guard let output else { throw fail("--output DIR is required (the folder for impedance.csv and nyquist.svg)") }
+        if soc != nil && afterExperiment != nil {
+            throw fail("give either --soc or --after-experiment, not both")
+        }
+        var stateOfCharge: Double?
+        if let soc {
+            guard let x = Double(soc.trimmingCharacters(in: .whitespaces)), x.isFinite, (0...1).contains(x) else {
+                throw fail("--soc \(Self.quoted(soc)): allowed a number from 0 to 1 (state of charge: 0 at the lower, 1 at the upper voltage cut-off)")
+            }
+            stateOfCharge = x
+        }
+        var repeats = 1
+        if let cycles {
+            guard afterExperiment != nil else { throw fail("--cycles \(Self.quoted(cycles)): only allowed with --after-experiment") }
+            guard let n = Int(cycles.trimmingCharacters(in: .whitespaces)), (1...100_000).contains(n) else {
+                throw fail("--cycles \(Self.quoted(cycles)): allowed a whole number from 1 to 100000")
+            }
+            repeats = n
+        }
+        let grid: FrequencyGrid
+        do {
+            grid = try FrequencyGrid(parsing: frequencies)
+        } catch {
+            throw fail("--frequencies \(error)")
+        }
+
+        let modelPath = BundledModels.path(named: model) ?? model
+        let file: ModelFile
+        let parameters: CellParameters
+        do {
+            file = try ModelFile.load(path: modelPath)
+            parameters = try file.parameters(overriding: overrides)
+        } catch {
+            throw fail("\(error)")
+        }
+
+        // The state to linearise about.
+        let state: [Double], derivative: [Double]
+        var damage: [Double]?
+        let stateText: String
+        if let afterExperiment {
+            let experiment: Experiment
+            do {
+                experiment = try Experiment(parsing: afterExperiment)
+            } catch {
+                throw fail("--after-experiment: \(error)")
+            }
+            let result = Simulation(parameters: parameters, experiment: experiment, cycles: repeats).run()
+            if let failure = result.failure { throw fail("--after-experiment: \(failure)", code: 1) }
+            guard let y = result.finalState, let yp = result.finalDerivative else {
+                throw fail("--after-experiment: the experiment produced no final state", code: 1)
+            }
+            (state, derivative, damage) = (y, yp, result.finalContactDamage)
+            stateText = "after \"\(experiment.steps.map(\.text).joined(separator: "; "))\"" + (repeats > 1 ? " × \(repeats) cycles" : "")
+        } else {
+            do {
+                (state, derivative) = try ImpedanceAnalysis.restingState(parameters: parameters, stateOfCharge: stateOfCharge)
+            } catch {
+                throw fail("cannot make a consistent resting state: \(error)", code: 1)
+            }
+            stateText = stateOfCharge.map { "at rest, SOC \(OutputWriter.short($0))" } ?? "at rest, as assembled (the model's initial concentration)"
+        }
+
+        let spectrum: ImpedanceSpectrum
+        do {
+            spectrum = try ImpedanceAnalysis.spectrum(parameters: parameters, state: state, derivative: derivative,
+                                                      contactDamage: damage, frequencies: grid.frequencies)
+        } catch {
+            throw fail("cannot compute the impedance: \(error)", code: 1)
+        }
+        do {
+            try OutputWriter.writeImpedance(spectrum, to: output)
+        } catch {
+            throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
+        }
+        var text = Self.summary(spectrum, model: file.name, state: stateText, output: output)
+        if parameters.positiveDoubleLayerCapacity == 0 || parameters.negativeDoubleLayerCapacity == 0 {
+            let missing = [parameters.positiveDoubleLayerCapacity == 0 ? CellParameters.positiveDoubleLayerKey : nil,
+                           parameters.negativeDoubleLayerCapacity == 0 ? CellParameters.negativeDoubleLayerKey : nil].compactMap { $0 }
+            text += "\n  note: without \(missing.map { "\"\($0)\"" }.joined(separator: " and ")) in the model file that interface "
+                + "has no capacity: it responds instantaneously and its resistance is part of R∞"
+        }
+        print(text)
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
+    }
+
+    static func summary(_ s: ImpedanceSpectrum, model: String, state: String, output: String) -> String {
+        func ohm(_ x: Double) -> String { OutputWriter.short(x) + " Ohm" }
+        func hertz(_ x: Double) -> String { OutputWriter.short(x) + " Hz" }
+        var lines = ["SolidCell \(SolidCellInfo.version) — impedance of \(model)"]
+        lines.append("  state: \(state); V = \(String(format: "%.4f", s.voltage)) V, I = \(OutputWriter.short(s.current)) A, "
+                     + "mean positive stoichiometry \(String(format: "%.4f", s.averageStoichiometry))")
+        if let first = s.frequencies.first, let last = s.frequencies.last {
+            lines.append("  \(s.frequencies.count) frequencies from \(hertz(first)) to \(hertz(last))")
+        }
+        lines.append("  high-frequency intercept R∞ = \(ohm(s.highFrequencyResistance)) (foil, separator and composite ohmic resistance)")
+        let arcs = s.arcs
+        if arcs.isEmpty {
+            lines.append("  cell: no arc closes inside the frequency range")
+        } else {
+            lines.append("  cell arcs: " + arcs.map { "apex \(hertz($0.apexFrequency)), width \(ohm($0.width))" }.joined(separator: "; "))
+        }
+        if let positive = s.positiveElectrodeArcs.first {
+            lines.append("  charge-transfer resistance R_ct ≈ \(ohm(positive.width)) (width of the positive electrode's arc, apex \(hertz(positive.apexFrequency)))")
+        } else {
+            lines.append("  charge-transfer resistance: the positive electrode's arc does not close inside the frequency range")
+        }
+        lines.append("  kinetic R_ct of the state, RT/(F Σ i0 a φ h A) = \(ohm(s.kineticChargeTransferResistance))")
+        if let k = s.frequencies.indices.min(by: { s.frequencies[$0] < s.frequencies[$1] }) {
+            lines.append("  at \(hertz(s.frequencies[k])): Re Z = \(ohm(s.impedance[k].real)), -Im Z = \(ohm(-s.impedance[k].imaginary))")
+        }
+        lines.append("  results written to \(output)/ (impedance.csv, nyquist.svg)")
+        return lines.joined(separator: "\n")
+    }
+}
