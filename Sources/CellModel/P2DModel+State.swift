@@ -61,14 +61,17 @@ extension P2DModel {
 
     /// Mean stoichiometry of each contact class, averaged through the electrode thickness.
     public func classStoichiometry(_ y: [Double]) -> [Double] {
+        (0..<classCount).map { classStoichiometry(y, class: $0) }
+    }
+
+    /// Mean stoichiometry of contact class k, averaged through the electrode thickness.
+    public func classStoichiometry(_ y: [Double], class k: Int) -> Double {
         y.withUnsafeBufferPointer { buffer in
-            (0..<classCount).map { k in
-                var sum = 0.0
-                for j in 0..<mesh.positiveCells {
-                    sum += mesh.widths[mesh.separatorCells + j] * meanConcentration(buffer, cell: j, class: k)
-                }
-                return sum / (parameters.positiveThickness * cMax)
+            var sum = 0.0
+            for j in 0..<mesh.positiveCells {
+                sum += mesh.widths[mesh.separatorCells + j] * meanConcentration(buffer, cell: j, class: k)
             }
+            return sum / (parameters.positiveThickness * cMax)
         }
     }
 
@@ -89,7 +92,8 @@ extension P2DModel {
 
     /// Contact fraction of one particle in a state.
     func contact(_ y: UnsafeBufferPointer<Double>, cell j: Int, class k: Int) -> Double {
-        let mean = meanConcentration(y, cell: j, class: k) / cMax
+        // (Without mechanics φ does not depend on the mean stoichiometry: skip summing the particle.)
+        let mean = contactFollowsLithiation ? meanConcentration(y, cell: j, class: k) / cMax : 0
         return contactFraction(class: k, reaction: j * classCount + k, meanStoichiometry: mean, pressure: y[pressureIndex]).value
     }
 

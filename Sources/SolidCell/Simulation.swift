@@ -166,6 +166,8 @@ private final class Runner {
     var degradation: CycleDegradation?
     /// What is gathered during the cycle being run.
     var cycleData = CycleMeasurements()
+    /// The state being recorded (reused, so that recording a step allocates nothing).
+    private var recordingBuffer: [Double]
 
     /// Samples and measurements of one cycle, started afresh at every cycle.
     struct CycleMeasurements {
@@ -188,6 +190,7 @@ private final class Runner {
         options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * o.absoluteTolerance })
         options.maxSteps = o.maxSteps
         let y0 = model.restingState()
+        recordingBuffer = y0
         solver = try IDASolver(system: model, time: 0, state: y0,
                                derivative: [Double](repeating: 0, count: y0.count), options: options)
         degradation = CycleDegradation(model: model)
@@ -314,9 +317,16 @@ private final class Runner {
         return (before.voltage - voltage) / (current - before.current)
     }
 
+    /// Appends the current solution to the cycle's samples. Allocates nothing (beyond the amortised
+    /// growth of the sample arrays): the state is copied into a reused buffer.
     private func record(cycle: Int, step: Int) {
         let model = solver.system
-        let y = solver.state
+        solver.withCurrentSolution { state, _ in
+            recordingBuffer.withUnsafeMutableBufferPointer { buffer in
+                for index in buffer.indices { buffer[index] = state[index] }
+            }
+        }
+        let y = recordingBuffer
         if let last = cycleData.series.time.last, solver.time > last {
             let side = model.sideReactionCurrent(y)
             cycleData.sideCharge += 0.5 * (side + cycleData.lastSideCurrent) * (solver.time - last) / 3600
@@ -331,7 +341,7 @@ private final class Runner {
         cycleData.series.averageStoichiometry.append(model.averageStoichiometry(y))
         cycleData.series.stackPressure.append(model.stackPressure(y))
         cycleData.series.meanContactFraction.append(model.meanContactFraction(y))
-        cycleData.series.classStoichiometry.append(model.classStoichiometry(y))
+        cycleData.series.classStoichiometry.append(classes: model.classCount) { model.classStoichiometry(y, class: $0) }
         degradation?.observe(model, state: y, time: solver.time)
     }
 

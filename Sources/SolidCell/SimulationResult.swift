@@ -11,8 +11,8 @@ public struct TimeSeries: Sendable {
     public var stackPressure: [Double] = []
     /// Contact fraction averaged over the active material.
     public var meanContactFraction: [Double] = []
-    /// Mean stoichiometry of each contact class (one inner array per sample).
-    public var classStoichiometry: [[Double]] = []
+    /// Mean stoichiometry of each contact class (one element, an array over the classes, per sample).
+    public var classStoichiometry = PerClassSeries()
 
     public var count: Int { time.count }
 
@@ -27,7 +27,7 @@ public struct TimeSeries: Sendable {
         averageStoichiometry += other.averageStoichiometry
         stackPressure += other.stackPressure
         meanContactFraction += other.meanContactFraction
-        classStoichiometry += other.classStoichiometry
+        classStoichiometry.append(contentsOf: other.classStoichiometry)
     }
 
     /// Energy delivered over a range of samples by the trapezoidal rule, ∫ V I dt / 3600 [W h].
@@ -52,6 +52,50 @@ public struct TimeSeries: Sendable {
             }
         }
         return columns
+    }
+}
+
+/// Values per contact class at every sample, stored in one flat array (sample i, class k at
+/// i K + k) so that recording a sample allocates nothing; read as a collection of per-sample arrays.
+public struct PerClassSeries: RandomAccessCollection, Sendable {
+    /// Number of classes K (0 until the first sample).
+    public private(set) var classes = 0
+    /// Every value, sample by sample.
+    public private(set) var values: [Double] = []
+
+    public init() {}
+
+    public init(_ samples: [[Double]]) {
+        for sample in samples { append(sample) }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { classes == 0 ? 0 : values.count / classes }
+
+    /// The values of every class at one sample.
+    public subscript(sample: Int) -> [Double] {
+        Array(values[(sample * classes)..<((sample + 1) * classes)])
+    }
+
+    /// Appends one sample.
+    public mutating func append(_ sample: [Double]) {
+        append(classes: sample.count) { sample[$0] }
+    }
+
+    /// Appends one sample whose value for class k is `value(k)`, without allocating (beyond the
+    /// amortised growth of the storage).
+    public mutating func append(classes count: Int, _ value: (Int) -> Double) {
+        precondition(classes == 0 || count == classes, "\(count) classes in a series of \(classes)")
+        classes = count
+        for k in 0..<count { values.append(value(k)) }
+    }
+
+    /// Appends another series' samples.
+    public mutating func append(contentsOf other: PerClassSeries) {
+        guard other.classes > 0 else { return }
+        precondition(classes == 0 || other.classes == classes, "\(other.classes) classes in a series of \(classes)")
+        classes = other.classes
+        values += other.values
     }
 }
 
