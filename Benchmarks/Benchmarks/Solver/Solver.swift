@@ -61,6 +61,15 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // 100 CCCV cycles of the solid-state model with everything on: 0.5C charge to 4.3 V, hold until
+    // C/20, 0.5C discharge to 2.5 V, contact damage and interphase growth applied every cycle.
+    Benchmark("100 CCCV cycles, fine NCM811 | LPSCl | Li with contact classes and degradation",
+              configuration: .init(warmupIterations: 0, maxDuration: .seconds(60), maxIterations: 1)) { benchmark in
+        let simulation = try Problems.fadeSimulation(cycles: 100)
+        benchmark.startMeasurement()
+        measure(benchmark, simulation)
+    }
+
     // Model build and solver set-up: model file → parameters → P2DModel (mesh, sparsity pattern)
     // → IDA + KLU, ready to integrate.
     for mesh in [Problems.defaultMesh, Problems.meshes[3]] {

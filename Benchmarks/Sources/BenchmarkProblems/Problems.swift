@@ -67,6 +67,18 @@ public enum Problems {
         Simulation(parameters: try parameters(mesh), experiment: try Experiment(parsing: experiment), cycles: cycles)
     }
 
+    /// The degrading solid-state cell: Zhou 2025 fine NCM811 | Li6PS5Cl | Li at its default 2 MPa —
+    /// contact classes, stack-pressure state, double layers, contact damage and SE oxidation films.
+    public static let fadeModelPath = root + "/models/zhou2025-ncm811-lpsc-fine.json"
+    /// One CCCV cycle of the fade model; the benchmark repeats it 100 times.
+    public static let fadeCCCV = "Charge at 0.5C until 4.3 V; Hold at 4.3 V until C/20; Discharge at 0.5C until 2.5 V"
+
+    /// The fade model as its file defines it (its own mesh and tolerances), cycled `cycles` times.
+    public static func fadeSimulation(cycles: Int) throws -> Simulation {
+        let parameters = try CellParameters(try ModelFile.load(path: fadeModelPath).parameters)
+        return Simulation(parameters: parameters, experiment: try Experiment(parsing: fadeCCCV), cycles: cycles)
+    }
+
     /// Number of unknowns of the model on a mesh.
     public static func stateCount(_ mesh: BenchmarkMesh) throws -> Int {
         P2DModel(parameters: try parameters(mesh)).stateCount
