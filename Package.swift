@@ -36,10 +36,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "DAESolverTests", dependencies: ["DAESolver"]),
-        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols"]),
-        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "DAESolver"]),
-        .testTarget(name: "SolidCellTests", dependencies: ["SolidCell"]),
+        // Helpers shared by the test targets (a seedable random generator).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DAESolverTests", dependencies: ["DAESolver", "TestSupport"]),
+        .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "DAESolver", "TestSupport"]),
+        .testTarget(name: "SolidCellTests", dependencies: ["SolidCell", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

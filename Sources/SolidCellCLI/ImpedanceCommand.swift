@@ -74,14 +74,7 @@ struct ImpedanceCommand: ParsableCommand {
         }
 
         let modelPath = BundledModels.path(named: model) ?? model
-        let file: ModelFile
-        let parameters: CellParameters
-        do {
-            file = try ModelFile.load(path: modelPath)
-            parameters = try file.parameters(overriding: overrides)
-        } catch {
-            throw fail("\(error)")
-        }
+        let (file, parameters) = try loadModel(path: modelPath, overriding: overrides)
 
         // The state to linearise about.
         let state: [Double], derivative: [Double]

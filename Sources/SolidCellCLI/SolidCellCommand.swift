@@ -33,6 +33,17 @@ func fail(_ message: String, code: Int32 = 2) -> ExitCode {
     return ExitCode(code)
 }
 
+/// Reads the model file at `path` and its parameters with the `--set KEY=VALUE` overrides applied;
+/// a bad file or override ends in one message and exit code 2.
+func loadModel(path: String, overriding overrides: [String]) throws -> (file: ModelFile, parameters: CellParameters) {
+    do {
+        let file = try ModelFile.load(path: path)
+        return (file, try file.parameters(overriding: overrides))
+    } catch {
+        throw fail("\(error)")
+    }
+}
+
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an experiment on a cell model and write the results.",
@@ -83,14 +94,7 @@ struct Simulate: ParsableCommand {
             modelPath = path
         }
 
-        let file: ModelFile
-        let parameters: CellParameters
-        do {
-            file = try ModelFile.load(path: modelPath)
-            parameters = try file.parameters(overriding: overrides)
-        } catch {
-            throw fail("\(error)")
-        }
+        let (file, parameters) = try loadModel(path: modelPath, overriding: overrides)
 
         let text: String
         do {

@@ -2,6 +2,7 @@ import CellModel
 import DAESolver
 import Foundation
 import Testing
+import TestSupport
 
 /// The interface double layers (P2DModel+DoubleLayer.swift): exact Jacobian, ∂F/∂ẏ, charge
 /// bookkeeping, and that a model without capacities is unchanged.
@@ -52,7 +53,7 @@ struct DoubleLayerTests {
     /// columns stand well above the round-off of the ionic rows, ~10¹¹ at these random states).
     static func randomState(_ model: P2DModel, seed: UInt64) throws -> (y: [Double], yp: [Double], cj: Double) {
         var (y, yp, _) = try JacobianTests.randomState(model, seed: seed)
-        var g = SeededGenerator(seed: seed ^ 0xD1B5)
+        var g = SplitMix64(seed: seed ^ 0xD1B5)
         let cj = pow(10, Double.random(in: 0...3, using: &g))
         let layout = try StateLayout(model)
         for j in 0..<layout.np {

@@ -2,6 +2,7 @@ import CellModel
 import DAESolver
 import Foundation
 import Testing
+import TestSupport
 
 /// The analytic Jacobian J = ∂F/∂y + c_j ∂F/∂ẏ against finite differences of the residual, at
 /// random states far from equilibrium, for every control mode and both model files.
@@ -29,7 +30,7 @@ struct JacobianTests {
     /// up to ±50 mV around open circuit (overpotentials up to ±100 mV), a current density up to ±3C,
     /// a random capacity counter and random ẏ.
     static func randomState(_ model: P2DModel, seed: UInt64) throws -> (y: [Double], yp: [Double], cj: Double) {
-        var g = SeededGenerator(seed: seed)
+        var g = SplitMix64(seed: seed)
         let layout = try StateLayout(model)
         let p = model.parameters
         let cMax = p.positiveMaximumConcentration

@@ -80,19 +80,6 @@ func makeParameters(_ name: ModelName, mesh: (Int, Int, Int), changes: [String: 
     return try CellParameters(try loadParameterSet(name).with(all))
 }
 
-/// Deterministic generator (SplitMix64), so every random state is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Where each unknown sits in the state vector, as P2DModel's documentation lays it out: φ_e
 /// (separator then composite cells), φ_s (composite cells), c (composite cell, then particle class,
 /// then radial node), then the current density i and the other scalar unknowns. `init` checks this

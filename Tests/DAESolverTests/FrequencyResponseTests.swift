@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import DAESolver
 
 /// A current-driven Randles cell as a three-unknown DAE: terminal voltage v, interface voltage u,
@@ -128,7 +129,7 @@ struct ComplexSparseLUTests {
     /// with dense Gaussian elimination with partial pivoting to 1e-10.
     @Test("A x = b for random sparse complex matrices", arguments: [5, 40, 300])
     func randomSystems(dimension n: Int) throws {
-        var g = SeededRandom(seed: UInt64(n) * 7_919)
+        var g = SplitMix64(seed: UInt64(n) * 7_919)
         var entries: [(row: Int, column: Int)] = []
         for i in 0..<n {
             entries.append((i, i))
@@ -195,18 +196,5 @@ struct ComplexSparseLUTests {
             x[row] = sum / a[row][row]
         }
         return x
-    }
-}
-
-/// SplitMix64, for reproducible random matrices.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

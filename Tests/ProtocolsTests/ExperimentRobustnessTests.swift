@@ -1,18 +1,6 @@
 import Testing
 import Protocols
-
-/// A small deterministic generator (SplitMix64), so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 @Suite("Experiment text: robustness")
 struct ExperimentRobustnessTests {
@@ -127,7 +115,7 @@ struct ExperimentRobustnessTests {
 
     @Test("mutated steps always parse or throw, never trap")
     func mutatedText() {
-        var rng = SplitMix64(state: 0x5EED_CE11)
+        var rng = SplitMix64(seed: 0x5EED_CE11)
         var parsed = 0
         var rejected = 0
         for _ in 0..<4000 {
@@ -141,7 +129,7 @@ struct ExperimentRobustnessTests {
 
     @Test("random unicode text always parses or throws, never traps")
     func randomText() {
-        var rng = SplitMix64(state: 0xBADC_0FFE)
+        var rng = SplitMix64(seed: 0xBADC_0FFE)
         for _ in 0..<1000 {
             var view = String.UnicodeScalarView()
             for _ in 0..<Int.random(in: 0...200, using: &rng) {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SolidCell
 
 // Input robustness: thousands of mutated model files, `--set` overrides, experiment texts and sweep
@@ -9,17 +10,8 @@ import Testing
 // short simulation, which must end in a result or a reported failure. Everything is seeded, so a
 // failure names an input that reproduces it.
 
-/// SplitMix64: a small, fast, seedable generator (the same sequence on every platform).
-struct FuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Draws for the mutators.
+extension SplitMix64 {
     mutating func int(_ range: Range<Int>) -> Int { Int.random(in: range, using: &self) }
     mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
     mutating func pick<T>(_ items: [T]) -> T { items[int(0..<items.count)] }
@@ -180,7 +172,7 @@ struct FuzzInvariantViolation: Error, CustomStringConvertible { var description:
 
 /// Mutations of a model file, as ordered key/value-text pairs or as raw bytes.
 struct ModelMutator {
-    var random: FuzzRandom
+    var random: SplitMix64
 
     mutating func typo(_ key: String) -> String {
         var scalars = Array(key.unicodeScalars)
@@ -300,7 +292,7 @@ struct ModelMutator {
 struct FuzzTests {
     @Test("1000 mutated model files end in a clear error naming the file or key, or in valid parameters")
     func modelFiles() throws {
-        var mutator = ModelMutator(random: FuzzRandom(seed: 0x5EED_0001))
+        var mutator = ModelMutator(random: SplitMix64(seed: 0x5EED_0001))
         var ledger = FuzzLedger()
         for _ in 0..<1000 {
             let data = mutator.next()
@@ -316,7 +308,7 @@ struct FuzzTests {
 
     @Test("2500 mutated --set overrides end in a clear error naming the key, or in valid parameters")
     func overrides() throws {
-        var mutator = ModelMutator(random: FuzzRandom(seed: 0x5EED_0002))
+        var mutator = ModelMutator(random: SplitMix64(seed: 0x5EED_0002))
         var ledger = FuzzLedger()
         for _ in 0..<2500 {
             let overrides = (0..<mutator.random.int(1..<4)).map { _ in mutator.override() }
@@ -333,7 +325,7 @@ struct FuzzTests {
 
     @Test("3000 mutated experiment texts end in a clear error naming the step, or in a valid protocol")
     func experiments() throws {
-        var mutator = ModelMutator(random: FuzzRandom(seed: 0x5EED_0003))
+        var mutator = ModelMutator(random: SplitMix64(seed: 0x5EED_0003))
         var ledger = FuzzLedger()
         for _ in 0..<3000 {
             let text = mutator.experiment()
@@ -353,7 +345,7 @@ struct FuzzTests {
 
     @Test("1500 mutated --vary and --shard arguments end in a clear error or a valid sweep, before anything runs")
     func sweepArguments() throws {
-        var mutator = ModelMutator(random: FuzzRandom(seed: 0x5EED_0004))
+        var mutator = ModelMutator(random: SplitMix64(seed: 0x5EED_0004))
         var ledger = FuzzLedger()
         let model = try ModelFile.parse(FuzzCorpus.modelData, path: FuzzCorpus.modelPath)
         let experiment = try Experiment(parsing: "Discharge at 1C for 10 s")
@@ -384,7 +376,7 @@ struct FuzzTests {
 
     @Test("40 valid-but-extreme parameter sets run a short protocol to a result or a reported failure")
     func extremeSimulations() throws {
-        var random = FuzzRandom(seed: 0x5EED_0005)
+        var random = SplitMix64(seed: 0x5EED_0005)
         let numericKeys = FuzzCorpus.keys.filter { if case .number = FuzzCorpus.base[$0]! { return !$0.contains("mesh points") } else { return false } }
         let extremes: [Double] = [.leastNonzeroMagnitude, 1e-300, 1e-30, 1e-12, 1e-6, 1e-3, 0.01, 0.999999, 1, 150, 600, 1e3, 1e4, 3e5, 1e6, 1e9, 1e30, 1e300]
         let protocols = ["Discharge at 1C for 10 s", "Charge at 1C for 10 s", "Hold at 3.9 V for 10 s", "Rest for 10 s",

@@ -1,6 +1,7 @@
 import DAESolver
 import Foundation
 import Testing
+import TestSupport
 @testable import SolidCell
 
 /// The Chen 2020 NMC811 | Li cell on a small mesh, with the given extra keys (mechanics, classes).
@@ -171,16 +172,7 @@ struct MechanicsTests {
     }
 }
 
-/// Deterministic pseudo-random numbers for tests.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Uniform draws in [0, 1) with 53 random bits.
+extension SplitMix64 {
     mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
