@@ -33,18 +33,17 @@ public struct ParameterSet: Equatable, Sendable {
         set { values[key] = newValue }
     }
 
-    /// Applies `KEY=VALUE` overrides; the key must already exist (so a typo is not silently added).
-    /// A value that parses as a number is a number, otherwise text.
+    /// Applies a `KEY=VALUE` override. A value that parses as a number is a number, otherwise text
+    /// (text where the set has a number is refused). A key the set lacks is added: optional keys
+    /// (a degradation law, double-layer capacities, …) can be switched on from the command line.
+    /// A typo is not silently accepted: ``CellParameters`` rejects keys the model does not read,
+    /// naming the closest one it does.
     public mutating func override(_ key: String, with text: String) throws(ParameterError) {
-        guard let existing = values[key] else {
-            throw ParameterError(key: key, value: text,
-                                 allowed: "an existing key of the model" + ParameterError.suggestion(for: key, among: Array(values.keys)),
-                                 problem: "unknown key")
-        }
+        let existing = values[key]
         let trimmed = text.trimmingCharacters(in: " \t")
         if let number = Double(trimmed) {
             values[key] = .number(number)
-        } else if case .number = existing {
+        } else if case .number? = existing {
             throw ParameterError(key: key, value: text, allowed: "a number", problem: "not a number")
         } else {
             values[key] = .text(trimmed)

@@ -124,7 +124,11 @@ struct FuzzLedger {
             where message.contains(dump) {
             return "message with a type dump (\(dump))"
         }
-        if let parameter = error as? ParameterError, !message.contains("\"\(parameter.key)\"") { return "message without its key" }
+        // (Messages stay on one line, so a key with a line break appears with it escaped.)
+        if let parameter = error as? ParameterError,
+           !message.contains("\"\(parameter.key.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n"))\"") {
+            return "message without its key"
+        }
         if let model = error as? ModelFileError, !message.contains(model.path) { return "message without the file" }
         if let step = error as? ExperimentParseError, !message.contains("step"), step.stepIndex != nil { return "message without the step" }
         return nil

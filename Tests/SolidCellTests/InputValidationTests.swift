@@ -36,4 +36,18 @@ struct InputValidationTests {
         let error = #expect(throws: ParameterError.self) { _ = try CellParameters(set) }
         #expect(error?.key == "Positive electrode thickness [m]")
     }
+
+    @Test("--set adds an optional key the file lacks; a key the model does not read is refused by name")
+    func overridesAddOptionalKeys() throws {
+        let file = try ModelFile.load(path: "\(repositoryRoot)/models/xu2019-nmc532-half-cell-t1.json")
+        #expect(file.parameters[CellParameters.positiveDoubleLayerKey] == nil)
+        #expect(try file.parameters(overriding: []).positiveDoubleLayerCapacity == 0)
+        let withCapacity = try file.parameters(overriding: ["\(CellParameters.positiveDoubleLayerKey)=0.05"])
+        #expect(withCapacity.positiveDoubleLayerCapacity == 0.05)
+        let error = #expect(throws: ParameterError.self) {
+            _ = try file.parameters(overriding: ["Positive electrode double-layer capacty [F.m-2]=0.05"])
+        }
+        #expect(error?.problem == "unknown key")
+        #expect(error?.description.contains("did you mean \"\(CellParameters.positiveDoubleLayerKey)\"") == true, "\(error?.description ?? "")")
+    }
 }
