@@ -79,11 +79,12 @@ extension P2DModel {
     public func meanContactFraction(_ y: [Double]) -> Double {
         let p = parameters
         return y.withUnsafeBufferPointer { buffer in
+            let pressureFactor = pressureFactor(buffer[pressureIndex])
             var sum = 0.0
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     sum += mesh.widths[mesh.separatorCells + j] * p.contactClasses[k].volumeShare
-                        * contact(buffer, cell: j, class: k)
+                        * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
                 }
             }
             return sum / p.positiveThickness
@@ -91,10 +92,12 @@ extension P2DModel {
     }
 
     /// Contact fraction of one particle in a state.
-    func contact(_ y: UnsafeBufferPointer<Double>, cell j: Int, class k: Int) -> Double {
+    func contact(_ y: UnsafeBufferPointer<Double>, cell j: Int, class k: Int,
+                 pressureFactor: (value: Double, derivative: Double)) -> Double {
         // (Without mechanics φ does not depend on the mean stoichiometry: skip summing the particle.)
         let mean = contactFollowsLithiation ? meanConcentration(y, cell: j, class: k) / cMax : 0
-        return contactFraction(class: k, reaction: j * classCount + k, meanStoichiometry: mean, pressure: y[pressureIndex]).value
+        return contactFraction(class: k, reaction: j * classCount + k, meanStoichiometry: mean, pressure: y[pressureIndex],
+                               pressureFactor: pressureFactor).value
     }
 
     /// Interfacial (CAM|SE) resistance of the composite in the limit of fast transport [Ω]: the
@@ -105,12 +108,13 @@ extension P2DModel {
     public func chargeTransferResistance(_ y: [Double]) -> Double {
         let p = parameters
         return y.withUnsafeBufferPointer { buffer in
+            let pressureFactor = pressureFactor(buffer[pressureIndex])
             var conductance = 0.0
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     let surface = surfaceConcentration(buffer, cell: j, class: k) / cMax
                     let film = oxidation == nil ? 0 : filmResistancePerCharge * max(buffer[layout.film(j * classCount + k)], 0)
-                    conductance += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k)
+                    conductance += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
                         / (1 / (f * exchangeCurrentDensity(surface).value) + film)
                 }
             }
@@ -123,11 +127,12 @@ extension P2DModel {
     public func sideReactionCurrent(_ y: [Double]) -> Double {
         guard oxidation != nil else { return 0 }
         return y.withUnsafeBufferPointer { buffer in
+            let pressureFactor = pressureFactor(buffer[pressureIndex])
             var total = 0.0
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     let ocp = openCircuitPotential(surfaceConcentration(buffer, cell: j, class: k) / cMax)
-                    total += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k)
+                    total += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
                         * oxidationCurrent(ocp: ocp).value
                 }
             }

@@ -351,14 +351,23 @@ public struct P2DModel: DAESystem {
         return (value, value * oxidation.transferCoefficient * f * ocp.derivative / cMax)
     }
 
-    /// Contact fraction φ = φ0_k Π(P) R_rev(ε_V(ȳ), P) (1 − D) of the particle of class k at
-    /// reaction index j K + k, with ∂φ/∂ȳ and ∂φ/∂P.
+    /// The pressure factor Π(P) of the contact law and dΠ/dP (1 and 0 without mechanics): the same
+    /// for every particle, so evaluated once per state.
     @inline(__always)
-    func contactFraction(class k: Int, reaction: Int, meanStoichiometry y: Double, pressure: Double)
+    func pressureFactor(_ pressure: Double) -> (value: Double, derivative: Double) {
+        mechanics?.pressureLaw.factor(pressure: pressure) ?? (1, 0)
+    }
+
+    /// Contact fraction φ = φ0_k Π(P) R_rev(ε_V(ȳ), P) (1 − D) of the particle of class k at
+    /// reaction index j K + k, with ∂φ/∂ȳ and ∂φ/∂P, given Π(P) and dΠ/dP
+    /// (``pressureFactor(_:)``).
+    @inline(__always)
+    func contactFraction(class k: Int, reaction: Int, meanStoichiometry y: Double, pressure: Double,
+                         pressureFactor: (value: Double, derivative: Double))
         -> (value: Double, dMean: Double, dPressure: Double) {
         let initial = classContact[k] * (1 - contactDamage[reaction])
         guard let mechanics, initial > 0 else { return (initial, 0, 0) }
-        let (pi, dPi) = mechanics.pressureLaw.factor(pressure: pressure)
+        let (pi, dPi) = pressureFactor
         let (strain, dStrain) = mechanics.volumeChange.strain(stoichiometry: y)
         let (r, dRdStrain, dRdP) = mechanics.gapLaw.retention(strain: strain, radius: particles[k].radius, pressure: pressure)
         return (initial * pi * r, initial * pi * dRdStrain * dStrain, initial * (dPi * r + pi * dRdP))
@@ -420,6 +429,7 @@ public struct P2DModel: DAESystem {
     private func updateReactions(_ y: UnsafeBufferPointer<Double>) throws {
         let ns = mesh.separatorCells
         let pressure = y[pressureIndex]
+        let pressureFactor = self.pressureFactor(pressure)
         for j in 0..<mesh.positiveCells {
             for k in 0..<classCount {
                 let r = j * classCount + k
@@ -442,7 +452,8 @@ public struct P2DModel: DAESystem {
                 var contact = (value: classContact[k] * (1 - contactDamage[r]), dMean: 0.0, dPressure: 0.0)
                 if contactFollowsLithiation && contact.value > 0 {
                     let mean = meanConcentration(y, cell: j, class: k) / cMax
-                    contact = contactFraction(class: k, reaction: r, meanStoichiometry: mean, pressure: pressure)
+                    contact = contactFraction(class: k, reaction: r, meanStoichiometry: mean, pressure: pressure,
+                                              pressureFactor: pressureFactor)
                 }
                 let perNodeMean = cMax * particles[k].totalVolume  // ∂ȳ = ∂(c_m V_m) / this
                 flux[r] = contact.value * rate
