@@ -79,7 +79,7 @@ extension P2DModel {
     public func meanContactFraction(_ y: [Double]) -> Double {
         let p = parameters
         return y.withUnsafeBufferPointer { buffer in
-            let pressureFactor = pressureFactor(buffer[pressureIndex])
+            let pressureFactor = self.pressureFactor(buffer[pressureIndex])
             var sum = 0.0
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
@@ -108,13 +108,14 @@ extension P2DModel {
     public func chargeTransferResistance(_ y: [Double]) -> Double {
         let p = parameters
         return y.withUnsafeBufferPointer { buffer in
-            let pressureFactor = pressureFactor(buffer[pressureIndex])
+            let pressureFactor = self.pressureFactor(buffer[pressureIndex])
             var conductance = 0.0
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     let surface = surfaceConcentration(buffer, cell: j, class: k) / cMax
                     let film = oxidation == nil ? 0 : filmResistancePerCharge * max(buffer[layout.film(j * classCount + k)], 0)
-                    conductance += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
+                    conductance += mesh.widths[mesh.separatorCells + j] * classArea[k]
+                        * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
                         / (1 / (f * exchangeCurrentDensity(surface).value) + film)
                 }
             }
@@ -127,12 +128,13 @@ extension P2DModel {
     public func sideReactionCurrent(_ y: [Double]) -> Double {
         guard oxidation != nil else { return 0 }
         return y.withUnsafeBufferPointer { buffer in
-            let pressureFactor = pressureFactor(buffer[pressureIndex])
+            let pressureFactor = self.pressureFactor(buffer[pressureIndex])
             var total = 0.0
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     let ocp = openCircuitPotential(surfaceConcentration(buffer, cell: j, class: k) / cMax)
-                    total += mesh.widths[mesh.separatorCells + j] * classArea[k] * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
+                    total += mesh.widths[mesh.separatorCells + j] * classArea[k]
+                        * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
                         * oxidationCurrent(ocp: ocp).value
                 }
             }
