@@ -32,6 +32,14 @@ public struct DifferentiableFunction: Sendable {
     }
 }
 
+/// sinh x and cosh x from one exponential, for Butler–Volmer rates and their derivatives (libm's
+/// `sinh` and `cosh` each cost more than an `exp`); the absolute error stays at rounding level, and
+/// both overflow where libm's do.
+@inline(__always) func sinhAndCosh(_ x: Double) -> (sinh: Double, cosh: Double) {
+    let e = exp(x), inverse = 1 / e
+    return (0.5 * (e - inverse), 0.5 * (e + inverse))
+}
+
 /// Helpers for writing OCP fits: tanh(a(x − b)) and its derivative a·sech²(a(x − b)). tanh z is
 /// formed as 1 − 2/(e^{2z} + 1), one exponential (glibc's `tanh` goes through `expm1` and costs
 /// about twice as much); the absolute error stays at rounding level (~10⁻¹⁶), which is what an

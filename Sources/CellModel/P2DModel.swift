@@ -306,10 +306,9 @@ public struct P2DModel: DAESystem {
             else { return nil }
             eta = behindFilm
         }
-        let half = 0.5 * f * eta
-        let s = sinh(half)
+        let (s, c) = sinhAndCosh(0.5 * f * eta)
         let j = 2 * i0 * s
-        let g = i0 * f * cosh(half)
+        let g = i0 * f * c
         let damping = 1 + filmResistance * g
         return (j, g / damping, (2 * dI0dy * s - g * ocp.derivative) / damping / cMax, -g * j / damping)
     }
@@ -331,8 +330,8 @@ public struct P2DModel: DAESystem {
     func convergedOverpotentialBehindFilm(drive: Double, exchangeCurrent i0: Double, film R: Double) -> Double? {
         var eta = drive
         for _ in 0..<200 {
-            let half = 0.5 * f * eta
-            let step = (eta + 2 * R * i0 * sinh(half) - drive) / (1 + R * i0 * f * cosh(half))
+            let (s, c) = sinhAndCosh(0.5 * f * eta)
+            let step = (eta + 2 * R * i0 * s - drive) / (1 + R * i0 * f * c)
             eta -= step
             if abs(step) <= 1e-15 * (1 + abs(eta)) { return eta }
         }
