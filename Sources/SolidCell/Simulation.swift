@@ -86,6 +86,14 @@ public struct SimulationProgress: Sendable {
 /// Current- and power-controlled steps also stop at the model's voltage cut-offs.
 /// A solver failure stops the run; everything computed until then is returned with the failure.
 public struct Simulation: Sendable {
+    /// The first output time IDACalcIC is given at the start of every step, in seconds after it.
+    /// IDA's Newton iteration for the consistent (y_a, ẏ_d) uses the matrix ∂F/∂y + c_j ∂F/∂ẏ with
+    /// c_j = 1/(10⁻³ · horizon) in place of the exact [∂F/∂y_a, ∂F/∂ẏ_d]; it converges in a couple
+    /// of iterations only when c_j ∂F/∂ẏ dominates ∂F/∂y in the differential columns, i.e. when the
+    /// horizon is far below the cell's fastest time constant (double-layer charging, ~1 ms). With
+    /// 1 s, a current reversal in a cell with double layers took ~90 iterations and 10 Jacobians.
+    static let initialConditionHorizon = 1e-6
+
     public let parameters: CellParameters
     public let experiment: Experiment
     public let cycles: Int
@@ -237,14 +245,6 @@ private final class Runner {
         }
     }
 
-    /// The first output time IDACalcIC is given at the start of every step, in seconds after it.
-    /// IDA's Newton iteration for the consistent (y_a, ẏ_d) uses the matrix ∂F/∂y + c_j ∂F/∂ẏ with
-    /// c_j = 1/(10⁻³ · horizon) in place of the exact [∂F/∂y_a, ∂F/∂ẏ_d]; it converges in a couple
-    /// of iterations only when c_j ∂F/∂ẏ dominates ∂F/∂y in the differential columns, i.e. when the
-    /// horizon is far below the cell's fastest time constant (double-layer charging, ~1 ms). With
-    /// 1 s, a current reversal in a cell with double layers took ~90 iterations and 10 Jacobians.
-    static let initialConditionHorizon = 1e-6
-
     private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws -> StepRecord {
         let control = simulation.control(for: step)
         let events = simulation.events(for: step, control: control)
@@ -260,7 +260,7 @@ private final class Runner {
             let derivative = solver.derivative
             do {
                 try solver.reinitialize(time: start, state: state, derivative: derivative)
-                try solver.computeConsistentInitialConditions(firstOutputTime: start + Self.initialConditionHorizon)
+                try solver.computeConsistentInitialConditions(firstOutputTime: start + Simulation.initialConditionHorizon)
             } catch {
                 // Far from equilibrium (a huge current from rest, say) the short horizon's iteration
                 // can fail where the step's own horizon happens to succeed: try that before giving up.

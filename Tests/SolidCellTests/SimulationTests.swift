@@ -1,4 +1,5 @@
 import CellModel
+import DAESolver
 import Foundation
 import Protocols
 import Testing
@@ -93,5 +94,29 @@ struct SimulationTests {
         #expect(result.steps[0].end == .duration)
         #expect(result.timeSeries.time.contains { $0 >= 300 })
         #expect(failure.description.contains("step 2"))
+    }
+
+    /// Why ``Simulation/initialConditionHorizon`` is short: after a current reversal in a cell with
+    /// double layers (τ ~ ms), IDACalcIC's Newton iteration converges in a few iterations only when
+    /// c_j = 1/(10⁻³ horizon) makes ∂F/∂ẏ dominate the differential columns.
+    @Test("consistent initial conditions after a current reversal take a few Newton iterations with the short horizon")
+    func initialConditionsAfterReversal() throws {
+        let parameters = try loadModel("zhou2025-ncm811-lpsc-fine")
+        #expect(parameters.positiveDoubleLayerCapacity > 0)
+        let charged = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Charge at 0.5C for 20 minutes")).run()
+        let state = try #require(charged.finalState), derivative = try #require(charged.finalDerivative)
+        var iterations: [Double: Int] = [:]
+        for horizon in [Simulation.initialConditionHorizon, 1] {
+            var model = P2DModel(parameters: parameters)
+            model.control = .current(amperes: 0.5 * parameters.nominalCapacity)
+            var options = SolverOptions()
+            options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * 1e-8 })
+            let solver = try IDASolver(system: model, time: 0, state: state, derivative: derivative, options: options)
+            try solver.computeConsistentInitialConditions(firstOutputTime: horizon)
+            iterations[horizon] = solver.statistics.nonlinearIterations
+        }
+        print("IDACalcIC Newton iterations after a 0.5C charge → discharge reversal, by horizon [s]: \(iterations)")
+        #expect(iterations[Simulation.initialConditionHorizon]! <= 5)
+        #expect(iterations[Simulation.initialConditionHorizon]! < iterations[1]!)
     }
 }
