@@ -405,9 +405,9 @@ private final class Runner {
     }
 }
 
-/// The run was stopped on request (Ctrl-C).
+/// The run was stopped on request (``SimulationOptions/cancellation``: Ctrl-C, a termination signal).
 struct SimulationInterrupted: Error, CustomStringConvertible {
-    var description: String { "interrupted by the user" }
+    var description: String { "interrupted (Ctrl-C or a termination signal)" }
 }
 
 /// A protocol step took more solver steps than allowed.

@@ -128,15 +128,11 @@ struct Simulate: ParsableCommand {
                 throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
             }
         }
-        // Ctrl-C stops the run after the current solver step; what was computed is still written.
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler { [cancellation = options.cancellation] in cancellation?.cancel() }
-        interrupt.resume()
-        defer {
-            interrupt.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
+        // Ctrl-C (SIGINT) or a scheduler's SIGTERM (a cluster job reaching its time limit) stops the
+        // run after the current solver step; what was computed is still written, and the exit code
+        // is 128 + the signal number, as the shell reports a signal.
+        let stopSignal = StopSignal(cancellation: options.cancellation)
+        defer { stopSignal.restoreDefaults() }
 
         let progressLine = ProgressLine(label: "simulate")
         let result = simulation.run(progress: { progress in
@@ -161,7 +157,7 @@ struct Simulate: ParsableCommand {
         }
         print(Self.summary(result, model: file.name, parameters: parameters, output: output))
         if let failure = result.failure {
-            throw fail(failure.description, code: options.cancellation?.isCancelled == true ? 130 : 1)
+            throw fail(failure.description, code: stopSignal.received.map { 128 + $0 } ?? 1)
         }
     }
 

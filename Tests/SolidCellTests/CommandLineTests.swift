@@ -49,9 +49,10 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: folder + "/voltage.svg"))
     }
 
-    @Test("Ctrl-C stops a long run, keeps every finished cycle on disk, and exits 130")
-    func interruptKeepsResults() throws {
-        let folder = NSTemporaryDirectory() + "solidcell-sigint-\(UUID().uuidString)"
+    @Test("Ctrl-C (SIGINT) or a scheduler's SIGTERM stops a long run, keeps every finished cycle on disk, and exits 128 + signal",
+          arguments: [SIGINT, SIGTERM])
+    func interruptKeepsResults(signal: Int32) throws {
+        let folder = NSTemporaryDirectory() + "solidcell-signal-\(signal)-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let folderURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let executable = try #require([folderURL, folderURL.deletingLastPathComponent()].map { $0.appendingPathComponent("solidcell") }
@@ -71,9 +72,10 @@ struct CommandLineTests {
             if series.split(separator: "\n").count > 300 { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        process.interrupt()
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 128 + signal)
         let cycles = try String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8).split(separator: "\n")
         #expect(cycles.count >= 3 && cycles.count < 1_000_000)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
