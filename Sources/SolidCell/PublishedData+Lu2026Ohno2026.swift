@@ -52,13 +52,19 @@ extension PublishedData {
         return 100 * (peak - start) / start
     }
 
+    /// The specific discharge capacity [mA h g⁻¹] of every cycle of a rate test (one cycle per rate,
+    /// ``cycleProtocol(_:_:)``), computed once for all the rows that read it.
+    static func rateCapacities(model: String, rates: [String]) -> SharedComputation<[Double]> {
+        SharedComputation { context in
+            let parameters = try context.parameters(model)
+            let result = try context.run(parameters, cycleProtocol(rates, parameters))
+            return rates.indices.map { specificDischargeCapacity(result, cycle: $0, parameters) }
+        }
+    }
+
     static func lu2026() -> [ValidationCase] {
         let group = "Lu 2026: Li2TiS3 | LPSCB | Li–In rate capability (7.6 mg/cm², 25 °C, 0.9–2.4 V vs Li–In)"
-        let rateTest = SharedComputation { context in
-            let parameters = try context.parameters(luModel)
-            let result = try context.run(parameters, cycleProtocol(luRates, parameters))
-            return luRates.indices.map { specificDischargeCapacity(result, cycle: $0, parameters) }
-        }
+        let rateTest = rateCapacities(model: luModel, rates: luRates)
         var cases: [ValidationCase] = []
         for (index, published, label) in [(0, 483.1, "0.1C"), (2, 412.7, "0.5C"), (3, 263.6, "1C"),
                                           (4, 451.2, "0.2C after 1C")] {
@@ -110,11 +116,7 @@ extension PublishedData {
 
     static func ohno2026() -> [ValidationCase] {
         let group = "Ohno 2026: LTVO | Li5.5PS4.5Cl1.5 | Li–In below 0.5 MPa (50 °C)"
-        let rateTest = SharedComputation { context in
-            let parameters = try context.parameters(ohnoModel)
-            let result = try context.run(parameters, cycleProtocol(ohnoRates, parameters))
-            return ohnoRates.indices.map { specificDischargeCapacity(result, cycle: $0, parameters) }
-        }
+        let rateTest = rateCapacities(model: ohnoModel, rates: ohnoRates)
         let rates = [(1, 220.0, "50 mA/g"), (2, 150, "100 mA/g")].map { index, published, rate in
             ValidationCase(group: group, quantity: "reversible discharge capacity at \(rate)", source: ohnoSource,
                            unit: "mA.h/g", published: published, tolerance: .relative(0.1)) { context in

@@ -179,6 +179,30 @@ struct JacobianTests {
         }
     }
 
+    /// ∂F/∂ẏ at (y, ẏ) two ways: from the residual, which is linear in ẏ (entry [i][j] = F_i(ẏ + e_j) − F_i(ẏ)),
+    /// and from the analytic Jacobian (J(c_j = 1) − J(c_j = 0)); with the residual F(ẏ) itself, whose size
+    /// sets the round-off of the first.
+    static func derivativeBlocks(_ model: inout P2DModel, y: [Double], yp: [Double]) throws
+        -> (fromResidual: [[Double]], analytic: [[Double]], base: [Double]) {
+        var base = [Double](), changed = [Double]()
+        try model.evaluateResidual(time: 0, state: y, derivative: yp, into: &base)
+        let j1 = try analyticJacobian(&model, y: y, yp: yp, cj: 1)
+        let j0 = try analyticJacobian(&model, y: y, yp: yp, cj: 0)
+        let n = model.stateCount
+        var fromResidual = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        var analytic = fromResidual
+        for j in 0..<n {
+            var perturbed = yp
+            perturbed[j] += 1
+            try model.evaluateResidual(time: 0, state: y, derivative: perturbed, into: &changed)
+            for i in 0..<n {
+                fromResidual[i][j] = changed[i] - base[i]
+                analytic[i][j] = j1[i][j] - j0[i][j]
+            }
+        }
+        return (fromResidual, analytic, base)
+    }
+
     /// ∂F/∂ẏ is the identity on the differential unknowns (the particle concentrations and Q) and zero on
     /// the algebraic ones, as `differentialMask` tells IDA; checked on the residual itself (F is linear in ẏ,
     /// so a unit change of ẏ_j changes F by exactly column j of ∂F/∂ẏ, up to round-off of |F|) and on the
@@ -189,19 +213,13 @@ struct JacobianTests {
         model.control = .power(watts: 1)
         let layout = try StateLayout(model)
         let (y, yp, _) = try Self.randomState(model, seed: 99)
-        var base = [Double](), changed = [Double]()
-        try model.evaluateResidual(time: 0, state: y, derivative: yp, into: &base)
-        let j1 = try Self.analyticJacobian(&model, y: y, yp: yp, cj: 1)
-        let j0 = try Self.analyticJacobian(&model, y: y, yp: yp, cj: 0)
+        let block = try Self.derivativeBlocks(&model, y: y, yp: yp)
         let n = model.stateCount
         for j in 0..<n {
-            var perturbed = yp
-            perturbed[j] += 1
-            try model.evaluateResidual(time: 0, state: y, derivative: perturbed, into: &changed)
             for i in 0..<n {
                 let expected = (i == j && model.differentialMask[j]) ? 1.0 : 0.0
-                #expect(abs(changed[i] - base[i] - expected) <= 1e-9 * max(1, abs(base[i])), "∂F\(i)/∂ẏ\(j)")
-                #expect(abs(j1[i][j] - j0[i][j] - expected) <= 1e-12, "analytic ∂F\(i)/∂ẏ\(j)")
+                #expect(abs(block.fromResidual[i][j] - expected) <= 1e-9 * max(1, abs(block.base[i])), "∂F\(i)/∂ẏ\(j)")
+                #expect(abs(block.analytic[i][j] - expected) <= 1e-12, "analytic ∂F\(i)/∂ẏ\(j)")
             }
         }
         // Every concentration and the capacity counter are differential; the potentials and the current
