@@ -75,20 +75,29 @@ extension P2DModel {
         }
     }
 
-    /// Contact fraction averaged over the active material (weighted by volume share and thickness).
-    public func meanContactFraction(_ y: [Double]) -> Double {
+    /// The contact-weighted quantities recorded at every solver step, in one pass over the
+    /// particles (each contact fraction φ_jk evaluated once):
+    ///
+    /// - the contact fraction averaged over the active material, φ̄ = Σ_j h_j Σ_k w_k φ_jk / L;
+    /// - the current of the electrolyte-oxidation side reaction [A],
+    ///   I_ox = A Σ_j h_j Σ_k a_k φ_jk q̇_jk, read from the rates of the oxidised charges
+    ///   (q̇ = j_ox(y_R) is their equation, so at a solution this is A Σ h a φ j_ox without
+    ///   evaluating the open-circuit potentials again); 0 without the side reaction.
+    public func contactObservables(state y: UnsafeBufferPointer<Double>, derivative yp: UnsafeBufferPointer<Double>)
+        -> (meanContactFraction: Double, sideReactionCurrent: Double) {
         let p = parameters
-        return y.withUnsafeBufferPointer { buffer in
-            let pressureFactor = self.pressureFactor(buffer[pressureIndex])
-            var sum = 0.0
-            for j in 0..<mesh.positiveCells {
-                for k in 0..<classCount {
-                    sum += mesh.widths[mesh.separatorCells + j] * p.contactClasses[k].volumeShare
-                        * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
-                }
+        let pressureFactor = self.pressureFactor(y[pressureIndex])
+        var contactSum = 0.0
+        var sideCurrent = 0.0
+        for j in 0..<mesh.positiveCells {
+            let width = mesh.widths[mesh.separatorCells + j]
+            for k in 0..<classCount {
+                let phi = contact(y, cell: j, class: k, pressureFactor: pressureFactor)
+                contactSum += width * p.contactClasses[k].volumeShare * phi
+                if oxidation != nil { sideCurrent += width * classArea[k] * phi * yp[layout.film(j * classCount + k)] }
             }
-            return sum / p.positiveThickness
         }
+        return (contactSum / p.positiveThickness, sideCurrent * p.totalArea)
     }
 
     /// Contact fraction of one particle in a state.
@@ -120,25 +129,6 @@ extension P2DModel {
                 }
             }
             return 1 / (conductance * p.totalArea)
-        }
-    }
-
-    /// Current of the electrolyte-oxidation side reaction [A] (0 without it):
-    /// A Σ_j h_j Σ_k a_k φ_jk j_ox(y_R,jk).
-    public func sideReactionCurrent(_ y: [Double]) -> Double {
-        guard oxidation != nil else { return 0 }
-        return y.withUnsafeBufferPointer { buffer in
-            let pressureFactor = self.pressureFactor(buffer[pressureIndex])
-            var total = 0.0
-            for j in 0..<mesh.positiveCells {
-                for k in 0..<classCount {
-                    let ocp = openCircuitPotential(surfaceConcentration(buffer, cell: j, class: k) / cMax)
-                    total += mesh.widths[mesh.separatorCells + j] * classArea[k]
-                        * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
-                        * oxidationCurrent(ocp: ocp).value
-                }
-            }
-            return total * parameters.totalArea
         }
     }
 

@@ -26,16 +26,16 @@ public enum SolidCellInfo {
 /// Writes a result as `timeseries.csv`, `cycles.csv`, `summary.json`, `voltage.svg` and, for
 /// more than one cycle, `capacity.svg`.
 public enum OutputWriter {
-    /// Writes every file; `timeSeriesStreamed` when `timeseries.csv` was already written cycle by
-    /// cycle (``TimeSeriesStream``) and `result.timeSeries` holds only the cycles to plot.
+    /// Writes every file; `streamed` when `timeseries.csv` and `cycles.csv` were already written
+    /// cycle by cycle (``CycleStream``) and `result.timeSeries` holds only the cycles to plot.
     public static func write(_ result: SimulationResult, inputs: RunInputs, to directory: String,
-                             timeSeriesStreamed: Bool = false) throws {
+                             streamed: Bool = false) throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        if !timeSeriesStreamed {
+        if !streamed {
             try timeSeriesCSV(result.timeSeries).write(toFile: directory + "/timeseries.csv", atomically: true, encoding: .utf8)
+            try cyclesCSV(result.cycles).write(toFile: directory + "/cycles.csv", atomically: true, encoding: .utf8)
         }
-        try cyclesCSV(result.cycles).write(toFile: directory + "/cycles.csv", atomically: true, encoding: .utf8)
         try summaryJSON(result, inputs: inputs).write(to: URL(fileURLWithPath: directory + "/summary.json"))
         try SVGPlot.voltageCapacity(result.timeSeries).write(toFile: directory + "/voltage.svg", atomically: true, encoding: .utf8)
         if result.cycles.count > 1 {
@@ -98,11 +98,13 @@ public enum OutputWriter {
     ]
 
     public static func cyclesCSV(_ cycles: [CycleSummary]) -> String {
-        var text = (["Cycle"] + cycleColumns.map(\.name)).joined(separator: ",") + "\n"
-        for c in cycles {
-            text += "\(c.cycle)," + cycleColumns.map { format($0.value(c)) }.joined(separator: ",") + "\n"
-        }
-        return text
+        cycles.reduce(into: cyclesCSVHeader) { $0 += cyclesCSVRow($1) }
+    }
+
+    static let cyclesCSVHeader = (["Cycle"] + cycleColumns.map(\.name)).joined(separator: ",") + "\n"
+
+    static func cyclesCSVRow(_ c: CycleSummary) -> String {
+        "\(c.cycle)," + cycleColumns.map { format($0.value(c)) }.joined(separator: ",") + "\n"
     }
 
     struct Summary: Encodable {
@@ -143,30 +145,43 @@ public enum OutputWriter {
     }
 }
 
-/// Writes `timeseries.csv` cycle by cycle, so that long runs keep only a few cycles in memory and
-/// a run that stops early leaves every finished cycle on disk.
-public final class TimeSeriesStream {
-    private let handle: FileHandle
-    private var headerWritten = false
+/// Writes `timeseries.csv` and `cycles.csv` cycle by cycle as a run goes, so that long runs keep
+/// only a few cycles in memory and a run that stops early — even by a hard kill that leaves no
+/// chance to write anything at the end — leaves every finished cycle on disk.
+public final class CycleStream {
+    private let timeSeries: FileHandle
+    private let cycles: FileHandle
+    private var timeSeriesHeaderWritten = false
 
-    /// Creates (or truncates) the file.
-    public init(path: String) throws {
+    /// Creates (or truncates) both files in `directory`, which must exist.
+    public init(directory: String) throws {
+        timeSeries = try Self.create(directory + "/timeseries.csv")
+        cycles = try Self.create(directory + "/cycles.csv")
+        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVHeader.utf8))
+    }
+
+    deinit {
+        try? timeSeries.close()
+        try? cycles.close()
+    }
+
+    private static func create(_ path: String) throws -> FileHandle {
         guard FileManager.default.createFile(atPath: path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     }
 
-    deinit { try? handle.close() }
-
-    /// Appends a cycle's samples (the header first, from the first series).
-    public func append(_ series: TimeSeries) throws {
+    /// Appends a finished cycle: its samples (after the header, taken from the first series, whose
+    /// columns depend on the number of contact classes) and its row of `cycles.csv`.
+    public func append(_ summary: CycleSummary, samples series: TimeSeries) throws {
         var text = ""
-        if !headerWritten {
+        if !timeSeriesHeaderWritten {
             text = series.columns.map(\.name).joined(separator: ",") + "\n"
-            headerWritten = true
+            timeSeriesHeaderWritten = true
         }
         text += OutputWriter.timeSeriesRows(series)
-        try handle.write(contentsOf: Data(text.utf8))
+        try timeSeries.write(contentsOf: Data(text.utf8))
+        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVRow(summary).utf8))
     }
 }

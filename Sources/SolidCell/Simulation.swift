@@ -269,7 +269,6 @@ private final class Runner {
             }
         }
         let qStart = solver.system.dischargedCapacity(solver.state)
-        cycleData.lastSideCurrent = solver.system.sideReactionCurrent(solver.state)
         record(cycle: cycle, step: number)
 
         var end: StepEnd?
@@ -333,21 +332,23 @@ private final class Runner {
         return (before.voltage - voltage) / (current - before.current)
     }
 
-    /// Appends the current solution to the cycle's samples. Allocates nothing (beyond the amortised
+    /// Appends the current solution to the cycle's samples, and adds the side-reaction charge since
+    /// the last sample (trapezoidal rule over solver steps). Allocates nothing (beyond the amortised
     /// growth of the sample arrays): the state is copied into a reused buffer.
     private func record(cycle: Int, step: Int) {
         let model = solver.system
-        solver.withCurrentSolution { state, _ in
+        let observables = solver.withCurrentSolution { state, derivative in
             recordingBuffer.withUnsafeMutableBufferPointer { buffer in
                 for index in buffer.indices { buffer[index] = state[index] }
             }
+            return model.contactObservables(state: state, derivative: derivative)
         }
         let y = recordingBuffer
+        let side = observables.sideReactionCurrent
         if let last = cycleData.series.time.last, solver.time > last {
-            let side = model.sideReactionCurrent(y)
             cycleData.sideCharge += 0.5 * (side + cycleData.lastSideCurrent) * (solver.time - last) / 3600
-            cycleData.lastSideCurrent = side
         }
+        cycleData.lastSideCurrent = side
         cycleData.series.time.append(solver.time)
         cycleData.series.cycle.append(cycle)
         cycleData.series.step.append(step)
@@ -356,7 +357,7 @@ private final class Runner {
         cycleData.series.dischargeCapacity.append(model.dischargedCapacity(y))
         cycleData.series.averageStoichiometry.append(model.averageStoichiometry(y))
         cycleData.series.stackPressure.append(model.stackPressure(y))
-        cycleData.series.meanContactFraction.append(model.meanContactFraction(y))
+        cycleData.series.meanContactFraction.append(observables.meanContactFraction)
         cycleData.series.classStoichiometry.append(classes: model.classCount) { model.classStoichiometry(y, class: $0) }
         degradation?.observe(model, state: y, time: solver.time)
     }

@@ -117,13 +117,13 @@ struct Simulate: ParsableCommand {
         let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
                                experiment: protocolSteps.steps.map(\.text), cycles: cycles)
 
-        // timeseries.csv is written cycle by cycle as the run goes.
-        var stream: TimeSeriesStream?
+        // timeseries.csv and cycles.csv are written cycle by cycle as the run goes.
+        var stream: CycleStream?
         var streamError: (any Error)?
         if let output {
             do {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                stream = try TimeSeriesStream(path: output + "/timeseries.csv")
+                stream = try CycleStream(directory: output)
             } catch {
                 throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
             }
@@ -141,16 +141,16 @@ struct Simulate: ParsableCommand {
                 line += String(format: ", last cycle %.1f mA.h/g (%.1f %% of cycle 1)", last.specificDischargeCapacity, last.retention)
             }
             progressLine.update(line, fraction: (Double(progress.cycle - 1) + Double(progress.step - 1) / Double(progress.steps)) / Double(progress.cycles))
-        }, cycleCompleted: { _, series in
+        }, cycleCompleted: { summary, series in
             guard streamError == nil else { return }
-            do { try stream?.append(series) } catch { streamError = error }
+            do { try stream?.append(summary, samples: series) } catch { streamError = error }
         })
         progressLine.finish()
 
         if let output {
             do {
                 if let streamError { throw streamError }
-                try OutputWriter.write(result, inputs: inputs, to: output, timeSeriesStreamed: true)
+                try OutputWriter.write(result, inputs: inputs, to: output, streamed: true)
             } catch {
                 throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
             }

@@ -49,11 +49,9 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: folder + "/voltage.svg"))
     }
 
-    @Test("Ctrl-C (SIGINT) or a scheduler's SIGTERM stops a long run, keeps every finished cycle on disk, and exits 128 + signal",
-          arguments: [SIGINT, SIGTERM])
-    func interruptKeepsResults(signal: Int32) throws {
-        let folder = NSTemporaryDirectory() + "solidcell-signal-\(signal)-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// Starts a run of a million short cycles writing into `folder`, and returns once a few cycles
+    /// are on disk (the files are written cycle by cycle).
+    func startLongRun(writingTo folder: String) throws -> Process {
         let folderURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let executable = try #require([folderURL, folderURL.deletingLastPathComponent()].map { $0.appendingPathComponent("solidcell") }
             .first { FileManager.default.isExecutableFile(atPath: $0.path) })
@@ -65,23 +63,49 @@ struct CommandLineTests {
         process.standardOutput = Pipe()
         process.standardError = Pipe()
         try process.run()
-        // Wait until a few cycles are on disk (timeseries.csv is written cycle by cycle), then interrupt.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            let series = (try? String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8)) ?? ""
-            if series.split(separator: "\n").count > 300 { break }
+            let cycles = (try? String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8)) ?? ""
+            if cycles.split(separator: "\n").count > 3 { break }
             Thread.sleep(forTimeInterval: 0.05)
         }
+        return process
+    }
+
+    @Test("Ctrl-C (SIGINT) or a scheduler's SIGTERM stops a long run, keeps every finished cycle on disk, and exits 128 + signal",
+          arguments: [SIGINT, SIGTERM])
+    func interruptKeepsResults(signal: Int32) throws {
+        let folder = NSTemporaryDirectory() + "solidcell-signal-\(signal)-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = try startLongRun(writingTo: folder)
         kill(process.processIdentifier, signal)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 128 + signal)
         let cycles = try String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8).split(separator: "\n")
-        #expect(cycles.count >= 3 && cycles.count < 1_000_000)
+        #expect(cycles.count >= 4 && cycles.count < 1_000_000)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
         #expect(summary?["status"] as? String == "failed")
         let failure = summary?["failure"] as? String
         #expect(failure?.contains("interrupted") == true)
+    }
+
+    @Test("a hard kill (SIGKILL: the OOM killer, a scheduler's last resort) still leaves every finished cycle in cycles.csv and timeseries.csv")
+    func hardKillKeepsFinishedCycles() throws {
+        let folder = NSTemporaryDirectory() + "solidcell-kill-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = try startLongRun(writingTo: folder)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let rows = try String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let cycleNumbers = rows.compactMap { Int($0.prefix { $0 != "," }) }
+        #expect(cycleNumbers.count >= 3)
+        #expect(cycleNumbers == Array(1...cycleNumbers.count))
+        // Every cycle in cycles.csv has its samples in timeseries.csv (written just before its row).
+        let samples = try String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let sampledCycles = Set(samples.compactMap { Int($0.split(separator: ",")[1]) })
+        #expect(Set(cycleNumbers).isSubset(of: sampledCycles))
     }
 
     @Test("bad input ends in one clear message and exit code 2", arguments: [
