@@ -27,7 +27,9 @@ public struct ThroughCellMesh: Sendable {
 }
 
 /// Uniform cell-centred mesh of a sphere of radius R in r: node m at (m + ½)Δr, faces at mΔr.
-/// The face areas and cell volumes are computed once (the residual reads them at every node).
+/// The face areas and cell volumes are computed once (the residual reads them at every node), with
+/// the face conductance factors r²/Δr and the reciprocal volumes, so that the diffusion loop
+/// multiplies where it would divide.
 public struct ParticleMesh: Sendable {
     public let cells: Int
     public let radius: Double
@@ -35,6 +37,8 @@ public struct ParticleMesh: Sendable {
     public let spacing: Double
     private let faceAreas: [Double]
     private let volumes: [Double]
+    private let faceConductances: [Double]
+    private let inverseVolumes: [Double]
 
     public init(cells: Int, radius: Double) {
         self.cells = cells
@@ -50,6 +54,8 @@ public struct ParticleMesh: Sendable {
             let inner = Double(m) * spacing
             return (outer * outer * outer - inner * inner * inner) / 3
         }
+        faceConductances = faceAreas.map { $0 / spacing }
+        inverseVolumes = volumes.map { 1 / $0 }
     }
 
     /// Area factor r² of the outer face of cell m (the 4π cancels).
@@ -63,11 +69,12 @@ public struct ParticleMesh: Sendable {
     @inline(__always)
     public func volume(_ m: Int) -> Double { volumes[m] }
 
-    /// Runs `body` with the face areas and cell volumes of every cell, without bounds checks.
+    /// Runs `body` with the conductance factor r_{m+1}²/Δr of every cell's outer face and the
+    /// reciprocal volume 3/(r_out³ − r_in³) of every cell, without bounds checks.
     @inline(__always)
-    func withGeometry<R>(_ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
-        try faceAreas.withUnsafeBufferPointer { areas in
-            try volumes.withUnsafeBufferPointer { volumes in try body(areas, volumes) }
+    func withDiffusionGeometry<R>(_ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try faceConductances.withUnsafeBufferPointer { conductances in
+            try inverseVolumes.withUnsafeBufferPointer { inverseVolumes in try body(conductances, inverseVolumes) }
         }
     }
 }

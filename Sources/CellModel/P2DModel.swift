@@ -534,28 +534,27 @@ public struct P2DModel: DAESystem {
         }
 
         // Solid diffusion: ċ_m = (A_m N_{m+½} − A_{m−1} N_{m−½}) / V_m, N = D ∂c/∂r, N_R = −φ j/F.
-        // (The hot loop of the residual: geometry through unsafe pointers, and a constant
-        // diffusivity's face value D_f = g 2 D D/(D + D) computed once per particle.)
+        // (The hot loop of the residual: geometry through unsafe pointers as A/Δr and 1/V, and a
+        // constant diffusivity's face value D_f = g 2 D D/(D + D) computed once per particle.)
         let constantDiffusivity = parameters.positiveDiffusivity.constantValue
         for j in 0..<np {
             for k in 0..<K {
                 let particle = particles[k]
-                let dr = particle.spacing
                 let reaction = j * K + k
                 let first = layout.concentration(j, k, 0)
                 let constantFace = constantDiffusivity.map { d in diffusivityScale[reaction] * 2 * d * d / (d + d) }
-                particle.withGeometry { areas, volumes in
+                let surfaceInflow = particle.outerFaceArea(nr - 1) * (-flux[reaction] / faradayConstant)
+                particle.withDiffusionGeometry { conductances, inverseVolumes in
                     var inflow = 0.0   // A_{m−1} N_{m−½}
                     for m in 0..<(nr - 1) {
                         let index = first &+ m
                         let d = constantFace ?? faceDiffusivity(y[index], y[index &+ 1], particle: reaction).value
-                        let outer = areas[m] * d * (y[index &+ 1] - y[index]) / dr
-                        r[index] = yp[index] - (outer - inflow) / volumes[m]
+                        let outer = conductances[m] * d * (y[index &+ 1] - y[index])
+                        r[index] = yp[index] - (outer - inflow) * inverseVolumes[m]
                         inflow = outer
                     }
                     let index = first + nr - 1
-                    let outer = areas[nr - 1] * (-flux[reaction] / faradayConstant)
-                    r[index] = yp[index] - (outer - inflow) / volumes[nr - 1]
+                    r[index] = yp[index] - (surfaceInflow - inflow) * inverseVolumes[nr - 1]
                 }
             }
         }
@@ -690,23 +689,23 @@ public struct P2DModel: DAESystem {
         for j in 0..<np {
             for k in 0..<K {
                 let particle = particles[k]
-                let dr = particle.spacing
                 let base = (j * K + k) * nr
                 for m in 0..<nr { values[s.particleCentre[base + m]] += cj }
-                for m in 0..<(nr - 1) {
-                    let index = layout.concentration(j, k, m)
-                    let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1], particle: j * K + k)
-                    let gradient = (y[index + 1] - y[index]) / dr
-                    // Face flux A N = A D_f (c_{m+1} − c_m)/Δr and its derivatives in c_m and c_{m+1}.
-                    let areaFace = particle.outerFaceArea(m)
-                    let dFluxLeft = areaFace * (-d / dr + dLeft * gradient)
-                    let dFluxRight = areaFace * (d / dr + dRight * gradient)
-                    // Row m: −(A N)/V_m; row m+1: +(A N)/V_{m+1}.
-                    let vm = particle.volume(m), vn = particle.volume(m + 1)
-                    values[s.particleCentre[base + m]] -= dFluxLeft / vm
-                    values[s.particleEast[base + m]] -= dFluxRight / vm
-                    values[s.particleWest[base + m + 1]] += dFluxLeft / vn
-                    values[s.particleCentre[base + m + 1]] += dFluxRight / vn
+                particle.withDiffusionGeometry { conductances, inverseVolumes in
+                    for m in 0..<(nr - 1) {
+                        let index = layout.concentration(j, k, m)
+                        let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1], particle: j * K + k)
+                        let difference = y[index + 1] - y[index]
+                        // Face flux A N = (A/Δr) D_f (c_{m+1} − c_m) and its derivatives in c_m and c_{m+1}.
+                        let dFluxLeft = conductances[m] * (-d + dLeft * difference)
+                        let dFluxRight = conductances[m] * (d + dRight * difference)
+                        // Row m: −(A N)/V_m; row m+1: +(A N)/V_{m+1}.
+                        let vm = inverseVolumes[m], vn = inverseVolumes[m + 1]
+                        values[s.particleCentre[base + m]] -= dFluxLeft * vm
+                        values[s.particleEast[base + m]] -= dFluxRight * vm
+                        values[s.particleWest[base + m + 1]] += dFluxLeft * vn
+                        values[s.particleCentre[base + m + 1]] += dFluxRight * vn
+                    }
                 }
             }
         }
