@@ -142,22 +142,22 @@ public enum OutputWriter {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        var head = try encoder.encode(summary)
+        var json = try encoder.encode(summary)
         // The pretty-printed object ends in "\n}"; "steps" sorts after every other key.
-        guard let closing = head.lastIndex(of: UInt8(ascii: "}")) else { return head }
-        head.removeSubrange(closing...)
-        while let last = head.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { head.removeLast() }
-        head.append(contentsOf: Array(",\n  \"steps\" : [".utf8))
+        guard let closing = json.lastIndex(of: UInt8(ascii: "}")) else { return json }
+        json.removeSubrange(closing...)
+        while let last = json.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: " ") { json.removeLast() }
+        json.append(contentsOf: Array(",\n  \"steps\" : [".utf8))
         encoder.outputFormatting = [.sortedKeys]
         for (index, record) in result.steps.enumerated() {
             let step = StepSummary(cycle: record.cycle, step: record.step, text: record.text, start_time_s: record.startTime,
                                    end_time_s: record.endTime, termination: record.end.description,
                                    discharged_capacity_Ah: record.dischargedCharge)
-            head.append(contentsOf: Array((index == 0 ? "\n    " : ",\n    ").utf8))
-            head.append(try encoder.encode(step))
+            json.append(contentsOf: Array((index == 0 ? "\n    " : ",\n    ").utf8))
+            json.append(try encoder.encode(step))
         }
-        head.append(contentsOf: Array((result.steps.isEmpty ? "]\n}" : "\n  ]\n}").utf8))
-        return head
+        json.append(contentsOf: Array((result.steps.isEmpty ? "]\n}" : "\n  ]\n}").utf8))
+        return json
     }
 }
 
