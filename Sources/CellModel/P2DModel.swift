@@ -536,15 +536,16 @@ public struct P2DModel: DAESystem {
         // Solid diffusion: ċ_m = (A_m N_{m+½} − A_{m−1} N_{m−½}) / V_m, N = D ∂c/∂r, N_R = −φ j/F.
         // (The hot loop of the residual: geometry through unsafe pointers as A/Δr and 1/V, and a
         // constant diffusivity's face value D_f = g 2 D D/(D + D) computed once per particle.)
+        // Classes outermost, so each class's geometry is fetched once per evaluation.
         let constantDiffusivity = parameters.positiveDiffusivity.constantValue
-        for j in 0..<np {
-            for k in 0..<K {
-                let particle = particles[k]
-                let reaction = j * K + k
-                let first = layout.concentration(j, k, 0)
-                let constantFace = constantDiffusivity.map { d in diffusivityScale[reaction] * 2 * d * d / (d + d) }
-                let surfaceInflow = particle.outerFaceArea(nr - 1) * (-flux[reaction] / faradayConstant)
-                particle.withDiffusionGeometry { conductances, inverseVolumes in
+        for k in 0..<K {
+            let particle = particles[k]
+            let surfaceArea = particle.outerFaceArea(nr - 1)
+            particle.withDiffusionGeometry { conductances, inverseVolumes in
+                for j in 0..<np {
+                    let reaction = j * K + k
+                    let first = layout.concentration(j, k, 0)
+                    let constantFace = constantDiffusivity.map { d in diffusivityScale[reaction] * 2 * d * d / (d + d) }
                     var inflow = 0.0   // A_{m−1} N_{m−½}
                     for m in 0..<(nr - 1) {
                         let index = first &+ m
@@ -554,6 +555,7 @@ public struct P2DModel: DAESystem {
                         inflow = outer
                     }
                     let index = first + nr - 1
+                    let surfaceInflow = surfaceArea * (-flux[reaction] / faradayConstant)
                     r[index] = yp[index] - (surfaceInflow - inflow) * inverseVolumes[nr - 1]
                 }
             }
@@ -636,13 +638,13 @@ public struct P2DModel: DAESystem {
         // Reaction terms: +a φj in the ionic row, −a φj in the electronic row, and the surface
         // flux A_R φj/(F V_R) in the particle's surface row; each depends on φ_s, φ_e, the particle's
         // nodes (surface extrapolation, and the mean stoichiometry through φ) and the pressure.
-        for j in 0..<np {
-            let ionic = ns + j
-            for k in 0..<K {
+        for k in 0..<K {
+            let particle = particles[k]
+            let surfaceScale = particle.outerFaceArea(nr - 1) / (faradayConstant * particle.volume(nr - 1))
+            let a = classArea[k]
+            for j in 0..<np {
+                let ionic = ns + j
                 let reaction = j * K + k
-                let particle = particles[k]
-                let surfaceScale = particle.outerFaceArea(nr - 1) / (faradayConstant * particle.volume(nr - 1))
-                let a = classArea[k]
                 // The charge balances see the main and the side current, the particle only the main one.
                 let dPhiS = fluxDPhiS[reaction], dSurface = fluxDSurface[reaction]
                 let dMean = fluxDMean[reaction], dPressure = fluxDPressure[reaction]
@@ -685,13 +687,13 @@ public struct P2DModel: DAESystem {
             }
         }
 
-        // Particle rows: time derivative and diffusion.
-        for j in 0..<np {
-            for k in 0..<K {
-                let particle = particles[k]
-                let base = (j * K + k) * nr
-                for m in 0..<nr { values[s.particleCentre[base + m]] += cj }
-                particle.withDiffusionGeometry { conductances, inverseVolumes in
+        // Particle rows: time derivative and diffusion (classes outermost, as in the residual).
+        for k in 0..<K {
+            let particle = particles[k]
+            particle.withDiffusionGeometry { conductances, inverseVolumes in
+                for j in 0..<np {
+                    let base = (j * K + k) * nr
+                    for m in 0..<nr { values[s.particleCentre[base + m]] += cj }
                     for m in 0..<(nr - 1) {
                         let index = layout.concentration(j, k, m)
                         let (d, dLeft, dRight) = faceDiffusivity(y[index], y[index + 1], particle: j * K + k)

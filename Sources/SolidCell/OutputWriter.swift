@@ -67,7 +67,14 @@ public enum OutputWriter {
 
     /// Shortest decimal text that reads back to the same double (so files are reproducible bit for bit).
     static func format(_ x: Double) -> String {
-        x.isFinite ? "\(x)" : "nan"
+        var text = ""
+        append(x, to: &text)
+        return text
+    }
+
+    /// ``format(_:)`` appended to `text` without an intermediate string.
+    static func append(_ x: Double, to text: inout String) {
+        if x.isFinite { x.write(to: &text) } else { text += "nan" }
     }
 
     public static func timeSeriesCSV(_ series: TimeSeries) -> String {
@@ -75,14 +82,22 @@ public enum OutputWriter {
     }
 
     /// The data rows of `timeseries.csv` (no header).
+    /// (Written value by value into one string: long fade runs write hundreds of thousands of rows.)
     static func timeSeriesRows(_ series: TimeSeries) -> String {
         let columns = series.columns
+        let counters = columns.map { $0.name == "Cycle" || $0.name == "Step" }
         var text = ""
         for row in 0..<series.count {
-            text += columns.map { column -> String in
+            for (index, column) in columns.enumerated() {
+                if index > 0 { text += "," }
                 let value = column.values[row]
-                return column.name == "Cycle" || column.name == "Step" ? String(Int(value)) : format(value)
-            }.joined(separator: ",") + "\n"
+                if counters[index] {
+                    text += String(Int(value))
+                } else {
+                    append(value, to: &text)
+                }
+            }
+            text += "\n"
         }
         return text
     }
