@@ -116,15 +116,27 @@ public enum StackFixture: Equatable, Sendable {
     case constantGap(stiffness: Double)
 }
 
-/// Everything the contact term needs, read from a model file.
-public struct ContactMechanics: Sendable {
-    public var stackPressure: Double
-    public var fixture: StackFixture
-    public var pressureLaw: any PressureContactLaw
-    public var volumeChange: any VolumeChangeLaw
-    public var gapLaw: any ReversibleGapLaw
+/// Everything the contact term needs, read from a model file. Immutable, and a class: the
+/// residual reaches its laws once per particle, and an optional struct holding existentials
+/// is copied, laws and all, at every such access, where a class reference is just loaded.
+public final class ContactMechanics: Sendable {
+    public let stackPressure: Double
+    public let fixture: StackFixture
+    public let pressureLaw: any PressureContactLaw
+    public let volumeChange: any VolumeChangeLaw
+    public let gapLaw: any ReversibleGapLaw
     /// Volume of lithium per mole added to the negative foil [m³ mol⁻¹] (Li metal: 1.3×10⁻⁵).
-    public var negativeLithiumMolarVolume: Double
+    public let negativeLithiumMolarVolume: Double
+
+    public init(stackPressure: Double, fixture: StackFixture, pressureLaw: any PressureContactLaw,
+                volumeChange: any VolumeChangeLaw, gapLaw: any ReversibleGapLaw, negativeLithiumMolarVolume: Double) {
+        self.stackPressure = stackPressure
+        self.fixture = fixture
+        self.pressureLaw = pressureLaw
+        self.volumeChange = volumeChange
+        self.gapLaw = gapLaw
+        self.negativeLithiumMolarVolume = negativeLithiumMolarVolume
+    }
 }
 
 /// A population of active particles that share a radius and an initial contact fraction.

@@ -569,7 +569,8 @@ public struct P2DModel: DAESystem {
         case .power(let watts): r[currentIndex] = i * area * v - watts
         }
         r[capacityIndex] = yp[capacityIndex] - i * area / 3600
-        r[pressureIndex] = y[pressureIndex] - setPressure - stackStiffness * thicknessChange(y)
+        let stiffness = stackStiffness  // (the thickness is needed only by a constant-gap fixture)
+        r[pressureIndex] = y[pressureIndex] - setPressure - (stiffness != 0 ? stiffness * thicknessChange(y) : 0)
 
         // Oxidised charge per contacted area: q̇ = j_ox.
         if oxidation != nil {
