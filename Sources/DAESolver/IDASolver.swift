@@ -34,6 +34,9 @@ public final class IDASolver<System: DAESystem> {
     private let options: SolverOptions
     private var rootSigns: [Int32]
     private var activeRootCount: Int
+    /// IDA's counters summed over the integrations before the last re-initialisation (which
+    /// restarts them).
+    private var statisticsBeforeRestart = SolverStatistics()
 
     /// The DAE being integrated. Change it only between calls to ``advance(to:)``; if the change
     /// alters the equations, call ``reinitialize(time:state:derivative:)`` afterwards.
@@ -140,6 +143,7 @@ public final class IDASolver<System: DAESystem> {
     /// equations changed at an event).
     public func reinitializeFromCurrentSolution(time t0: Double) throws(SolverError) {
         time = t0
+        statisticsBeforeRestart = cumulativeStatistics
         try check(IDAReInit(memory.raw, t0, stateVector.raw, derivativeVector.raw), "IDAReInit")
         try configureRoots()
     }
@@ -175,7 +179,10 @@ public final class IDASolver<System: DAESystem> {
         try solve(outputTime, task: IDA_ONE_STEP)
     }
 
-    /// IDA's counters so far.
+    /// IDA's counters over the whole life of this solver, re-initialisations included.
+    public var cumulativeStatistics: SolverStatistics { statisticsBeforeRestart + statistics }
+
+    /// IDA's counters since the solver was created or last re-initialised.
     public var statistics: SolverStatistics {
         let mem = memory.raw
         var s = SolverStatistics()

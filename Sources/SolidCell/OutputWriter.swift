@@ -1,3 +1,4 @@
+import DAESolver
 import Foundation
 
 /// Inputs of a run, recorded in `summary.json` so a result can be traced to what produced it.
@@ -124,7 +125,13 @@ public enum OutputWriter {
 
     struct Summary: Encodable {
         struct Solver: Encodable {
-            var steps: Int, residual_evaluations: Int, jacobian_evaluations: Int
+            var steps: Int, residual_evaluations: Int, jacobian_evaluations: Int, nonlinear_iterations: Int
+            var error_test_failures: Int, nonlinear_convergence_failures: Int
+            init(_ s: SolverStatistics) {
+                (steps, residual_evaluations, jacobian_evaluations, nonlinear_iterations) =
+                    (s.steps, s.residualEvaluations, s.jacobianEvaluations, s.nonlinearIterations)
+                (error_test_failures, nonlinear_convergence_failures) = (s.errorTestFailures, s.nonlinearConvergenceFailures)
+            }
         }
         var inputs: RunInputs
         var status: String
@@ -150,8 +157,7 @@ public enum OutputWriter {
         let summary = Summary(
             inputs: inputs, status: result.failure == nil ? "completed" : "failed",
             failure: result.failure?.description, solve_time_s: result.solveTime,
-            solver: .init(steps: result.solverSteps, residual_evaluations: result.residualEvaluations,
-                          jacobian_evaluations: result.jacobianEvaluations),
+            solver: .init(result.solverStatistics),
             final_time_s: result.timeSeries.time.last ?? 0,
             discharge_capacity_Ah: result.cycles.map(\.dischargeCapacity))
         let encoder = JSONEncoder()

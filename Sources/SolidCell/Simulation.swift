@@ -168,7 +168,6 @@ public struct Simulation: Sendable {
 private final class Runner {
     let simulation: Simulation
     let solver: IDASolver<P2DModel>
-    var statistics = SolverStatistics()
     var solveTime = Duration.zero
     /// The contact-damage law's bookkeeping, when the model has one.
     var degradation: CycleDegradation?
@@ -212,9 +211,7 @@ private final class Runner {
             result.finalDerivative = solver.derivative
             if degradation != nil { result.finalContactDamage = solver.system.contactDamage }
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
-            result.solverSteps = statistics.steps
-            result.residualEvaluations = statistics.residualEvaluations
-            result.jacobianEvaluations = statistics.jacobianEvaluations
+            result.solverStatistics = solver.cumulativeStatistics
         }
         for cycle in 1...simulation.cycles {
             let firstStep = result.steps.count
@@ -362,25 +359,11 @@ private final class Runner {
         degradation?.observe(model, state: y, time: solver.time)
     }
 
-    /// Runs `body`, adding its wall time to the solve time and its solver counters to the totals
-    /// (IDA restarts its counters at every re-initialisation).
+    /// Runs `body`, adding its wall time to the solve time.
     private func timed<T>(_ body: () throws -> T) rethrows -> T {
         let clock = ContinuousClock()
-        let before = solver.statistics
         let started = clock.now
-        defer {
-            solveTime += clock.now - started
-            let after = solver.statistics
-            if after.steps >= before.steps && after.residualEvaluations >= before.residualEvaluations {
-                statistics.steps += after.steps - before.steps
-                statistics.residualEvaluations += after.residualEvaluations - before.residualEvaluations
-                statistics.jacobianEvaluations += after.jacobianEvaluations - before.jacobianEvaluations
-            } else {
-                statistics.steps += after.steps
-                statistics.residualEvaluations += after.residualEvaluations
-                statistics.jacobianEvaluations += after.jacobianEvaluations
-            }
-        }
+        defer { solveTime += clock.now - started }
         return try body()
     }
 

@@ -1,3 +1,5 @@
+import DAESolver
+
 /// Samples of a simulation in time, one array per column (all of equal length).
 public struct TimeSeries: Sendable {
     public var time: [Double] = []
@@ -188,7 +190,9 @@ public struct SimulationResult: Sendable {
     public var failure: SimulationFailure?
     /// Wall time spent integrating (excludes model set-up and file output) [s].
     public var solveTime: Double = 0
-    public var solverSteps = 0
+    /// IDA's counters over the whole run (steps, residual and Jacobian evaluations, Newton
+    /// iterations, error-test and convergence failures).
+    public var solverStatistics = SolverStatistics()
     /// The model's full state at the end of the run (for post-processing such as resistances).
     public var finalState: [Double]?
     /// Its time derivative ẏ at the end of the run (to linearise about a state that is not at rest).
@@ -197,6 +201,4 @@ public struct SimulationResult: Sendable {
     public var finalContactDamage: [Double]?
     /// Mean stoichiometry of each contact class at the end of the run.
     public var finalClassStoichiometry: [Double]? { timeSeries.classStoichiometry.last }
-    public var residualEvaluations = 0
-    public var jacobianEvaluations = 0
 }

@@ -183,7 +183,8 @@ struct Simulate: ParsableCommand {
             }
         }
         lines.append(String(format: "  solve time %.3f s, %d solver steps, %d residual and %d Jacobian evaluations",
-                            result.solveTime, result.solverSteps, result.residualEvaluations, result.jacobianEvaluations))
+                            result.solveTime, result.solverStatistics.steps, result.solverStatistics.residualEvaluations,
+                            result.solverStatistics.jacobianEvaluations))
         if let output { lines.append("  results written to \(output)/") }
         return lines.joined(separator: "\n")
     }

@@ -489,8 +489,8 @@ struct FuzzTests {
         var options = SimulationOptions()
         options.maxSteps = 20
         let bounded = Simulation(parameters: tiny, experiment: try Experiment(parsing: "Discharge at 1C for 600 s"), options: options).run()
-        #expect(bounded.failure != nil || bounded.solverSteps <= options.maxSteps,
-                "a run took \(bounded.solverSteps) solver steps with maxSteps = 20 and no failure")
+        #expect(bounded.failure != nil || bounded.solverStatistics.steps <= options.maxSteps,
+                "a run took \(bounded.solverStatistics.steps) solver steps with maxSteps = 20 and no failure")
 
         // 5. A current step whose first state is already beyond the model's voltage cut-off: 1 A (≈ 400C)
         //    charging starts at 5.6 V, above the 4.2 V cut-off.

@@ -17,7 +17,7 @@ func measure(_ benchmark: Benchmark, _ simulation: Simulation) {
     for _ in benchmark.scaledIterations {
         let result = Problems.run(simulation)
         benchmark.measurement(solveTime, Int(result.solveTime * 1e6))
-        benchmark.measurement(solverSteps, result.solverSteps)
+        benchmark.measurement(solverSteps, result.solverStatistics.steps)
         blackHole(result)
     }
 }
