@@ -101,6 +101,7 @@ public final class IDASolver<System: DAESystem> {
         try check(IDASetMaxErrTestFails(mem, Int32(options.maxErrorTestFailures)), "IDASetMaxErrTestFails")
         if let hmax = options.maxStepSize { try check(IDASetMaxStep(mem, hmax), "IDASetMaxStep") }
         if let h0 = options.initialStepSize { try check(IDASetInitStep(mem, h0), "IDASetInitStep") }
+        try check(IDASetDeltaCjLSetup(mem, options.jacobianRefreshThreshold), "IDASetDeltaCjLSetup")
         if options.suppressAlgebraicErrorControl {
             try check(IDASetSuppressAlg(mem, 1), "IDASetSuppressAlg")
         }

@@ -1,6 +1,7 @@
 /// Settings of the IDA integrator. The defaults are those PyBaMM's IDAKLU solver uses for
-/// battery DAEs (generous nonlinear iteration and failure limits, order up to 5);
-/// ``idaDefaults`` reproduces SUNDIALS' own defaults (used to check golden outputs).
+/// battery DAEs (generous nonlinear iteration and failure limits, order up to 5), except
+/// ``jacobianRefreshThreshold``; ``idaDefaults`` reproduces SUNDIALS' own defaults (used to check
+/// golden outputs).
 public struct SolverOptions: Equatable, Sendable {
     /// Absolute tolerance: one value for every component, or one per component.
     public enum AbsoluteTolerance: Equatable, Sendable {
@@ -27,6 +28,14 @@ public struct SolverOptions: Equatable, Sendable {
     public var initialStepSize: Double? = nil
     /// Exclude algebraic components from the local error test (IDA's `suppressalg`).
     public var suppressAlgebraicErrorControl: Bool = false
+    /// Relative change of c_j = α_s/h, the weight of ∂F/∂ẏ in the iteration matrix
+    /// J = ∂F/∂y + c_j ∂F/∂ẏ, beyond which IDA re-evaluates and refactorises J (`IDASetDeltaCjLSetup`;
+    /// SUNDIALS' default 0.25). Between refreshes Newton runs on a matrix with a stale c_j. With an
+    /// analytic Jacobian and a KLU refactorisation costing a few residual evaluations, refreshing
+    /// more often pays: at 0.1, long cycling runs take 10–20 % fewer steps and far fewer Newton
+    /// convergence failures, and the benchmark problems 5 % fewer instructions on average
+    /// (Benchmarks/README.md).
+    public var jacobianRefreshThreshold: Double = 0.1
 
     public init() {}
 
@@ -39,6 +48,7 @@ public struct SolverOptions: Equatable, Sendable {
         options.maxNonlinearIterations = 4
         options.maxConvergenceFailures = 10
         options.maxErrorTestFailures = 10
+        options.jacobianRefreshThreshold = 0.25
         return options
     }
 }
