@@ -128,9 +128,12 @@ public enum OutputWriter {
             var steps: Int, residual_evaluations: Int, jacobian_evaluations: Int, nonlinear_iterations: Int
             var error_test_failures: Int, nonlinear_convergence_failures: Int
             init(_ s: SolverStatistics) {
-                (steps, residual_evaluations, jacobian_evaluations, nonlinear_iterations) =
-                    (s.steps, s.residualEvaluations, s.jacobianEvaluations, s.nonlinearIterations)
-                (error_test_failures, nonlinear_convergence_failures) = (s.errorTestFailures, s.nonlinearConvergenceFailures)
+                steps = s.steps
+                residual_evaluations = s.residualEvaluations
+                jacobian_evaluations = s.jacobianEvaluations
+                nonlinear_iterations = s.nonlinearIterations
+                error_test_failures = s.errorTestFailures
+                nonlinear_convergence_failures = s.nonlinearConvergenceFailures
             }
         }
         var inputs: RunInputs

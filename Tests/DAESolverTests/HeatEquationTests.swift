@@ -136,15 +136,19 @@ struct AlgebraicConstraintTests {
         }
     }
 
-    @Test("re-initialising reproduces the same trajectory, and restarts the counters")
+    @Test("re-initialising reproduces the same trajectory, restarts the counters, and adds them to the cumulative ones")
     func reinitialise() throws {
         let solver = try IDASolver(system: ConstrainedDecay(), time: 0, state: [1, 0], derivative: [-1, 0])
         try solver.advance(to: 2)
         let first = solver.state
-        let firstSteps = solver.statistics.steps
+        let firstRun = solver.statistics
+        #expect(firstRun.steps > 0 && firstRun.residualEvaluations > 0 && firstRun.nonlinearIterations > 0)
+        #expect(solver.cumulativeStatistics == firstRun)
         try solver.reinitialize(time: 0, state: [1, 0], derivative: [-1, 0])
         try solver.advance(to: 2)
         #expect(solver.state == first)
-        #expect(solver.statistics.steps == firstSteps)
+        #expect(solver.statistics.steps == firstRun.steps)
+        #expect(solver.cumulativeStatistics == firstRun + solver.statistics)
+        #expect(solver.cumulativeStatistics.steps == 2 * firstRun.steps)
     }
 }

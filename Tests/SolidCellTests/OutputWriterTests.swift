@@ -23,7 +23,13 @@ struct OutputWriterTests {
 
     @Test("summary.json is valid JSON with every step's record, the failure and the inputs", arguments: [0, 1, 3])
     func summaryRoundTrips(cycles: Int) throws {
-        let result = cycles == 0 ? SimulationResult() : result(cycles: cycles)
+        var result = cycles == 0 ? SimulationResult() : result(cycles: cycles)
+        result.solverStatistics.steps = 7 * cycles
+        result.solverStatistics.residualEvaluations = 11 * cycles
+        result.solverStatistics.jacobianEvaluations = 2 * cycles
+        result.solverStatistics.nonlinearIterations = 10 * cycles
+        result.solverStatistics.errorTestFailures = 3 * cycles
+        result.solverStatistics.nonlinearConvergenceFailures = cycles
         let inputs = RunInputs(model: "m \"1\"", modelPath: "/a/b.json", overrides: ["K=1"], experiment: ["Rest for 1 hour"], cycles: cycles)
         let data = try OutputWriter.summaryJSON(result, inputs: inputs)
         let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -39,6 +45,10 @@ struct OutputWriterTests {
             #expect(step["end_time_s"] as? Double == record.endTime)
             #expect(step["discharged_capacity_Ah"] as? Double == record.dischargedCharge)
         }
+        let solver = try #require(summary["solver"] as? [String: Int])
+        #expect(solver == ["steps": 7 * cycles, "residual_evaluations": 11 * cycles, "jacobian_evaluations": 2 * cycles,
+                           "nonlinear_iterations": 10 * cycles, "error_test_failures": 3 * cycles,
+                           "nonlinear_convergence_failures": cycles])
         #expect(summary["status"] as? String == (cycles == 0 ? "completed" : "failed"))
         #expect((summary["failure"] as? String)?.contains("IDA said \"no\"") == (cycles == 0 ? nil : true))
     }
