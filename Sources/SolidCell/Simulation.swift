@@ -94,6 +94,9 @@ public struct Simulation: Sendable {
     /// 1 s, a current reversal in a cell with double layers took ~90 iterations and 10 Jacobians.
     static let initialConditionHorizon = 1e-6
 
+    /// How many times an experiment may be repeated in one run.
+    public static let allowedCycles = 1...1_000_000
+
     public let parameters: CellParameters
     public let experiment: Experiment
     public let cycles: Int

@@ -253,8 +253,8 @@ public struct ParameterSweep: Sendable {
     /// invalid together, e.g. volume fractions summing to more than 1, become failed cases).
     public init(model: ModelFile, overrides: [String], variables: [SweepVariable], experiment: Experiment,
                 cycles: Int, options: SimulationOptions = SimulationOptions()) throws(SweepError) {
-        guard (1...1_000_000).contains(cycles) else {
-            throw SweepError("--cycles \(cycles): allowed a whole number from 1 to 1000000")
+        guard Simulation.allowedCycles.contains(cycles) else {
+            throw SweepError("--cycles \(cycles): allowed a whole number from \(Simulation.allowedCycles.lowerBound) to \(Simulation.allowedCycles.upperBound)")
         }
         var base = model.parameters
         try ParameterOverrides.apply(overrides, to: &base)

@@ -54,17 +54,14 @@ struct ImpedanceCommand: ParsableCommand {
         var stateOfCharge: Double?
         if let soc {
             guard let x = Double(soc.trimmingCharacters(in: .whitespaces)), x.isFinite, (0...1).contains(x) else {
-                throw fail("--soc \(Self.quoted(soc)): allowed a number from 0 to 1 (state of charge: 0 at the lower, 1 at the upper voltage cut-off)")
+                throw fail("--soc \(quoted(soc)): allowed a number from 0 to 1 (state of charge: 0 at the lower, 1 at the upper voltage cut-off)")
             }
             stateOfCharge = x
         }
         var repeats = 1
         if let cycles {
-            guard afterExperiment != nil else { throw fail("--cycles \(Self.quoted(cycles)): only allowed with --after-experiment") }
-            guard let n = Int(cycles.trimmingCharacters(in: .whitespaces)), (1...100_000).contains(n) else {
-                throw fail("--cycles \(Self.quoted(cycles)): allowed a whole number from 1 to 100000")
-            }
-            repeats = n
+            guard afterExperiment != nil else { throw fail("--cycles \(quoted(cycles)): only allowed with --after-experiment") }
+            do { repeats = try wholeNumber(cycles, flag: "--cycles", in: 1...100_000) } catch { throw fail("\(error)") }
         }
         let grid: FrequencyGrid
         do {
@@ -123,10 +120,6 @@ struct ImpedanceCommand: ParsableCommand {
                 + "has no capacity: it responds instantaneously and its resistance is part of R∞"
         }
         print(text)
-    }
-
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
     }
 
     static func summary(_ s: ImpedanceSpectrum, model: String, state: String, output: String) -> String {

@@ -12,6 +12,24 @@ struct SolidCellCommand: ParsableCommand {
         version: SolidCellInfo.version,
         subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self],
         defaultSubcommand: Simulate.self)
+
+    /// Parses and runs the command line. One that cannot be parsed (an unknown flag, a flag without
+    /// its value) ends like every other bad input: one line on standard error and exit code 2.
+    static func main() {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            // --help and --version are parse "errors" that succeed.
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            exit(withError: fail(message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")))
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// A user-facing failure: printed as one line on standard error, then a non-zero exit.
@@ -26,6 +44,19 @@ func readExperimentFile(_ path: String?) throws(UserError) -> String? {
         throw UserError(description: "--experiment-file \(path): cannot read the file as UTF-8 text")
     }
     return contents
+}
+
+/// `text` in quotes for a one-line message, its line breaks shown as \n and \r.
+func quoted(_ text: String) -> String {
+    "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
+}
+
+/// The whole number given to `flag`, or a one-line error naming the flag, the value and the range.
+func wholeNumber(_ text: String, flag: String, in range: ClosedRange<Int>) throws(UserError) -> Int {
+    guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+        throw UserError(description: "\(flag) \(quoted(text)): allowed a whole number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return number
 }
 
 func fail(_ message: String, code: Int32 = 2) -> ExitCode {
@@ -62,8 +93,8 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "File holding the experiment text.")
     var experimentFile: String?
 
-    @Option(name: .long, help: "Repeat the experiment this many times.")
-    var cycles: Int = 1
+    @Option(name: .long, help: ArgumentHelp("Repeat the experiment this many times.", valueName: "N"))
+    var cycles = "1"
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
     var overrides: [String] = []
@@ -78,9 +109,8 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        guard (1...1_000_000).contains(cycles) else {
-            throw fail("--cycles \(cycles): allowed a whole number from 1 to 1000000")
-        }
+        let cycles: Int
+        do { cycles = try wholeNumber(self.cycles, flag: "--cycles", in: Simulation.allowedCycles) } catch { throw fail("\(error)") }
         if experiment != nil && experimentFile != nil {
             throw fail("give either --experiment or --experiment-file, not both")
         }

@@ -41,11 +41,11 @@ struct SweepRun: ParsableCommand {
     @Option(name: .long, help: "File holding the experiment text.")
     var experimentFile: String?
 
-    @Option(name: .long, help: "Repeat the experiment this many times in every case.")
-    var cycles: Int = 1
+    @Option(name: .long, help: ArgumentHelp("Repeat the experiment this many times in every case.", valueName: "N"))
+    var cycles = "1"
 
-    @Option(name: .long, help: "Cases run in parallel (default: all cores).")
-    var jobs: Int?
+    @Option(name: .long, help: ArgumentHelp("Cases run in parallel (default: all cores).", valueName: "N"))
+    var jobs: String?
 
     @Option(name: .long, help: ArgumentHelp("Run only the cases n with n mod N = I (0 ≤ I < N).", valueName: "I/N"))
     var shard: String?
@@ -56,9 +56,11 @@ struct SweepRun: ParsableCommand {
     func run() throws {
         let sweep: ParameterSweep
         let slice: SweepShard
-        let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let jobs: Int
         do {
-            guard (1...4096).contains(jobs) else { throw SweepError("--jobs \(jobs): allowed a whole number from 1 to 4096") }
+            jobs = try self.jobs.map { text throws(UserError) in try wholeNumber(text, flag: "--jobs", in: 1...4096) }
+                ?? ProcessInfo.processInfo.activeProcessorCount
+            let cycles = try wholeNumber(self.cycles, flag: "--cycles", in: Simulation.allowedCycles)
             guard !variables.isEmpty else {
                 throw SweepError("give at least one --vary \"KEY=v1,v2,…\", e.g. --vary \"Positive electrode thickness [m]=4e-5,6e-5\"")
             }

@@ -116,7 +116,11 @@ struct CommandLineTests {
         (["--experiment", "Dischrge at 1C until 3 V"], "experiment step 1"),
         (["--experiment", "Rest until 3 V"], "experiment step 1"),
         (["--model", "/nonexistent/model.json"], "cannot read the file"),
-        (["--cycles", "0"], "--cycles"),
+        (["--cycles", "0"], "--cycles \"0\": allowed a whole number from 1 to 1000000"),
+        (["--cycles", "ten"], "--cycles \"ten\": allowed a whole number from 1 to 1000000"),
+        (["--frobnicate"], "Unknown option '--frobnicate'"),
+        (["--model"], "Missing value for '--model"),
+        (["simulate", "extra"], "Unexpected argument 'extra'"),
     ])
     func badInput(arguments: [String], expected: String) throws {
         let run = try runSolidCell(arguments)
