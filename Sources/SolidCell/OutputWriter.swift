@@ -8,14 +8,21 @@ public struct RunInputs: Codable, Sendable {
     public var overrides: [String]
     public var experiment: [String]
     public var cycles: Int
+    /// IDA's relative and (per-unknown scaled) absolute tolerance (absent in summaries written
+    /// before they were recorded).
+    public var relativeTolerance: Double?
+    public var absoluteTolerance: Double?
     public var solidcellVersion: String
 
-    public init(model: String, modelPath: String, overrides: [String], experiment: [String], cycles: Int) {
+    public init(model: String, modelPath: String, overrides: [String], experiment: [String], cycles: Int,
+                options: SimulationOptions = SimulationOptions()) {
         self.model = model
         self.modelPath = modelPath
         self.overrides = overrides
         self.experiment = experiment
         self.cycles = cycles
+        self.relativeTolerance = options.relativeTolerance
+        self.absoluteTolerance = options.absoluteTolerance
         self.solidcellVersion = SolidCellInfo.version
     }
 }

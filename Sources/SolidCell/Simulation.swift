@@ -9,6 +9,10 @@ public struct SimulationOptions: Sendable {
     /// (volts for potentials, c_max for concentrations, A m⁻² for current density, A h for capacity).
     public var relativeTolerance = 1e-6
     public var absoluteTolerance = 1e-8
+    /// The tolerances a user may ask for: tighter ones drown in round-off, looser ones let IDA's
+    /// error test pass answers off by several percent.
+    public static let allowedRelativeTolerances = 1e-12...1e-2
+    public static let allowedAbsoluteTolerances = 1e-14...1e-2
     public var maxSteps = 100_000
     /// Sample the solution every this many seconds (exactly, by IDA's interpolation); `nil` records
     /// every internal solver step.

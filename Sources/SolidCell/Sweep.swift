@@ -365,6 +365,6 @@ public struct ParameterSweep: Sendable {
     /// The inputs recorded in a case's `summary.json`.
     public func inputs(ofCase number: Int) -> RunInputs {
         RunInputs(model: design.model, modelPath: design.modelPath, overrides: design.overrides(ofCase: number),
-                  experiment: design.experiment, cycles: design.cycles)
+                  experiment: design.experiment, cycles: design.cycles, options: options)
     }
 }

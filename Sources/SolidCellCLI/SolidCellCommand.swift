@@ -59,6 +59,14 @@ func wholeNumber(_ text: String, flag: String, in range: ClosedRange<Int>) throw
     return number
 }
 
+/// The number given to `flag`, or a one-line error naming the flag, the value and the range.
+func number(_ text: String, flag: String, in range: ClosedRange<Double>) throws(UserError) -> Double {
+    guard let number = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+        throw UserError(description: "\(flag) \(quoted(text)): allowed a number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return number
+}
+
 func fail(_ message: String, code: Int32 = 2) -> ExitCode {
     FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     return ExitCode(code)
@@ -102,6 +110,13 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Write timeseries.csv, cycles.csv, summary.json and voltage.svg to this folder.")
     var output: String?
 
+    @Option(name: .customLong("rtol"), help: ArgumentHelp("Relative tolerance of IDA's local error test (default: 1e-6).", valueName: "X"))
+    var relativeTolerance: String?
+
+    @Option(name: .customLong("atol"), help: ArgumentHelp(
+        "Absolute tolerance, scaled per unknown: volts, c_max for concentrations, A/m2, A.h (default: 1e-8).", valueName: "X"))
+    var absoluteTolerance: String?
+
     /// Protocol run when none is given: a CC–CV charge, a rest and a discharge between the model's
     /// voltage cut-offs (as-assembled solid-state cathodes start discharged).
     static func defaultExperiment(lower: Double, upper: Double) -> String {
@@ -110,7 +125,18 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         let cycles: Int
-        do { cycles = try wholeNumber(self.cycles, flag: "--cycles", in: Simulation.allowedCycles) } catch { throw fail("\(error)") }
+        var options = SimulationOptions()
+        do {
+            cycles = try wholeNumber(self.cycles, flag: "--cycles", in: Simulation.allowedCycles)
+            if let relativeTolerance {
+                options.relativeTolerance = try number(relativeTolerance, flag: "--rtol", in: SimulationOptions.allowedRelativeTolerances)
+            }
+            if let absoluteTolerance {
+                options.absoluteTolerance = try number(absoluteTolerance, flag: "--atol", in: SimulationOptions.allowedAbsoluteTolerances)
+            }
+        } catch {
+            throw fail("\(error)")
+        }
         if experiment != nil && experimentFile != nil {
             throw fail("give either --experiment or --experiment-file, not both")
         }
@@ -140,12 +166,11 @@ struct Simulate: ParsableCommand {
             throw fail("\(error)")
         }
 
-        var options = SimulationOptions()
         options.keptCycles = .plotSelection
         options.cancellation = CancellationFlag()
         let simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
         let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
-                               experiment: protocolSteps.steps.map(\.text), cycles: cycles)
+                               experiment: protocolSteps.steps.map(\.text), cycles: cycles, options: options)
 
         // timeseries.csv and cycles.csv are written cycle by cycle as the run goes.
         var stream: CycleStream?

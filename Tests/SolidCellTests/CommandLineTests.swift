@@ -49,6 +49,29 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: folder + "/voltage.svg"))
     }
 
+    @Test("--rtol and --atol set IDA's tolerances and are recorded in summary.json; looser ones take fewer steps")
+    func tolerances() throws {
+        func solve(_ tolerances: [String]) throws -> (inputs: [String: Any], solver: [String: Int], capacity: Double) {
+            let folder = NSTemporaryDirectory() + "solidcell-cli-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let run = try runSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
+                                        "Discharge at 1C until 3.5 V", "--output", folder] + tolerances)
+            #expect(run.status == 0, "stderr: \(run.error)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))
+            let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            return (try #require(summary["inputs"] as? [String: Any]), try #require(summary["solver"] as? [String: Int]),
+                    try #require((summary["discharge_capacity_Ah"] as? [Double])?.first))
+        }
+        let standard = try solve([])
+        let loose = try solve(["--rtol", "1e-4", "--atol", "1e-6"])
+        #expect(standard.inputs["relativeTolerance"] as? Double == 1e-6 && standard.inputs["absoluteTolerance"] as? Double == 1e-8)
+        #expect(loose.inputs["relativeTolerance"] as? Double == 1e-4 && loose.inputs["absoluteTolerance"] as? Double == 1e-6)
+        let looseSteps = try #require(loose.solver["steps"]), standardSteps = try #require(standard.solver["steps"])
+        #expect(looseSteps < standardSteps / 2)
+        // The same answer to within the looser tolerance.
+        #expect(abs(loose.capacity - standard.capacity) < 1e-3 * standard.capacity)
+    }
+
     /// Starts a run of a million short cycles writing into `folder`, and returns once a few cycles
     /// are on disk (the files are written cycle by cycle).
     func startLongRun(writingTo folder: String) throws -> Process {
@@ -121,6 +144,8 @@ struct CommandLineTests {
         (["--frobnicate"], "Unknown option '--frobnicate'"),
         (["--model"], "Missing value for '--model"),
         (["simulate", "extra"], "Unexpected argument 'extra'"),
+        (["--rtol", "0"], "--rtol \"0\": allowed a number from 1e-12 to 0.01"),
+        (["--atol", "tight"], "--atol \"tight\": allowed a number from 1e-14 to 0.01"),
     ])
     func badInput(arguments: [String], expected: String) throws {
         let run = try runSolidCell(arguments)
