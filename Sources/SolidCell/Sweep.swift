@@ -156,12 +156,16 @@ public struct SweepDesign: Codable, Equatable, Sendable {
     public var experiment: [String]
     public var cycles: Int
     public var caseCount: Int
+    /// IDA's relative and absolute tolerance when they are not ``SimulationOptions``' defaults (nil
+    /// otherwise, and absent from `sweep.json`, as in sweeps written before they could be set).
+    public var relativeTolerance: Double? = nil
+    public var absoluteTolerance: Double? = nil
 
     public static let currentFormat = "solidcell-sweep-1"
 
     enum CodingKeys: String, CodingKey {
         case format, model, modelPath = "model_path", modelFingerprint = "model_fingerprint", overrides
-        case variables = "vary", experiment, cycles, caseCount = "cases"
+        case variables = "vary", experiment, cycles, caseCount = "cases", relativeTolerance = "rtol", absoluteTolerance = "atol"
     }
 
     /// Folder name of case `number`, zero-padded to at least four digits (`case-0007`).
@@ -220,6 +224,12 @@ public struct SweepDesign: Codable, Equatable, Sendable {
         if experiment != other.experiment { return "experiment \(other.experiment) instead of \(experiment)" }
         if cycles != other.cycles { return "--cycles \(other.cycles) instead of \(cycles)" }
         if caseCount != other.caseCount { return "\(other.caseCount) cases instead of \(caseCount)" }
+        let defaults = SimulationOptions()
+        for (flag, mine, theirs, standard) in [("--rtol", relativeTolerance, other.relativeTolerance, defaults.relativeTolerance),
+                                               ("--atol", absoluteTolerance, other.absoluteTolerance, defaults.absoluteTolerance)]
+        where mine != theirs {
+            return "\(flag) \(theirs ?? standard) instead of \(mine ?? standard)"
+        }
         return nil
     }
 
@@ -240,7 +250,8 @@ public struct ParameterSweep: Sendable {
     /// The model with the sweep's `--set` overrides applied.
     public let baseParameters: ParameterSet
     public let experiment: Experiment
-    public var options: SimulationOptions
+    /// Settings of every case's run (its tolerances are part of ``design``).
+    public let options: SimulationOptions
 
     /// The most cases one sweep may have.
     public static let maximumCaseCount = 1_000_000
@@ -286,9 +297,13 @@ public struct ParameterSweep: Sendable {
             }
             caseCount = product
         }
-        design = SweepDesign(model: model.name, modelPath: model.path, modelFingerprint: SweepDesign.fingerprint(model.parameters),
-                             overrides: overrides, variables: variables, experiment: experiment.steps.map(\.text),
-                             cycles: cycles, caseCount: caseCount)
+        var design = SweepDesign(model: model.name, modelPath: model.path, modelFingerprint: SweepDesign.fingerprint(model.parameters),
+                                 overrides: overrides, variables: variables, experiment: experiment.steps.map(\.text),
+                                 cycles: cycles, caseCount: caseCount)
+        let defaults = SimulationOptions()
+        if options.relativeTolerance != defaults.relativeTolerance { design.relativeTolerance = options.relativeTolerance }
+        if options.absoluteTolerance != defaults.absoluteTolerance { design.absoluteTolerance = options.absoluteTolerance }
+        self.design = design
         baseParameters = base
         self.experiment = experiment
         self.options = options

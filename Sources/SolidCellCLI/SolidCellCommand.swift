@@ -67,6 +67,26 @@ func number(_ text: String, flag: String, in range: ClosedRange<Double>) throws(
     return number
 }
 
+/// `--rtol` and `--atol`, shared by the commands that run simulations.
+struct ToleranceOptions: ParsableArguments {
+    @Option(name: .customLong("rtol"), help: ArgumentHelp("Relative tolerance of IDA's local error test (default: 1e-6).", valueName: "X"))
+    var relativeTolerance: String?
+
+    @Option(name: .customLong("atol"), help: ArgumentHelp(
+        "Absolute tolerance, scaled per unknown: volts, c_max for concentrations, A/m2, A.h (default: 1e-8).", valueName: "X"))
+    var absoluteTolerance: String?
+
+    /// Sets the given tolerances in `options`, or throws one line naming the flag, the value and the range.
+    func apply(to options: inout SimulationOptions) throws(UserError) {
+        if let relativeTolerance {
+            options.relativeTolerance = try number(relativeTolerance, flag: "--rtol", in: SimulationOptions.allowedRelativeTolerances)
+        }
+        if let absoluteTolerance {
+            options.absoluteTolerance = try number(absoluteTolerance, flag: "--atol", in: SimulationOptions.allowedAbsoluteTolerances)
+        }
+    }
+}
+
 func fail(_ message: String, code: Int32 = 2) -> ExitCode {
     FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     return ExitCode(code)
@@ -110,12 +130,7 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Write timeseries.csv, cycles.csv, summary.json and voltage.svg to this folder.")
     var output: String?
 
-    @Option(name: .customLong("rtol"), help: ArgumentHelp("Relative tolerance of IDA's local error test (default: 1e-6).", valueName: "X"))
-    var relativeTolerance: String?
-
-    @Option(name: .customLong("atol"), help: ArgumentHelp(
-        "Absolute tolerance, scaled per unknown: volts, c_max for concentrations, A/m2, A.h (default: 1e-8).", valueName: "X"))
-    var absoluteTolerance: String?
+    @OptionGroup var tolerances: ToleranceOptions
 
     /// Protocol run when none is given: a CC–CV charge, a rest and a discharge between the model's
     /// voltage cut-offs (as-assembled solid-state cathodes start discharged).
@@ -128,12 +143,7 @@ struct Simulate: ParsableCommand {
         var options = SimulationOptions()
         do {
             cycles = try wholeNumber(self.cycles, flag: "--cycles", in: Simulation.allowedCycles)
-            if let relativeTolerance {
-                options.relativeTolerance = try number(relativeTolerance, flag: "--rtol", in: SimulationOptions.allowedRelativeTolerances)
-            }
-            if let absoluteTolerance {
-                options.absoluteTolerance = try number(absoluteTolerance, flag: "--atol", in: SimulationOptions.allowedAbsoluteTolerances)
-            }
+            try tolerances.apply(to: &options)
         } catch {
             throw fail("\(error)")
         }

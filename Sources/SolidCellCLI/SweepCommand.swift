@@ -53,6 +53,8 @@ struct SweepRun: ParsableCommand {
     @Option(name: .long, help: "Folder for the case folders and the index.")
     var output: String
 
+    @OptionGroup var tolerances: ToleranceOptions
+
     func run() throws {
         let sweep: ParameterSweep
         let slice: SweepShard
@@ -61,6 +63,8 @@ struct SweepRun: ParsableCommand {
             jobs = try self.jobs.map { text throws(UserError) in try wholeNumber(text, flag: "--jobs", in: 1...4096) }
                 ?? ProcessInfo.processInfo.activeProcessorCount
             let cycles = try wholeNumber(self.cycles, flag: "--cycles", in: Simulation.allowedCycles)
+            var options = SimulationOptions()
+            try tolerances.apply(to: &options)
             guard !variables.isEmpty else {
                 throw SweepError("give at least one --vary \"KEY=v1,v2,…\", e.g. --vary \"Positive electrode thickness [m]=4e-5,6e-5\"")
             }
@@ -93,7 +97,8 @@ struct SweepRun: ParsableCommand {
             }
             let steps: Experiment
             do { steps = try Experiment(parsing: text) } catch { throw SweepError("\(error)") }
-            sweep = try ParameterSweep(model: file, overrides: overrides, variables: variables, experiment: steps, cycles: cycles)
+            sweep = try ParameterSweep(model: file, overrides: overrides, variables: variables, experiment: steps, cycles: cycles,
+                                       options: options)
         } catch {
             throw fail("\(error)")
         }

@@ -91,6 +91,7 @@ struct SweepCommandLineTests {
         (["--vary", "Separator porosity=0.3", "--cycles", "0"], "--cycles \"0\": allowed a whole number from 1 to 1000000"),
         (["--vary", "Separator porosity=0.3", "--cycles", "2.5"], "--cycles \"2.5\": allowed a whole number"),
         (["--vary", "Separator porosity=0.3", "--job", "2"], "Unknown option '--job'"),
+        (["--vary", "Separator porosity=0.3", "--rtol", "0.5"], "--rtol \"0.5\": allowed a number from 1e-12 to 0.01"),
         (["--vary", "Separator porosity=0.3", "--set", "no equals"], "expected KEY=VALUE"),
         (["--vary", "Separator porosity=0.3", "--experiment", "Dischrge at 1C"], "experiment step 1"),
         (["--vary", "Separator porosity=0.3", "--model", "/nonexistent/model.json"], "cannot read the file"),

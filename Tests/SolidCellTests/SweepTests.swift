@@ -13,10 +13,10 @@ enum SweepFixture {
                        "Nominal cell capacity [A.h]=0.0024,2.4"]
 
     static func sweep(_ vary: [String] = vary, overrides: [String] = mesh, experiment: String = experiment,
-                      cycles: Int = 2) throws -> ParameterSweep {
+                      cycles: Int = 2, options: SimulationOptions = SimulationOptions()) throws -> ParameterSweep {
         try ParameterSweep(model: ModelFile.load(path: modelPath), overrides: overrides,
                            variables: vary.map { try SweepVariable(parsing: $0) },
-                           experiment: Experiment(parsing: experiment), cycles: cycles)
+                           experiment: Experiment(parsing: experiment), cycles: cycles, options: options)
     }
 
     static func temporaryFolder(_ label: String) -> String {
@@ -223,6 +223,32 @@ struct SweepTests {
         try fm.copyItem(atPath: "\(folder)/case-0001", toPath: "\(folder)/case-0002")
         #expect(throws: SweepError.self) { try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1).run(in: folder, jobs: 1) }
         #expect(throws: SweepError.self) { try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1).run(in: folder, jobs: 0) }
+    }
+
+    @Test("tolerances other than the defaults are part of the design: in sweep.json, in every case's inputs, and checked on resume")
+    func tolerancesInTheDesign() throws {
+        var loose = SimulationOptions()
+        loose.relativeTolerance = 1e-4
+        let standard = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1)
+        let looser = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1, options: loose)
+        // Defaults leave sweep.json as it was before tolerances could be set.
+        let standardJSON = String(decoding: try JSONEncoder().encode(standard.design), as: UTF8.self)
+        #expect(!standardJSON.contains("rtol") && !standardJSON.contains("atol"))
+        let looserJSON = try JSONEncoder().encode(looser.design)
+        #expect(try JSONDecoder().decode(SweepDesign.self, from: looserJSON) == looser.design)
+        #expect(looser.design.relativeTolerance == 1e-4 && looser.design.absoluteTolerance == nil)
+        #expect(standard.design.difference(from: looser.design) == "--rtol 0.0001 instead of 1e-06")
+        #expect(looser.inputs(ofCase: 0).relativeTolerance == 1e-4)
+
+        let folder = SweepFixture.temporaryFolder("tolerances")
+        defer { SweepFixture.remove(folder) }
+        _ = try looser.run(in: folder, jobs: 2)
+        do {
+            _ = try standard.run(in: folder, jobs: 1)
+            Issue.record("a sweep of other tolerances resumed in the folder")
+        } catch {
+            #expect(error.message.contains("holds a different sweep") && error.message.contains("--rtol"), "\(error)")
+        }
     }
 
     @Test("the union of the shards, merged, equals the unsharded sweep exactly (separate and shared folders)")
