@@ -27,8 +27,9 @@
 /// - `<cond>`: a voltage (`2.5 V`, `2500 mV`), a current magnitude (`50 mA`) or a C-rate magnitude (`C/20`, `0.05C`).
 /// - Numbers: `1`, `0.1`, `.5`, `1e-3`, `2.5E+1`. No signs, no `nan`/`inf`, no zero, nothing that overflows.
 ///
-/// A trailing PyBaMM sampling-period suffix such as `(1 minute period)` is accepted
-/// (its duration must be valid) and ignored: output sampling is the simulation's choice.
+/// A trailing PyBaMM sampling-period suffix such as `(1 minute period)` sets the step's
+/// ``ExperimentStep/period``: the simulation records the solution every period instead of at
+/// every solver step.
 ///
 /// Steps longer than ``Experiment/maximumStepLength`` Unicode scalars are rejected.
 public struct Experiment: Equatable, Sendable {

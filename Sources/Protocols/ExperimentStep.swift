@@ -57,6 +57,9 @@ public struct ExperimentStep: Equatable, Sendable, CustomStringConvertible {
     public var duration: Double?
     /// End conditions from `"until A or B"`; the step ends when the first of them is met. Empty if none.
     public var terminations: [StepTermination]
+    /// Output sampling period in seconds from a `"(1 minute period)"` suffix → `60`; `nil` if none
+    /// was given (the simulation then records every solver step).
+    public var period: Double?
 
     /// Creates a step directly (no validation is done here).
     /// - Parameters:
@@ -64,16 +67,19 @@ public struct ExperimentStep: Equatable, Sendable, CustomStringConvertible {
     ///   - control: how the cell is driven (positive = discharge).
     ///   - duration: maximum duration in seconds, or `nil`.
     ///   - terminations: end conditions; the first one met ends the step.
+    ///   - period: output sampling period in seconds, or `nil`.
     public init(
         text: String,
         control: StepControl,
         duration: Double? = nil,
-        terminations: [StepTermination] = []
+        terminations: [StepTermination] = [],
+        period: Double? = nil
     ) {
         self.text = text
         self.control = control
         self.duration = duration
         self.terminations = terminations
+        self.period = period
     }
 
     /// The step as the user wrote it (same as `text`).

@@ -207,8 +207,8 @@ struct StepParser {
             throw error("internal error: unexpected unit for a current")
         }
         let (duration, terminations) = try parseLimits()
-        try parsePeriodAndEnd()
-        return ExperimentStep(text: text, control: control, duration: duration, terminations: terminations)
+        let period = try parsePeriodAndEnd()
+        return ExperimentStep(text: text, control: control, duration: duration, terminations: terminations, period: period)
     }
 
     private mutating func parseHold() throws(ExperimentParseError) -> ExperimentStep {
@@ -222,8 +222,9 @@ struct StepParser {
                     + #"(e.g. "Hold at 4.2 V until C/50" or "Hold at 4.2 V for 1 hour")"#
             )
         }
-        try parsePeriodAndEnd()
-        return ExperimentStep(text: text, control: .voltage(volts: volts), duration: duration, terminations: terminations)
+        let period = try parsePeriodAndEnd()
+        return ExperimentStep(text: text, control: .voltage(volts: volts), duration: duration, terminations: terminations,
+                              period: period)
     }
 
     private mutating func parseRest() throws(ExperimentParseError) -> ExperimentStep {
@@ -239,8 +240,8 @@ struct StepParser {
         if peek("until") || peek("or") {
             throw error("expected the end of the step after \(context()), found \(found(token: false))" + restAdvice)
         }
-        try parsePeriodAndEnd()
-        return ExperimentStep(text: text, control: .rest, duration: seconds, terminations: [])
+        let period = try parsePeriodAndEnd()
+        return ExperimentStep(text: text, control: .rest, duration: seconds, terminations: [], period: period)
     }
 
     /// `[for D] [or] [until C [or C]...]`, in either order.
@@ -291,12 +292,13 @@ struct StepParser {
         return (duration, terminations)
     }
 
-    /// An optional `(<duration> period)` suffix (validated, then ignored), then the end of the step.
-    private mutating func parsePeriodAndEnd() throws(ExperimentParseError) {
+    /// An optional `(<duration> period)` suffix, then the end of the step; returns the period [s].
+    private mutating func parsePeriodAndEnd() throws(ExperimentParseError) -> Double? {
+        var period: Double?
         skipSpaces()
         if pos < scalars.count && scalars[pos] == "(" {
             pos += 1
-            _ = try requireQuantity(.duration)
+            period = try requireQuantity(.duration).value
             guard take("period") else {
                 throw error(
                     #"expected "period" to complete a period suffix such as "(1 minute period)" after "#
@@ -313,6 +315,7 @@ struct StepParser {
         if pos < scalars.count {
             throw error("expected the end of the step after \(context()), found \(found(token: false))")
         }
+        return period
     }
 
     private mutating func expectAt() throws(ExperimentParseError) {

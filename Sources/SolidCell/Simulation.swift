@@ -101,6 +101,10 @@ public struct Simulation: Sendable {
     /// How many times an experiment may be repeated in one run.
     public static let allowedCycles = 1...1_000_000
 
+    /// Length of the current pulse the DC resistance is read over [s] (the first seconds of a
+    /// discharge that follows a rest or a charge).
+    static let dcResistancePulse = 10.0
+
     public let parameters: CellParameters
     public let experiment: Experiment
     public let cycles: Int
@@ -289,17 +293,30 @@ private final class Runner {
 
         let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
         if end == nil { try solver.setStopTime(endTime) }
+        // Sampled output (the step's "(… period)", else the run's option) records the solution at
+        // start + n·period, interpolated by IDA; without one, every solver step is recorded. A
+        // sampled discharge that measures the DC resistance also gets a sample at the pulse's end.
+        let period = step.period ?? simulation.options.samplePeriod
+        var pulseEnd = period != nil && direction > 0 && cycleData.dcResistance.isNaN && before != nil
+            ? start + Simulation.dcResistancePulse : nil
+        var sampleNumber = 1.0
         var solverCalls = 0
         while end == nil {
             if simulation.options.cancellation?.isCancelled == true { throw SimulationInterrupted() }
             // In one-step mode IDA's own step limit applies per call, so bound the calls here.
             solverCalls += 1
-            if simulation.options.samplePeriod == nil && solverCalls > simulation.options.maxSteps {
+            if period == nil && solverCalls > simulation.options.maxSteps {
                 throw SimulationStepLimit(limit: simulation.options.maxSteps)
             }
-            let target = simulation.options.samplePeriod.map { min(solver.time + $0, endTime) } ?? endTime
+            var target = endTime
+            if let period {
+                while start + sampleNumber * period <= solver.time { sampleNumber += 1 }
+                target = min(start + sampleNumber * period, endTime)
+                if let pulse = pulseEnd, pulse > solver.time, pulse < target { target = pulse }
+                if let pulse = pulseEnd, pulse <= target { pulseEnd = nil }
+            }
             let outcome = try timed {
-                simulation.options.samplePeriod == nil ? try solver.step(toward: target) : try solver.advance(to: target)
+                period == nil ? try solver.step(toward: target) : try solver.advance(to: target)
             }
             record(cycle: cycle, step: number)
             if case .root(let indices, _) = outcome {
@@ -326,11 +343,10 @@ private final class Runner {
     /// Voltage drop per current step over the first 10 s of a discharge that follows a rest or
     /// charge: R = (V_before − V(t₀ + 10 s)) / (I(t₀ + 10 s) − I_before), or at the step's end
     /// when it is shorter.
-    static let dcResistancePulse = 10.0
     static func dcResistance(_ series: TimeSeries, samples: Range<Int>, before: (voltage: Double, current: Double)) -> Double {
         guard let first = samples.first, let last = samples.last else { return .nan }
         let times = Array(series.time[samples])
-        let at = min(series.time[first] + dcResistancePulse, series.time[last])
+        let at = min(series.time[first] + Simulation.dcResistancePulse, series.time[last])
         guard let voltage = interpolate(times, Array(series.voltage[samples]), at: at),
               let current = interpolate(times, Array(series.current[samples]), at: at), current != before.current else { return .nan }
         return (before.voltage - voltage) / (current - before.current)

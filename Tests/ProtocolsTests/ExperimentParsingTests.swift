@@ -7,12 +7,15 @@ struct ValidCase: Sendable, CustomTestStringConvertible {
     var control: StepControl
     var duration: Double?
     var terminations: [StepTermination]
+    var period: Double?
 
-    init(_ text: String, _ control: StepControl, duration: Double? = nil, _ terminations: [StepTermination] = []) {
+    init(_ text: String, _ control: StepControl, duration: Double? = nil, _ terminations: [StepTermination] = [],
+         period: Double? = nil) {
         self.text = text
         self.control = control
         self.duration = duration
         self.terminations = terminations
+        self.period = period
     }
 
     var testDescription: String { text }
@@ -98,10 +101,10 @@ struct ExperimentParsingTests {
         ValidCase("DISCHARGE AT 0.1c UNTIL 2.5v", .cRate(0.1), [.voltage(volts: 2.5)]),
         ValidCase("discharge\tat   0.1 C   until\u{A0}2.5  V", .cRate(0.1), [.voltage(volts: 2.5)]),
         ValidCase("rEsT fOr 1 DaY", .rest, duration: 86_400),
-        // PyBaMM period suffix: accepted and ignored
-        ValidCase("Rest for 10 minutes (1 minute period)", .rest, duration: 600),
-        ValidCase("Discharge at 1C until 2.5 V (10 second period)", .cRate(1), [.voltage(volts: 2.5)]),
-        ValidCase("Hold at 4.2 V for 1 hour(5 minutes period)", .voltage(volts: 4.2), duration: 3600),
+        // PyBaMM period suffix: the output sampling period
+        ValidCase("Rest for 10 minutes (1 minute period)", .rest, duration: 600, period: 60),
+        ValidCase("Discharge at 1C until 2.5 V (10 second period)", .cRate(1), [.voltage(volts: 2.5)], period: 10),
+        ValidCase("Hold at 4.2 V for 1 hour(5 minutes period)", .voltage(volts: 4.2), duration: 3600, period: 300),
     ]
 
     @Test("PyBaMM's canonical examples", arguments: pybammExamples)
@@ -124,6 +127,7 @@ struct ExperimentParsingTests {
         #expect(step.control == c.control)
         #expect(step.duration == c.duration)
         #expect(step.terminations == c.terminations)
+        #expect(step.period == c.period)
     }
 
     @Test(

@@ -53,6 +53,32 @@ struct SimulationTests {
         #expect(cycle2.coulombicEfficiency > 0.9 && cycle2.coulombicEfficiency <= 1.0 + 1e-6)
     }
 
+    @Test("a step's \"(… period)\" records it every period, plus the DC-resistance pulse and the cut-off; the answer is unchanged")
+    func sampledSteps() throws {
+        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
+        func run(_ text: String) throws -> SimulationResult {
+            let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: text)).run()
+            #expect(result.failure == nil)
+            return result
+        }
+        let sampled = try run("Rest for 10 minutes (1 minute period); Discharge at 1C until 3.5 V (5 minutes period)")
+        let everyStep = try run("Rest for 10 minutes; Discharge at 1C until 3.5 V")
+        let series = sampled.timeSeries
+        let rest = (0..<series.count).filter { series.step[$0] == 1 }.map { series.time[$0] }
+        #expect(rest == (0...10).map { 60.0 * Double($0) })
+        let discharge = (0..<series.count).filter { series.step[$0] == 2 }.map { series.time[$0] }
+        let start = sampled.steps[1].startTime, cutoff = sampled.steps[1].endTime
+        let grid = stride(from: start + 300, to: cutoff, by: 300).map { $0 }
+        #expect(discharge == [start, start + Simulation.dcResistancePulse] + grid + [cutoff])
+        #expect(abs(series.voltage.last! - 3.5) < 1e-9)
+        // IDA integrates alike and interpolates at the sample times: the same capacity, and the same
+        // DC resistance (the pulse's end is sampled), to within the tolerances.
+        let capacity = sampled.cycles[0].dischargeCapacity, reference = everyStep.cycles[0].dischargeCapacity
+        #expect(abs(capacity - reference) < 1e-5 * reference)
+        #expect(abs(sampled.cycles[0].dcResistance - everyStep.cycles[0].dcResistance) < 1e-3 * everyStep.cycles[0].dcResistance)
+        #expect(everyStep.timeSeries.count > 5 * series.count)
+    }
+
     @Test("a step whose condition already holds is skipped, not run")
     func alreadySatisfied() throws {
         let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
