@@ -293,30 +293,22 @@ private final class Runner {
 
         let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
         if end == nil { try solver.setStopTime(endTime) }
-        // Sampled output (the step's "(… period)", else the run's option) records the solution at
-        // start + n·period, interpolated by IDA; without one, every solver step is recorded. A
-        // sampled discharge that measures the DC resistance also gets a sample at the pulse's end.
-        let period = step.period ?? simulation.options.samplePeriod
-        var pulseEnd = period != nil && direction > 0 && cycleData.dcResistance.isNaN && before != nil
-            ? start + Simulation.dcResistancePulse : nil
-        var sampleNumber = 1.0
+        // The step's "(… period)", else the run's option; a sampled discharge that measures the DC
+        // resistance is also sampled at the end of the pulse.
+        let measuresPulse = direction > 0 && cycleData.dcResistance.isNaN && before != nil
+        var schedule = SampleSchedule(start: start, end: endTime, period: step.period ?? simulation.options.samplePeriod,
+                                      extraTime: measuresPulse ? start + Simulation.dcResistancePulse : nil)
         var solverCalls = 0
         while end == nil {
             if simulation.options.cancellation?.isCancelled == true { throw SimulationInterrupted() }
             // In one-step mode IDA's own step limit applies per call, so bound the calls here.
             solverCalls += 1
-            if period == nil && solverCalls > simulation.options.maxSteps {
+            if schedule.everyStep && solverCalls > simulation.options.maxSteps {
                 throw SimulationStepLimit(limit: simulation.options.maxSteps)
             }
-            var target = endTime
-            if let period {
-                while start + sampleNumber * period <= solver.time { sampleNumber += 1 }
-                target = min(start + sampleNumber * period, endTime)
-                if let pulse = pulseEnd, pulse > solver.time, pulse < target { target = pulse }
-                if let pulse = pulseEnd, pulse <= target { pulseEnd = nil }
-            }
+            let target = schedule.nextSample(after: solver.time)
             let outcome = try timed {
-                period == nil ? try solver.step(toward: target) : try solver.advance(to: target)
+                schedule.everyStep ? try solver.step(toward: target) : try solver.advance(to: target)
             }
             record(cycle: cycle, step: number)
             if case .root(let indices, _) = outcome {
@@ -446,5 +438,40 @@ extension CellControl {
         case .power(let w): return w > 0 ? 1 : (w < 0 ? -1 : 0)
         case .voltage: return 0
         }
+    }
+}
+
+/// When a protocol step's solution is recorded: after every solver step, or, with a sampling
+/// period P, at start + n P (IDA interpolates there; its internal steps are unchanged), at one
+/// optional extra time, and at the step's end.
+struct SampleSchedule {
+    let start: Double
+    /// The step's time limit (its duration, or the run's maximum step duration).
+    let end: Double
+    let period: Double?
+    /// One more sample time, such as the end of the DC-resistance pulse (ignored without a period,
+    /// when every solver step is recorded anyway).
+    var extraTime: Double?
+    private var number = 1.0
+
+    init(start: Double, end: Double, period: Double?, extraTime: Double? = nil) {
+        self.start = start
+        self.end = end
+        self.period = period
+        self.extraTime = extraTime
+    }
+
+    /// Every solver step is recorded (IDA's one-step mode).
+    var everyStep: Bool { period == nil }
+
+    /// The time to integrate to from `time`: the next sample time, or `end` when every solver step
+    /// is recorded (IDA then returns after one step).
+    mutating func nextSample(after time: Double) -> Double {
+        guard let period else { return end }
+        while start + number * period <= time { number += 1 }
+        var next = min(start + number * period, end)
+        if let extra = extraTime, extra > time, extra < next { next = extra }
+        if let extra = extraTime, extra <= next { extraTime = nil }
+        return next
     }
 }

@@ -79,6 +79,30 @@ struct SimulationTests {
         #expect(everyStep.timeSeries.count > 5 * series.count)
     }
 
+    @Test("sample schedule: grid times from the step's start, the extra time once, the end last")
+    func sampleSchedule() {
+        func times(_ schedule: SampleSchedule) -> [Double] {
+            var schedule = schedule, time = schedule.start, seen: [Double] = []
+            while time < schedule.end, seen.count < 100 {
+                time = schedule.nextSample(after: time)
+                seen.append(time)
+            }
+            return seen
+        }
+        #expect(times(SampleSchedule(start: 100, end: 130, period: 10)) == [110, 120, 130])
+        #expect(times(SampleSchedule(start: 100, end: 125, period: 10, extraTime: 103)) == [103, 110, 120, 125])
+        // An extra time on the grid is sampled once; one beyond the end never.
+        #expect(times(SampleSchedule(start: 0, end: 30, period: 5, extraTime: 10)) == [5, 10, 15, 20, 25, 30])
+        #expect(times(SampleSchedule(start: 0, end: 8, period: 5, extraTime: 10)) == [5, 8])
+        // A period longer than the step: just its end.
+        #expect(times(SampleSchedule(start: 0, end: 8, period: 60)) == [8])
+        // 0.1 is not exact in binary: the grid still advances by one sample at a time.
+        #expect(times(SampleSchedule(start: 0, end: 1, period: 0.1)).count == 10)
+        // Without a period every solver step is recorded: integrate towards the end.
+        var everyStep = SampleSchedule(start: 0, end: 8, period: nil, extraTime: 3)
+        #expect(everyStep.everyStep && everyStep.nextSample(after: 1) == 8)
+    }
+
     @Test("a step whose condition already holds is skipped, not run")
     func alreadySatisfied() throws {
         let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
