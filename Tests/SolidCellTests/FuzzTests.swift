@@ -385,7 +385,8 @@ struct FuzzTests {
         let extremes: [Double] = [.leastNonzeroMagnitude, 1e-300, 1e-30, 1e-12, 1e-6, 1e-3, 0.01, 0.999999, 1, 150, 600, 1e3, 1e4, 3e5, 1e6, 1e9, 1e30, 1e300]
         let protocols = ["Discharge at 1C for 10 s", "Charge at 1C for 10 s", "Hold at 3.9 V for 10 s", "Rest for 10 s",
                          "Discharge at 1 mW for 10 s", "Discharge at 10C for 10 s or until 3.5 V", "Charge at 1 A for 10 s",
-                         "Discharge at 1e-9 A for 10 s", "Hold at 4.2 V for 10 s or until C/50", "Discharge at 2C until 3.5 V"]
+                         "Discharge at 1e-9 A for 10 s", "Hold at 4.2 V for 10 s or until C/50", "Discharge at 2C until 3.5 V",
+                         "Rest for 10 s (3 seconds period)", "Discharge at 1C for 10 s or until 3.5 V (0.7 s period)"]
         // Sampled output, so that maxSteps bounds the work between samples: in the default
         // one-step mode it bounds nothing (see the known issue below) and a stiff case can run for hours.
         var options = SimulationOptions()
