@@ -272,8 +272,12 @@ private final class Runner {
             } catch {
                 // Far from equilibrium (a huge current from rest, say) the short horizon's iteration
                 // can fail where the step's own horizon happens to succeed: try that before giving up.
-                try solver.reinitialize(time: start, state: state, derivative: derivative)
-                try solver.computeConsistentInitialConditions(firstOutputTime: start + min(step.duration ?? 1, 1))
+                do throws(SolverError) {
+                    try solver.reinitialize(time: start, state: state, derivative: derivative)
+                    try solver.computeConsistentInitialConditions(firstOutputTime: start + min(step.duration ?? 1, 1))
+                } catch {
+                    throw SwitchOnFailure(solverError: error)
+                }
             }
         }
         let qStart = solver.system.dischargedCapacity(solver.state)
@@ -386,7 +390,7 @@ private final class Runner {
         let discharge = records.filter { $0.dischargedCharge > 0 }
         let charge = records.filter { $0.dischargedCharge < 0 }
         let dischargeCapacity = discharge.reduce(0) { $0 + $1.dischargedCharge }
-        let chargeCapacity = -charge.reduce(0) { $0 + $1.dischargedCharge }
+        let chargeCapacity = 0 - charge.reduce(0) { $0 + $1.dischargedCharge }  // (0 − x: no −0 without a charge)
         let energy = discharge.reduce(0) { $0 + $1.energy }
         let grams = simulation.parameters.positiveActiveMaterialMass * 1000
         let best = max(cycles.map(\.dischargeCapacity).max() ?? 0, dischargeCapacity)
@@ -407,6 +411,16 @@ private final class Runner {
 /// The run was stopped on request (``SimulationOptions/cancellation``: Ctrl-C, a termination signal).
 struct SimulationInterrupted: Error, CustomStringConvertible {
     var description: String { "interrupted (Ctrl-C or a termination signal)" }
+}
+
+/// No consistent state at the start of a protocol step: the potentials and current that satisfy
+/// the new step's equations could not be found from the state the last step left.
+struct SwitchOnFailure: Error, CustomStringConvertible {
+    var solverError: SolverError
+    var description: String {
+        "no consistent state at the step's switch-on (\(solverError)): the load may be more than the cell can carry from "
+            + "this state"
+    }
 }
 
 /// A protocol step took more solver steps than allowed.

@@ -240,8 +240,11 @@ struct Simulate: ParsableCommand {
                          + step.end.description)
         }
         if let last = result.cycles.last {
-            lines.append(String(format: "  discharge capacity %.5f A.h (%.1f mA.h/g CAM), charge %.5f A.h, mean discharge voltage %.3f V",
-                                last.dischargeCapacity, last.specificDischargeCapacity, last.chargeCapacity, last.meanDischargeVoltage))
+            var line = String(format: "  discharge capacity %.5f A.h (%.1f mA.h/g CAM), charge %.5f A.h",
+                              last.dischargeCapacity, last.specificDischargeCapacity, last.chargeCapacity)
+            // (No discharge in the cycle: no mean discharge voltage.)
+            if last.meanDischargeVoltage.isFinite { line += String(format: ", mean discharge voltage %.3f V", last.meanDischargeVoltage) }
+            lines.append(line)
             if result.cycles.count > 1 {
                 lines.append(String(format: "  after %d cycles: retention %.2f %% of cycle 1 (%.2f %% of the best), coulombic efficiency %.5f",
                                     last.cycle, last.retention, last.retentionOfMaximum, last.coulombicEfficiency))

@@ -103,6 +103,18 @@ struct SimulationTests {
         #expect(everyStep.everyStep && everyStep.nextSample(after: 1) == 8)
     }
 
+    @Test("a load the cell cannot take at switch-on fails there, saying so, with IDA's message")
+    func impossibleSwitchOn() throws {
+        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
+        // 5 A is about 1 400C for this 3.7 mA h cell.
+        let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Rest for 1 minute; Charge at 5 A for 10 s")).run()
+        let failure = try #require(result.failure)
+        #expect(failure.step == 2 && failure.time == 60)
+        #expect(failure.message.hasPrefix("no consistent state at the step's switch-on (IDACalcIC failed"), "\(failure.message)")
+        #expect(result.steps.count == 2 && result.steps[0].end == .duration)
+        #expect(result.cycles[0].chargeCapacity.sign == .plus)
+    }
+
     @Test("a step whose condition already holds is skipped, not run")
     func alreadySatisfied() throws {
         let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
