@@ -1,0 +1,78 @@
+import ArgumentParser
+import CellModel
+import Foundation
+import SolidCell
+
+// Reading what the user typed: one-line errors that name the flag or key, the value and what is
+// allowed (exit code 2), and the option groups several commands share.
+
+/// A user-facing failure: printed as one line on standard error, then a non-zero exit.
+struct UserError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The text of `--experiment-file`, or nil when none was given.
+func readExperimentFile(_ path: String?) throws(UserError) -> String? {
+    guard let path else { return nil }
+    guard let data = FileManager.default.contents(atPath: path), let contents = String(data: data, encoding: .utf8) else {
+        throw UserError(description: "--experiment-file \(path): cannot read the file as UTF-8 text")
+    }
+    return contents
+}
+
+/// `text` in quotes for a one-line message, its line breaks shown as \n and \r.
+func quoted(_ text: String) -> String {
+    "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
+}
+
+/// The whole number given to `flag`, or a one-line error naming the flag, the value and the range.
+func wholeNumber(_ text: String, flag: String, in range: ClosedRange<Int>) throws(UserError) -> Int {
+    guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+        throw UserError(description: "\(flag) \(quoted(text)): allowed a whole number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return number
+}
+
+/// The number given to `flag`, or a one-line error naming the flag, the value and the range.
+func number(_ text: String, flag: String, in range: ClosedRange<Double>) throws(UserError) -> Double {
+    guard let number = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+        throw UserError(description: "\(flag) \(quoted(text)): allowed a number from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return number
+}
+
+/// `--rtol` and `--atol`, shared by the commands that run simulations.
+struct ToleranceOptions: ParsableArguments {
+    @Option(name: .customLong("rtol"), help: ArgumentHelp("Relative tolerance of IDA's local error test (default: 1e-6).", valueName: "X"))
+    var relativeTolerance: String?
+
+    @Option(name: .customLong("atol"), help: ArgumentHelp(
+        "Absolute tolerance, scaled per unknown: volts, c_max for concentrations, A/m2, A.h (default: 1e-8).", valueName: "X"))
+    var absoluteTolerance: String?
+
+    /// Sets the given tolerances in `options`, or throws one line naming the flag, the value and the range.
+    func apply(to options: inout SimulationOptions) throws(UserError) {
+        if let relativeTolerance {
+            options.relativeTolerance = try number(relativeTolerance, flag: "--rtol", in: SimulationOptions.allowedRelativeTolerances)
+        }
+        if let absoluteTolerance {
+            options.absoluteTolerance = try number(absoluteTolerance, flag: "--atol", in: SimulationOptions.allowedAbsoluteTolerances)
+        }
+    }
+}
+
+func fail(_ message: String, code: Int32 = 2) -> ExitCode {
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    return ExitCode(code)
+}
+
+/// Reads the model file at `path` and its parameters with the `--set KEY=VALUE` overrides applied;
+/// a bad file or override ends in one message and exit code 2.
+func loadModel(path: String, overriding overrides: [String]) throws -> (file: ModelFile, parameters: CellParameters) {
+    do {
+        let file = try ModelFile.load(path: path)
+        return (file, try file.parameters(overriding: overrides))
+    } catch {
+        throw fail("\(error)")
+    }
+}
