@@ -61,6 +61,10 @@ public struct ExperimentStep: Equatable, Sendable, CustomStringConvertible {
     /// was given (the simulation then records every solver step).
     public var period: Double?
 
+    /// Durations and periods a step may have [s]: shorter than a millisecond or longer than about
+    /// 30 years is a typo, not a protocol.
+    public static let allowedDurations = 1e-3...1e9
+
     /// Creates a step directly (no validation is done here).
     /// - Parameters:
     ///   - text: a human-readable form of the step, e.g. `"Discharge at 0.1C until 2.5 V"`.

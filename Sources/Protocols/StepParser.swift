@@ -403,7 +403,7 @@ struct StepParser {
                 throw error("expected \(role.noun) greater than zero after \(after), found \(raw), which is too small")
             }
             // A step shorter than a millisecond or longer than ~30 years is a typo, not a protocol.
-            if case .duration = kind, !(value >= 1e-3 && value <= 1e9) {
+            if case .duration = kind, !ExperimentStep.allowedDurations.contains(value) {
                 throw error("expected a duration from 1 ms to 1e9 s (about 30 years) after \(after), found \(raw)")
             }
             return (kind, value)

@@ -12,6 +12,8 @@ public struct RunInputs: Codable, Sendable {
     /// before they were recorded).
     public var relativeTolerance: Double?
     public var absoluteTolerance: Double?
+    /// The output sampling period of steps without their own [s]; nil: every solver step.
+    public var samplePeriod: Double?
     public var solidcellVersion: String
 
     public init(model: String, modelPath: String, overrides: [String], experiment: [String], cycles: Int,
@@ -23,6 +25,7 @@ public struct RunInputs: Codable, Sendable {
         self.cycles = cycles
         self.relativeTolerance = options.relativeTolerance
         self.absoluteTolerance = options.absoluteTolerance
+        self.samplePeriod = options.samplePeriod
         self.solidcellVersion = SolidCellInfo.version
     }
 }

@@ -160,12 +160,15 @@ public struct SweepDesign: Codable, Equatable, Sendable {
     /// otherwise, and absent from `sweep.json`, as in sweeps written before they could be set).
     public var relativeTolerance: Double? = nil
     public var absoluteTolerance: Double? = nil
+    /// The output sampling period of steps without their own [s] (nil: every solver step).
+    public var samplePeriod: Double? = nil
 
     public static let currentFormat = "solidcell-sweep-1"
 
     enum CodingKeys: String, CodingKey {
         case format, model, modelPath = "model_path", modelFingerprint = "model_fingerprint", overrides
         case variables = "vary", experiment, cycles, caseCount = "cases", relativeTolerance = "rtol", absoluteTolerance = "atol"
+        case samplePeriod = "period"
     }
 
     /// Folder name of case `number`, zero-padded to at least four digits (`case-0007`).
@@ -229,6 +232,10 @@ public struct SweepDesign: Codable, Equatable, Sendable {
                                                ("--atol", absoluteTolerance, other.absoluteTolerance, defaults.absoluteTolerance)]
         where mine != theirs {
             return "\(flag) \(theirs ?? standard) instead of \(mine ?? standard)"
+        }
+        if samplePeriod != other.samplePeriod {
+            func text(_ period: Double?) -> String { period.map { String(format: "%g s", $0) } ?? "none (every solver step)" }
+            return "--period \(text(other.samplePeriod)) instead of \(text(samplePeriod))"
         }
         return nil
     }
@@ -303,6 +310,7 @@ public struct ParameterSweep: Sendable {
         let defaults = SimulationOptions()
         if options.relativeTolerance != defaults.relativeTolerance { design.relativeTolerance = options.relativeTolerance }
         if options.absoluteTolerance != defaults.absoluteTolerance { design.absoluteTolerance = options.absoluteTolerance }
+        design.samplePeriod = options.samplePeriod
         self.design = design
         baseParameters = base
         self.experiment = experiment

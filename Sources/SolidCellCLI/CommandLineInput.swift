@@ -1,6 +1,7 @@
 import ArgumentParser
 import CellModel
 import Foundation
+import Protocols
 import SolidCell
 
 // Reading what the user typed: one-line errors that name the flag or key, the value and what is
@@ -36,13 +37,14 @@ func wholeNumber(_ text: String, flag: String, in range: ClosedRange<Int>) throw
 /// The number given to `flag`, or a one-line error naming the flag, the value and the range.
 func number(_ text: String, flag: String, in range: ClosedRange<Double>) throws(UserError) -> Double {
     guard let number = Double(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-        throw UserError(description: "\(flag) \(quoted(text)): allowed a number from \(range.lowerBound) to \(range.upperBound)")
+        throw UserError(description: "\(flag) \(quoted(text)): allowed a number from "
+                        + String(format: "%g to %g", range.lowerBound, range.upperBound))
     }
     return number
 }
 
-/// `--rtol` and `--atol`, shared by the commands that run simulations.
-struct ToleranceOptions: ParsableArguments {
+/// `--rtol`, `--atol` and `--period`, shared by the commands that run simulations.
+struct RunOptions: ParsableArguments {
     @Option(name: .customLong("rtol"), help: ArgumentHelp("Relative tolerance of IDA's local error test (default: 1e-6).", valueName: "X"))
     var relativeTolerance: String?
 
@@ -50,13 +52,21 @@ struct ToleranceOptions: ParsableArguments {
         "Absolute tolerance, scaled per unknown: volts, c_max for concentrations, A/m2, A.h (default: 1e-8).", valueName: "X"))
     var absoluteTolerance: String?
 
-    /// Sets the given tolerances in `options`, or throws one line naming the flag, the value and the range.
+    @Option(name: .customLong("period"), help: ArgumentHelp(
+        "Record the solution every X seconds in steps without their own \"(… period)\" (default: every solver step).",
+        valueName: "X"))
+    var samplePeriod: String?
+
+    /// Sets the given settings in `options`, or throws one line naming the flag, the value and the range.
     func apply(to options: inout SimulationOptions) throws(UserError) {
         if let relativeTolerance {
             options.relativeTolerance = try number(relativeTolerance, flag: "--rtol", in: SimulationOptions.allowedRelativeTolerances)
         }
         if let absoluteTolerance {
             options.absoluteTolerance = try number(absoluteTolerance, flag: "--atol", in: SimulationOptions.allowedAbsoluteTolerances)
+        }
+        if let samplePeriod {
+            options.samplePeriod = try number(samplePeriod, flag: "--period", in: ExperimentStep.allowedDurations)
         }
     }
 }

@@ -59,7 +59,7 @@ struct Simulate: ParsableCommand {
     @Option(name: .long, help: "Write timeseries.csv, cycles.csv, summary.json and voltage.svg to this folder.")
     var output: String?
 
-    @OptionGroup var tolerances: ToleranceOptions
+    @OptionGroup var runOptions: RunOptions
 
     /// Protocol run when none is given: a CC–CV charge, a rest and a discharge between the model's
     /// voltage cut-offs (as-assembled solid-state cathodes start discharged).
@@ -72,7 +72,7 @@ struct Simulate: ParsableCommand {
         var options = SimulationOptions()
         do {
             cycles = try wholeNumber(self.cycles, flag: "--cycles", in: Simulation.allowedCycles)
-            try tolerances.apply(to: &options)
+            try runOptions.apply(to: &options)
         } catch {
             throw fail("\(error)")
         }

@@ -53,7 +53,7 @@ struct SweepRun: ParsableCommand {
     @Option(name: .long, help: "Folder for the case folders and the index.")
     var output: String
 
-    @OptionGroup var tolerances: ToleranceOptions
+    @OptionGroup var runOptions: RunOptions
 
     func run() throws {
         let sweep: ParameterSweep
@@ -64,7 +64,7 @@ struct SweepRun: ParsableCommand {
                 ?? ProcessInfo.processInfo.activeProcessorCount
             let cycles = try wholeNumber(self.cycles, flag: "--cycles", in: Simulation.allowedCycles)
             var options = SimulationOptions()
-            try tolerances.apply(to: &options)
+            try runOptions.apply(to: &options)
             guard !variables.isEmpty else {
                 throw SweepError("give at least one --vary \"KEY=v1,v2,…\", e.g. --vary \"Positive electrode thickness [m]=4e-5,6e-5\"")
             }

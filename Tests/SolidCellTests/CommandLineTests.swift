@@ -72,6 +72,21 @@ struct CommandLineTests {
         #expect(abs(loose.capacity - standard.capacity) < 1e-3 * standard.capacity)
     }
 
+    @Test("--period samples every step without its own period, and is recorded in summary.json")
+    func samplePeriod() throws {
+        let folder = NSTemporaryDirectory() + "solidcell-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let run = try runSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
+                                    "Rest for 5 minutes; Rest for 4 minutes (2 minutes period)", "--period", "60", "--output", folder])
+        #expect(run.status == 0, "stderr: \(run.error)")
+        let rows = try String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let times = rows.compactMap { Double($0.split(separator: ",")[0]) }
+        #expect(times == [0, 60, 120, 180, 240, 300, 300, 420, 540])
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect((summary["inputs"] as? [String: Any])?["samplePeriod"] as? Double == 60)
+    }
+
     /// Starts a run of a million short cycles writing into `folder`, and returns once a few cycles
     /// are on disk (the files are written cycle by cycle).
     func startLongRun(writingTo folder: String) throws -> Process {
@@ -146,6 +161,7 @@ struct CommandLineTests {
         (["simulate", "extra"], "Unexpected argument 'extra'"),
         (["--rtol", "0"], "--rtol \"0\": allowed a number from 1e-12 to 0.01"),
         (["--atol", "tight"], "--atol \"tight\": allowed a number from 1e-14 to 0.01"),
+        (["--period", "0"], "--period \"0\": allowed a number from 0.001 to 1e+09"),
     ])
     func badInput(arguments: [String], expected: String) throws {
         let run = try runSolidCell(arguments)

@@ -225,7 +225,7 @@ struct SweepTests {
         #expect(throws: SweepError.self) { try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1).run(in: folder, jobs: 0) }
     }
 
-    @Test("tolerances other than the defaults are part of the design: in sweep.json, in every case's inputs, and checked on resume")
+    @Test("tolerances other than the defaults and a sampling period are part of the design: in sweep.json, in every case's inputs, and checked on resume")
     func tolerancesInTheDesign() throws {
         var loose = SimulationOptions()
         loose.relativeTolerance = 1e-4
@@ -239,6 +239,11 @@ struct SweepTests {
         #expect(looser.design.relativeTolerance == 1e-4 && looser.design.absoluteTolerance == nil)
         #expect(standard.design.difference(from: looser.design) == "--rtol 0.0001 instead of 1e-06")
         #expect(looser.inputs(ofCase: 0).relativeTolerance == 1e-4)
+        var sampled = SimulationOptions()
+        sampled.samplePeriod = 60
+        let sampledSweep = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1, options: sampled)
+        #expect(String(decoding: try JSONEncoder().encode(sampledSweep.design), as: UTF8.self).contains("\"period\":60"))
+        #expect(standard.design.difference(from: sampledSweep.design) == "--period 60 s instead of none (every solver step)")
 
         let folder = SweepFixture.temporaryFolder("tolerances")
         defer { SweepFixture.remove(folder) }
