@@ -32,35 +32,39 @@ struct CommandLineTests {
         #expect(run.output.contains("solve time"))
     }
 
-    @Test("--output writes the result files, with solve_time_s in summary.json")
-    func outputFiles() throws {
+    /// Runs `solidcell simulate` on the Xu 2019 cell into a temporary folder, expects success, and
+    /// hands `body` the folder and its summary.json; the folder is removed afterwards.
+    func simulateXu<R>(_ experiment: String, _ arguments: [String] = [],
+                       _ body: (_ folder: String, _ summary: [String: Any]) throws -> R) throws -> R {
         let folder = NSTemporaryDirectory() + "solidcell-cli-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let run = try runSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
-                                    "Discharge at 1C until 3.8 V; Rest for 5 minutes", "--cycles", "2", "--output", folder])
-        #expect(run.status == 0)
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any]
-        #expect((summary?["solve_time_s"] as? Double ?? -1) > 0)
-        #expect(summary?["status"] as? String == "completed")
-        let series = try String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8)
-        #expect(series.hasPrefix("Time [s],Cycle,Step,Current [A],Voltage [V],Discharge capacity [A.h]"))
-        let cycles = try String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8).split(separator: "\n")
-        #expect(cycles.count == 3)
-        #expect(FileManager.default.fileExists(atPath: folder + "/voltage.svg"))
+        let run = try runSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment", experiment,
+                                    "--output", folder] + arguments)
+        #expect(run.status == 0, "stderr: \(run.error)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))
+        return try body(folder, try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]))
+    }
+
+    @Test("--output writes the result files, with solve_time_s in summary.json")
+    func outputFiles() throws {
+        try simulateXu("Discharge at 1C until 3.8 V; Rest for 5 minutes", ["--cycles", "2"]) { folder, summary in
+            #expect((summary["solve_time_s"] as? Double ?? -1) > 0)
+            #expect(summary["status"] as? String == "completed")
+            let series = try String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8)
+            #expect(series.hasPrefix("Time [s],Cycle,Step,Current [A],Voltage [V],Discharge capacity [A.h]"))
+            let cycles = try String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8).split(separator: "\n")
+            #expect(cycles.count == 3)
+            #expect(FileManager.default.fileExists(atPath: folder + "/voltage.svg"))
+        }
     }
 
     @Test("--rtol and --atol set IDA's tolerances and are recorded in summary.json; looser ones take fewer steps")
     func tolerances() throws {
         func solve(_ tolerances: [String]) throws -> (inputs: [String: Any], solver: [String: Int], capacity: Double) {
-            let folder = NSTemporaryDirectory() + "solidcell-cli-\(UUID().uuidString)"
-            defer { try? FileManager.default.removeItem(atPath: folder) }
-            let run = try runSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
-                                        "Discharge at 1C until 3.5 V", "--output", folder] + tolerances)
-            #expect(run.status == 0, "stderr: \(run.error)")
-            let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))
-            let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            return (try #require(summary["inputs"] as? [String: Any]), try #require(summary["solver"] as? [String: Int]),
-                    try #require((summary["discharge_capacity_Ah"] as? [Double])?.first))
+            try simulateXu("Discharge at 1C until 3.5 V", tolerances) { _, summary in
+                (try #require(summary["inputs"] as? [String: Any]), try #require(summary["solver"] as? [String: Int]),
+                 try #require((summary["discharge_capacity_Ah"] as? [Double])?.first))
+            }
         }
         let standard = try solve([])
         let loose = try solve(["--rtol", "1e-4", "--atol", "1e-6"])
@@ -74,17 +78,12 @@ struct CommandLineTests {
 
     @Test("--period samples every step without its own period, and is recorded in summary.json")
     func samplePeriod() throws {
-        let folder = NSTemporaryDirectory() + "solidcell-cli-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let run = try runSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
-                                    "Rest for 5 minutes; Rest for 4 minutes (2 minutes period)", "--period", "60", "--output", folder])
-        #expect(run.status == 0, "stderr: \(run.error)")
-        let rows = try String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8).split(separator: "\n").dropFirst()
-        let times = rows.compactMap { Double($0.split(separator: ",")[0]) }
-        #expect(times == [0, 60, 120, 180, 240, 300, 300, 420, 540])
-        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))
-        let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect((summary["inputs"] as? [String: Any])?["samplePeriod"] as? Double == 60)
+        try simulateXu("Rest for 5 minutes; Rest for 4 minutes (2 minutes period)", ["--period", "60"]) { folder, summary in
+            let rows = try String(contentsOfFile: folder + "/timeseries.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            let times = rows.compactMap { Double($0.split(separator: ",")[0]) }
+            #expect(times == [0, 60, 120, 180, 240, 300, 300, 420, 540])
+            #expect((summary["inputs"] as? [String: Any])?["samplePeriod"] as? Double == 60)
+        }
     }
 
     /// Starts a run of a million short cycles writing into `folder`, and returns once a few cycles
