@@ -14,8 +14,8 @@ public struct SimulationOptions: Sendable {
     public static let allowedRelativeTolerances = 1e-12...1e-2
     public static let allowedAbsoluteTolerances = 1e-14...1e-2
     public var maxSteps = 100_000
-    /// Sample the solution every this many seconds (exactly, by IDA's interpolation); `nil` records
-    /// every internal solver step.
+    /// Sample the solution every this many seconds (exactly, by IDA's interpolation) in steps
+    /// without their own `(… period)`; `nil` records every internal solver step there.
     public var samplePeriod: Double? = nil
     /// A step without a duration that has not ended after this long is a failure [s].
     public var maximumStepDuration = 1e7
