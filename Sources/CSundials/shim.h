@@ -1,5 +1,6 @@
-// SUNDIALS IDA with the serial N_Vector, the CSC sparse matrix and the KLU
-// sparse direct solver, as Debian's libsundials-dev / libsuitesparse-dev ship them.
+// SUNDIALS IDAS (IDA's integrator plus quadratures) with the serial N_Vector, the CSC sparse
+// matrix and the KLU sparse direct solver, as Debian's libsundials-dev / libsuitesparse-dev ship
+// them. IDAS integrates exactly as IDA (same release: identical counters and outputs checked).
 #ifndef SOLIDCELL_CSUNDIALS_SHIM_H
 #define SOLIDCELL_CSUNDIALS_SHIM_H
 
@@ -9,8 +10,8 @@
 // small-signal (impedance) solver uses directly; libklu is linked by the module map.
 #include <suitesparse/klu.h>
 
-#include <ida/ida.h>
-#include <ida/ida_ls.h>
+#include <idas/idas.h>
+#include <idas/idas_ls.h>
 #include <nvector/nvector_serial.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 #include <sunlinsol/sunlinsol_klu.h>

@@ -7,7 +7,9 @@
 ///     J = ∂F/∂y + c_j ∂F/∂ẏ
 ///
 /// on a sparsity pattern fixed for the system's lifetime (so the sparse LU's symbolic analysis is
-/// reused), and optional root (event) functions gₖ(t, y, ẏ) whose sign changes stop the integration.
+/// reused), optional root (event) functions gₖ(t, y, ẏ) whose sign changes stop the integration,
+/// and optional quadratures Q_m(t) = ∫ q_m(t, y, ẏ) dt that the integrator carries along with the
+/// solution (running totals, exact to the integration's accuracy however sparsely it is sampled).
 ///
 /// The evaluation methods are called from inside IDA many thousands of times per solve: they must not
 /// allocate. They are `mutating` so that a value-type system can keep scratch storage. Throwing from
@@ -51,6 +53,17 @@ public protocol DAESystem {
         derivative: UnsafeBufferPointer<Double>,
         into roots: UnsafeMutableBufferPointer<Double>
     ) throws
+
+    /// Number of quadratures (fixed for the system's lifetime; 0 for none).
+    var quadratureCount: Int { get }
+
+    /// Writes the integrands q_m(t, y, ẏ), m = 0..<quadratureCount, into `integrands`.
+    mutating func quadratureIntegrands(
+        time: Double,
+        state: UnsafeBufferPointer<Double>,
+        derivative: UnsafeBufferPointer<Double>,
+        into integrands: UnsafeMutableBufferPointer<Double>
+    ) throws
 }
 
 extension DAESystem {
@@ -61,6 +74,15 @@ extension DAESystem {
         state: UnsafeBufferPointer<Double>,
         derivative: UnsafeBufferPointer<Double>,
         into roots: UnsafeMutableBufferPointer<Double>
+    ) throws {}
+
+    public var quadratureCount: Int { 0 }
+
+    public mutating func quadratureIntegrands(
+        time: Double,
+        state: UnsafeBufferPointer<Double>,
+        derivative: UnsafeBufferPointer<Double>,
+        into integrands: UnsafeMutableBufferPointer<Double>
     ) throws {}
 }
 

@@ -19,8 +19,10 @@ public enum AdvanceResult: Equatable, Sendable {
     case root(indices: [Int], directions: [Int])
 }
 
-/// Implicit DAE integrator: SUNDIALS IDA (variable-order, variable-step BDF) with the KLU sparse
-/// direct solver on the system's exact Jacobian.
+/// Implicit DAE integrator: SUNDIALS IDA (variable-order, variable-step BDF; linked from IDAS) with
+/// the KLU sparse direct solver on the system's exact Jacobian, and IDAS's quadratures when the
+/// system has any (integrated with the same BDF formulas after each step's corrector, outside the
+/// error test, so they do not change the steps taken).
 ///
 /// The solver owns every C object it creates and frees them when it is released. It is not
 /// thread-safe: use one solver per thread (each has its own SUNContext, so separate solvers can run
@@ -31,6 +33,8 @@ public final class IDASolver<System: DAESystem> {
     private let memory: IDAMemoryHandle
     private let stateVector: SerialVector
     private let derivativeVector: SerialVector
+    /// The quadratures at ``time`` (nil for a system without any).
+    private let quadratureVector: SerialVector?
     private let options: SolverOptions
     private var rootSigns: [Int32]
     private var activeRootCount: Int
@@ -70,6 +74,8 @@ public final class IDASolver<System: DAESystem> {
         derivativeVector = try SerialVector(yp0, context: context)
         memory = try IDAMemoryHandle(context: context)
         self.options = options
+        quadratureVector = system.quadratureCount > 0 ? try SerialVector(count: system.quadratureCount, context: context) : nil
+        quadratureVector?.buffer.initialize(repeating: 0)
         time = t0
         rootSigns = []
         activeRootCount = 0
@@ -112,6 +118,10 @@ public final class IDASolver<System: DAESystem> {
         try check(IDASetJacFn(mem, jacobianTrampoline), "IDASetJacFn")
         memory.attached = [id, linearSolver, matrix]
 
+        if let quadratureVector {
+            box.quadratureCount = quadratureVector.count
+            try check(IDAQuadInit(mem, quadratureTrampoline, quadratureVector.raw), "IDAQuadInit")
+        }
         try configureRoots()
     }
 
@@ -122,6 +132,11 @@ public final class IDASolver<System: DAESystem> {
 
     /// The current time derivative ẏ (a copy).
     public var derivative: [Double] { Array(derivativeVector.buffer) }
+
+    /// The quadratures Q_m at ``time``: their values when the solver was created (0) plus
+    /// ∫ q_m dt since (a copy; empty for a system without quadratures). Re-initialisations carry
+    /// them on.
+    public var quadratures: [Double] { quadratureVector.map { Array($0.buffer) } ?? [] }
 
     /// Reads the current y and ẏ without copying. The buffers are valid only inside `body`.
     public func withCurrentSolution<R>(
@@ -146,6 +161,7 @@ public final class IDASolver<System: DAESystem> {
         time = t0
         statisticsBeforeRestart = cumulativeStatistics
         try check(IDAReInit(memory.raw, t0, stateVector.raw, derivativeVector.raw), "IDAReInit")
+        if let quadratureVector { try check(IDAQuadReInit(memory.raw, quadratureVector.raw), "IDAQuadReInit") }
         try configureRoots()
     }
 
@@ -206,8 +222,12 @@ public final class IDASolver<System: DAESystem> {
 
     private func solve(_ outputTime: Double, task: Int32) throws(SolverError) -> AdvanceResult {
         var reached = time
-        // On failure IDA still returns the solution at its last successful step: keep its time.
-        defer { time = reached }
+        // On failure IDA still returns the solution at its last successful step: keep its time,
+        // and the quadratures there (unchanged if IDA cannot give them, as before any step).
+        defer {
+            time = reached
+            if let quadratureVector { _ = IDAGetQuadDky(memory.raw, reached, 0, quadratureVector.raw) }
+        }
         let flag = try run("IDASolve") {
             IDASolve(memory.raw, outputTime, &reached, stateVector.raw, derivativeVector.raw, task)
         }
@@ -264,10 +284,12 @@ class CallbackBase {
     var pendingError: (any Error)?
     var lastMessage = ""
     var rootCount = 0
+    var quadratureCount = 0
 
     func evaluateResidual(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ r: N_Vector) -> Int32 { fatalError("abstract") }
     func evaluateJacobian(_ t: Double, _ cj: Double, _ y: N_Vector, _ yp: N_Vector, _ matrix: SUNMatrix) -> Int32 { fatalError("abstract") }
     func evaluateRoots(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ g: UnsafeMutablePointer<Double>) -> Int32 { fatalError("abstract") }
+    func evaluateQuadratures(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ q: N_Vector) -> Int32 { fatalError("abstract") }
 
     /// IDA's convention: 0 success, > 0 recoverable (retry with a smaller step), < 0 fatal.
     final func fail(_ error: any Error) -> Int32 {
@@ -323,6 +345,14 @@ final class CallbackBox<System: DAESystem>: CallbackBase {
             return 0
         } catch { return fail(error) }
     }
+
+    override func evaluateQuadratures(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ q: N_Vector) -> Int32 {
+        do {
+            try system.quadratureIntegrands(time: t, state: view(y), derivative: view(yp),
+                                            into: UnsafeMutableBufferPointer(start: N_VGetArrayPointer(q), count: quadratureCount))
+            return 0
+        } catch { return fail(error) }
+    }
 }
 
 @inline(__always)
@@ -344,6 +374,11 @@ private func jacobianTrampoline(_ t: sunrealtype, _ cj: sunrealtype, _ y: N_Vect
 private func rootTrampoline(_ t: sunrealtype, _ y: N_Vector?, _ yp: N_Vector?,
                             _ g: UnsafeMutablePointer<sunrealtype>?, _ userData: UnsafeMutableRawPointer?) -> Int32 {
     callbacks(userData).evaluateRoots(t, y!, yp!, g!)
+}
+
+private func quadratureTrampoline(_ t: sunrealtype, _ y: N_Vector?, _ yp: N_Vector?, _ q: N_Vector?,
+                                  _ userData: UnsafeMutableRawPointer?) -> Int32 {
+    callbacks(userData).evaluateQuadratures(t, y!, yp!, q!)
 }
 
 private func errorHandlerTrampoline(_ code: Int32, _ module: UnsafePointer<CChar>?, _ function: UnsafePointer<CChar>?,
