@@ -59,45 +59,51 @@ extension P2DModel {
         return lithiumInParticles(y) / capacityMoles
     }
 
-    /// Mean stoichiometry of each contact class, averaged through the electrode thickness.
-    public func classStoichiometry(_ y: [Double]) -> [Double] {
-        (0..<classCount).map { classStoichiometry(y, class: $0) }
-    }
-
-    /// Mean stoichiometry of contact class k, averaged through the electrode thickness.
-    public func classStoichiometry(_ y: [Double], class k: Int) -> Double {
-        y.withUnsafeBufferPointer { buffer in
-            var sum = 0.0
-            for j in 0..<mesh.positiveCells {
-                sum += mesh.widths[mesh.separatorCells + j] * meanConcentration(buffer, cell: j, class: k)
-            }
-            return sum / (parameters.positiveThickness * cMax)
-        }
-    }
-
-    /// The contact-weighted quantities recorded at every solver step, in one pass over the
-    /// particles (each contact fraction φ_jk evaluated once):
+    /// The particle averages recorded at every sample, in one pass over the particles (each
+    /// particle's mean concentration c̄_jk summed once):
     ///
+    /// - the volume-averaged stoichiometry, Σ_j h_j Σ_k w_k c̄_jk / (L c_max) (``averageStoichiometry(_:)``);
     /// - the contact fraction averaged over the active material, φ̄ = Σ_j h_j Σ_k w_k φ_jk / L;
-    /// - the current of the electrolyte-oxidation side reaction [A],
-    ///   I_ox = A Σ_j h_j Σ_k a_k φ_jk q̇_jk, read from the rates of the oxidised charges
-    ///   (q̇ = j_ox(y_R) is their equation, so at a solution this is A Σ h a φ j_ox without
-    ///   evaluating the open-circuit potentials again); 0 without the side reaction.
-    public func contactObservables(state y: UnsafeBufferPointer<Double>, derivative yp: UnsafeBufferPointer<Double>)
-        -> (meanContactFraction: Double, sideReactionCurrent: Double) {
+    /// - the stoichiometry of each contact class, Σ_j h_j c̄_jk / (L c_max), written into
+    ///   `classStoichiometry` (``classCount`` entries).
+    public func particleAverages(_ y: UnsafeBufferPointer<Double>, classStoichiometry: UnsafeMutableBufferPointer<Double>)
+        -> (stoichiometry: Double, contactFraction: Double) {
         let p = parameters
+        let pressure = y[pressureIndex]
+        let pressureFactor = self.pressureFactor(pressure)
+        var lithium = 0.0, contactSum = 0.0
+        for k in 0..<classCount { classStoichiometry[k] = 0 }
+        for j in 0..<mesh.positiveCells {
+            let width = mesh.widths[mesh.separatorCells + j]
+            for k in 0..<classCount {
+                let share = width * p.contactClasses[k].volumeShare
+                let mean = meanConcentration(y, cell: j, class: k) / cMax
+                lithium += share * mean
+                classStoichiometry[k] += width * mean
+                contactSum += share * contactFraction(class: k, reaction: j * classCount + k, meanStoichiometry: mean,
+                                                      pressure: pressure, pressureFactor: pressureFactor).value
+            }
+        }
+        for k in 0..<classCount { classStoichiometry[k] /= p.positiveThickness }
+        return (lithium / p.positiveThickness, contactSum / p.positiveThickness)
+    }
+
+    /// The current of the electrolyte-oxidation side reaction [A],
+    /// I_ox = A Σ_j h_j Σ_k a_k φ_jk q̇_jk, read from the rates of the oxidised charges (q̇ = j_ox(y_R)
+    /// is their equation, so at a solution this is A Σ h a φ j_ox without evaluating the
+    /// open-circuit potentials again); 0 without the side reaction.
+    public func sideReactionCurrent(state y: UnsafeBufferPointer<Double>, derivative yp: UnsafeBufferPointer<Double>) -> Double {
+        guard oxidation != nil else { return 0 }
         let pressureFactor = self.pressureFactor(y[pressureIndex])
-        var contactSum = 0.0
         var sideCurrent = 0.0
         for j in 0..<mesh.positiveCells {
             let width = mesh.widths[mesh.separatorCells + j]
             for k in 0..<classCount {
                 let phi = contact(y, cell: j, class: k, pressureFactor: pressureFactor)
-                contactSum += width * p.contactClasses[k].volumeShare * phi
-                if oxidation != nil { sideCurrent += width * classArea[k] * phi * yp[layout.film(j * classCount + k)] }
+                sideCurrent += width * classArea[k] * phi * yp[layout.film(j * classCount + k)]
             }
         }
-        return (contactSum / p.positiveThickness, sideCurrent * p.totalArea)
+        return sideCurrent * parameters.totalArea
     }
 
     /// Contact fraction of one particle in a state.

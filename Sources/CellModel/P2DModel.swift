@@ -480,6 +480,18 @@ public struct P2DModel: DAESystem {
 
     public var rootCount: Int { events.count }
 
+    /// Running totals integrated with the solution (``Quadrature``).
+    public var quadratureCount: Int { Quadrature.allCases.count }
+
+    /// The energy delivered, V I / 3600 [W h s⁻¹] (positive on discharge), and the side-reaction
+    /// current I_ox / 3600 [A h s⁻¹]. Allocates nothing.
+    public func quadratureIntegrands(time: Double, state y: UnsafeBufferPointer<Double>,
+                                     derivative yp: UnsafeBufferPointer<Double>,
+                                     into q: UnsafeMutableBufferPointer<Double>) {
+        q[Quadrature.energy.rawValue] = terminalVoltage(y).value * y[currentIndex] * parameters.totalArea / 3600
+        q[Quadrature.sideReactionCharge.rawValue] = sideReactionCurrent(state: y, derivative: yp) / 3600
+    }
+
     public mutating func residual(time: Double, state y: UnsafeBufferPointer<Double>,
                                   derivative yp: UnsafeBufferPointer<Double>,
                                   into r: UnsafeMutableBufferPointer<Double>) throws {
@@ -793,6 +805,15 @@ final class ReactionScratch {
     }
 
     deinit { storage.deallocate() }
+}
+
+/// The running totals the integrator carries with a ``P2DModel``'s solution (IDAS quadratures: exact
+/// to the integration's accuracy however sparsely the solution is recorded), by their index.
+public enum Quadrature: Int, CaseIterable, Sendable {
+    /// ∫ V I dt / 3600: energy delivered [W h], positive on discharge.
+    case energy
+    /// ∫ I_ox dt / 3600: charge passed by the electrolyte-oxidation side reaction [A h].
+    case sideReactionCharge
 }
 
 /// Sizes and offsets of the state vector.

@@ -184,15 +184,16 @@ private final class Runner {
     var degradation: CycleDegradation?
     /// What is gathered during the cycle being run.
     var cycleData = CycleMeasurements()
-    /// The state being recorded (reused, so that recording a step allocates nothing).
+    /// The state being recorded and its per-class stoichiometries (reused, so that recording a
+    /// step allocates nothing).
     private var recordingBuffer: [Double]
+    private var classStoichiometryBuffer: [Double]
 
     /// Samples and measurements of one cycle, started afresh at every cycle.
     struct CycleMeasurements {
         var series = TimeSeries()
-        /// Charge passed by the side reaction so far [A h], and its last current [A].
-        var sideCharge = 0.0
-        var lastSideCurrent = 0.0
+        /// The side-reaction charge quadrature at the cycle's start [A h].
+        var sideChargeAtStart = 0.0
         /// The 10-second DC resistance, once measured [Ω].
         var dcResistance = Double.nan
         /// Interfacial resistance at the end of the last charging step [Ω].
@@ -209,6 +210,7 @@ private final class Runner {
         options.maxSteps = o.maxSteps
         let y0 = model.restingState()
         recordingBuffer = y0
+        classStoichiometryBuffer = [Double](repeating: 0, count: model.classCount)
         solver = try IDASolver(system: model, time: 0, state: y0,
                                derivative: [Double](repeating: 0, count: y0.count), options: options)
         degradation = CycleDegradation(model: model)
@@ -226,7 +228,7 @@ private final class Runner {
         }
         for cycle in 1...simulation.cycles {
             let firstStep = result.steps.count
-            cycleData = CycleMeasurements()
+            cycleData = CycleMeasurements(sideChargeAtStart: quadrature(.sideReactionCharge))
             for (index, step) in steps.enumerated() {
                 progress?(SimulationProgress(cycle: cycle, cycles: simulation.cycles, step: index + 1,
                                              steps: steps.count, time: solver.time, lastCycle: result.cycles.last))
@@ -281,6 +283,7 @@ private final class Runner {
             }
         }
         let qStart = solver.system.dischargedCapacity(solver.state)
+        let energyStart = quadrature(.energy)
         record(cycle: cycle, step: number)
 
         var end: StepEnd?
@@ -333,8 +336,11 @@ private final class Runner {
             cycleData.resistanceAfterCharge = solver.system.chargeTransferResistance(solver.state)
         }
         return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time,
-                          end: end!, dischargedCharge: qEnd - qStart, energy: cycleData.series.energy(over: samples))
+                          end: end!, dischargedCharge: qEnd - qStart, energy: quadrature(.energy) - energyStart)
     }
+
+    /// A running total the solver integrates with the solution, at its current time.
+    private func quadrature(_ total: Quadrature) -> Double { solver.quadratures[total.rawValue] }
 
     /// Voltage drop per current step over the first 10 s of a discharge that follows a rest or
     /// charge: R = (V_before − V(t₀ + 10 s)) / (I(t₀ + 10 s) − I_before), or at the step's end
@@ -348,33 +354,29 @@ private final class Runner {
         return (before.voltage - voltage) / (current - before.current)
     }
 
-    /// Appends the current solution to the cycle's samples, and adds the side-reaction charge since
-    /// the last sample (trapezoidal rule over solver steps). Allocates nothing (beyond the amortised
+    /// Appends the current solution to the cycle's samples. Allocates nothing (beyond the amortised
     /// growth of the sample arrays): the state is copied into a reused buffer.
     private func record(cycle: Int, step: Int) {
         let model = solver.system
-        let observables = solver.withCurrentSolution { state, derivative in
+        let averages = solver.withCurrentSolution { state, _ in
             recordingBuffer.withUnsafeMutableBufferPointer { buffer in
                 for index in buffer.indices { buffer[index] = state[index] }
             }
-            return model.contactObservables(state: state, derivative: derivative)
+            return classStoichiometryBuffer.withUnsafeMutableBufferPointer {
+                model.particleAverages(state, classStoichiometry: $0)
+            }
         }
         let y = recordingBuffer
-        let side = observables.sideReactionCurrent
-        if let last = cycleData.series.time.last, solver.time > last {
-            cycleData.sideCharge += 0.5 * (side + cycleData.lastSideCurrent) * (solver.time - last) / 3600
-        }
-        cycleData.lastSideCurrent = side
         cycleData.series.time.append(solver.time)
         cycleData.series.cycle.append(cycle)
         cycleData.series.step.append(step)
         cycleData.series.current.append(model.current(y))
         cycleData.series.voltage.append(model.voltage(y))
         cycleData.series.dischargeCapacity.append(model.dischargedCapacity(y))
-        cycleData.series.averageStoichiometry.append(model.averageStoichiometry(y))
+        cycleData.series.averageStoichiometry.append(averages.stoichiometry)
         cycleData.series.stackPressure.append(model.stackPressure(y))
-        cycleData.series.meanContactFraction.append(observables.meanContactFraction)
-        cycleData.series.classStoichiometry.append(classes: model.classCount) { model.classStoichiometry(y, class: $0) }
+        cycleData.series.meanContactFraction.append(averages.contactFraction)
+        cycleData.series.classStoichiometry.append(classes: model.classCount) { classStoichiometryBuffer[$0] }
         degradation?.observe(model, state: y, time: solver.time)
     }
 
@@ -403,7 +405,7 @@ private final class Runner {
             retentionOfMaximum: best > 0 ? 100 * dischargeCapacity / best : .nan,
             meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan,
             dcResistance: cycleData.dcResistance, interfacialResistanceAfterCharge: cycleData.resistanceAfterCharge,
-            sideReactionCharge: cycleData.sideCharge,
+            sideReactionCharge: quadrature(.sideReactionCharge) - cycleData.sideChargeAtStart,
             meanContactFraction: cycleData.series.meanContactFraction.last ?? .nan)
     }
 }

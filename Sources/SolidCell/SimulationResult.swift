@@ -32,15 +32,6 @@ public struct TimeSeries: Sendable {
         classStoichiometry.append(contentsOf: other.classStoichiometry)
     }
 
-    /// Energy delivered over a range of samples by the trapezoidal rule, ∫ V I dt / 3600 [W h].
-    public func energy(over samples: Range<Int>) -> Double {
-        var energy = 0.0
-        for k in samples.dropFirst() {
-            energy += 0.5 * (time[k] - time[k - 1]) * (voltage[k] * current[k] + voltage[k - 1] * current[k - 1])
-        }
-        return energy / 3600
-    }
-
     /// Column names and values, in output order (units in brackets, PyBaMM-style).
     public var columns: [(name: String, values: [Double])] {
         var columns = [("Time [s]", time), ("Cycle", cycle.map(Double.init)), ("Step", step.map(Double.init)),
