@@ -119,6 +119,8 @@ public enum OutputWriter {
         ("Charge capacity [mA.h.g-1]", \.specificChargeCapacity), ("Discharge capacity [mA.h.g-1]", \.specificDischargeCapacity),
         ("Coulombic efficiency", \.coulombicEfficiency), ("Capacity retention [%]", \.retention),
         ("Capacity retention of maximum [%]", \.retentionOfMaximum), ("Mean discharge voltage [V]", \.meanDischargeVoltage),
+        ("Discharge energy [W.h]", \.dischargeEnergy), ("Charge energy [W.h]", \.chargeEnergy),
+        ("Energy efficiency", \.energyEfficiency),
         ("DC resistance [Ohm]", \.dcResistance), ("Interfacial resistance at top of charge [Ohm]", \.interfacialResistanceAfterCharge),
         ("Side-reaction charge [A.h]", \.sideReactionCharge), ("Mean contact fraction", \.meanContactFraction),
     ]

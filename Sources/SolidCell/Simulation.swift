@@ -394,6 +394,7 @@ private final class Runner {
         let dischargeCapacity = discharge.reduce(0) { $0 + $1.dischargedCharge }
         let chargeCapacity = 0 - charge.reduce(0) { $0 + $1.dischargedCharge }  // (0 − x: no −0 without a charge)
         let energy = discharge.reduce(0) { $0 + $1.energy }
+        let chargeEnergy = 0 - charge.reduce(0) { $0 + $1.energy }
         let grams = simulation.parameters.positiveActiveMaterialMass * 1000
         let best = max(cycles.map(\.dischargeCapacity).max() ?? 0, dischargeCapacity)
         return CycleSummary(
@@ -404,6 +405,8 @@ private final class Runner {
             retention: cycles.first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100,
             retentionOfMaximum: best > 0 ? 100 * dischargeCapacity / best : .nan,
             meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan,
+            dischargeEnergy: energy, chargeEnergy: chargeEnergy,
+            energyEfficiency: chargeEnergy > 0 ? energy / chargeEnergy : .nan,
             dcResistance: cycleData.dcResistance, interfacialResistanceAfterCharge: cycleData.resistanceAfterCharge,
             sideReactionCharge: quadrature(.sideReactionCharge) - cycleData.sideChargeAtStart,
             meanContactFraction: cycleData.series.meanContactFraction.last ?? .nan)

@@ -147,6 +147,11 @@ public struct CycleSummary: Sendable {
     public var retentionOfMaximum: Double
     /// Mean voltage over the discharge, energy / charge [V].
     public var meanDischargeVoltage: Double
+    /// Energy delivered in the discharge steps and taken in the charge steps (hold included) [W h].
+    public var dischargeEnergy: Double
+    public var chargeEnergy: Double
+    /// Discharge / charge energy, the round-trip efficiency (NaN when nothing was charged).
+    public var energyEfficiency: Double
     /// Voltage drop per current step 10 s into the cycle's first discharge that follows another
     /// step [Ω] (NaN when there is none).
     public var dcResistance: Double

@@ -51,6 +51,23 @@ struct SimulationTests {
         #expect(abs(cycle2.retention - 100 * cycle2.dischargeCapacity / result.cycles[0].dischargeCapacity) < 1e-9)
         #expect(result.cycles[0].retention == 100)
         #expect(cycle2.coulombicEfficiency > 0.9 && cycle2.coulombicEfficiency <= 1.0 + 1e-6)
+        // Energy: the quadrature agrees with the trapezoidal rule over every solver step, and the
+        // round trip loses energy to polarisation: EE = CE × V̄_discharge / V̄_charge < CE.
+        func trapezoidalEnergy(cycle: Int, step: Int) -> Double {
+            let k = (0..<series.count).filter { series.cycle[$0] == cycle && series.step[$0] == step }
+            return zip(k, k.dropFirst()).reduce(0) { sum, pair in
+                let (a, b) = pair
+                return sum + 0.5 * (series.time[b] - series.time[a])
+                    * (series.voltage[a] * series.current[a] + series.voltage[b] * series.current[b]) / 3600
+            }
+        }
+        let trapezoidal = (discharge: trapezoidalEnergy(cycle: 2, step: 1),
+                           charge: -trapezoidalEnergy(cycle: 2, step: 3) - trapezoidalEnergy(cycle: 2, step: 4))
+        #expect(abs(cycle2.dischargeEnergy - trapezoidal.discharge) < 1e-4 * trapezoidal.discharge)
+        #expect(abs(cycle2.chargeEnergy - trapezoidal.charge) < 1e-4 * trapezoidal.charge)
+        #expect(abs(cycle2.dischargeEnergy - cycle2.meanDischargeVoltage * cycle2.dischargeCapacity) < 1e-15)
+        #expect(abs(cycle2.energyEfficiency - cycle2.dischargeEnergy / cycle2.chargeEnergy) < 1e-15)
+        #expect(cycle2.energyEfficiency > 0.8 && cycle2.energyEfficiency < cycle2.coulombicEfficiency)
     }
 
     @Test("a step's \"(… period)\" records it every period, plus the DC-resistance pulse and the cut-off; the answer is unchanged")
