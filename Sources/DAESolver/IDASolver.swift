@@ -291,10 +291,17 @@ class CallbackBase {
     func evaluateRoots(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ g: UnsafeMutablePointer<Double>) -> Int32 { fatalError("abstract") }
     func evaluateQuadratures(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ q: N_Vector) -> Int32 { fatalError("abstract") }
 
-    /// IDA's convention: 0 success, > 0 recoverable (retry with a smaller step), < 0 fatal.
-    final func fail(_ error: any Error) -> Int32 {
-        pendingError = error
-        return error is any RecoverableEvaluationError ? 1 : -1
+    /// Runs a system evaluation and returns IDA's flag for it: 0 success, > 0 recoverable (retry
+    /// with a smaller step), < 0 fatal; the error is kept for the solver to rethrow.
+    @inline(__always)
+    final func flag(of evaluation: () throws -> Void) -> Int32 {
+        do {
+            try evaluation()
+            return 0
+        } catch {
+            pendingError = error
+            return error is any RecoverableEvaluationError ? 1 : -1
+        }
     }
 }
 
@@ -317,11 +324,10 @@ final class CallbackBox<System: DAESystem>: CallbackBase {
     }
 
     override func evaluateResidual(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ r: N_Vector) -> Int32 {
-        do {
+        flag {
             try system.residual(time: t, state: view(y), derivative: view(yp),
                                 into: UnsafeMutableBufferPointer(start: N_VGetArrayPointer(r), count: n))
-            return 0
-        } catch { return fail(error) }
+        }
     }
 
     override func evaluateJacobian(_ t: Double, _ cj: Double, _ y: N_Vector, _ yp: N_Vector, _ matrix: SUNMatrix) -> Int32 {
@@ -332,26 +338,21 @@ final class CallbackBox<System: DAESystem>: CallbackBase {
         columnStarts.withUnsafeBufferPointer { starts.update(from: $0.baseAddress!, count: $0.count) }
         rowIndices.withUnsafeBufferPointer { rows.update(from: $0.baseAddress!, count: $0.count) }
         let values = UnsafeMutableBufferPointer(start: SUNSparseMatrix_Data(matrix), count: rowIndices.count)
-        do {
-            try system.jacobian(time: t, state: view(y), derivative: view(yp), cj: cj, into: values)
-            return 0
-        } catch { return fail(error) }
+        return flag { try system.jacobian(time: t, state: view(y), derivative: view(yp), cj: cj, into: values) }
     }
 
     override func evaluateRoots(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ g: UnsafeMutablePointer<Double>) -> Int32 {
-        do {
+        flag {
             try system.roots(time: t, state: view(y), derivative: view(yp),
                              into: UnsafeMutableBufferPointer(start: g, count: rootCount))
-            return 0
-        } catch { return fail(error) }
+        }
     }
 
     override func evaluateQuadratures(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ q: N_Vector) -> Int32 {
-        do {
+        flag {
             try system.quadratureIntegrands(time: t, state: view(y), derivative: view(yp),
                                             into: UnsafeMutableBufferPointer(start: N_VGetArrayPointer(q), count: quadratureCount))
-            return 0
-        } catch { return fail(error) }
+        }
     }
 }
 
