@@ -96,6 +96,11 @@ final class KLUSolverHandle {
             throw SolverError(function: "SUNLinSol_KLU", flag: -1, flagName: "SUNLS_MEM_FAIL",
                               message: "could not create the KLU linear solver")
         }
+        // IDA initialises its linear solver again after every IDAReInit (a protocol step's switch-on),
+        // and KLU's initialise discards the symbolic analysis, forcing klu_analyze and a full
+        // klu_factor. The sparsity pattern never changes, so keep them: the next setup refactors
+        // numerically (and factors afresh if the condition estimate says the pivots went bad).
+        solver.pointee.ops.pointee.initialize = { _ in Int32(SUNLS_SUCCESS) }
         raw = solver
         self.matrix = matrix
         self.template = template
