@@ -98,6 +98,10 @@ public struct Simulation: Sendable {
     /// 1 s, a current reversal in a cell with double layers took ~90 iterations and 10 Jacobians.
     static let initialConditionHorizon = 1e-6
 
+    /// The smallest share of the way from the present operating point to a step's control that the
+    /// switch-on continuation tries before it gives up (``Runner``'s `switchOn`).
+    static let smallestSwitchOnStride = 1.0 / 256
+
     /// How many times an experiment may be repeated in one run.
     public static let allowedCycles = 1...1_000_000
 
@@ -266,22 +270,7 @@ private final class Runner {
         if resetCapacity { state[solver.system.dischargedCapacityIndex] = 0 }
         let start = solver.time
         let firstSample = cycleData.series.count
-        try timed {
-            let derivative = solver.derivative
-            do {
-                try solver.reinitialize(time: start, state: state, derivative: derivative)
-                try solver.computeConsistentInitialConditions(firstOutputTime: start + Simulation.initialConditionHorizon)
-            } catch {
-                // Far from equilibrium (a huge current from rest, say) the short horizon's iteration
-                // can fail where the step's own horizon happens to succeed: try that before giving up.
-                do throws(SolverError) {
-                    try solver.reinitialize(time: start, state: state, derivative: derivative)
-                    try solver.computeConsistentInitialConditions(firstOutputTime: start + min(step.duration ?? 1, 1))
-                } catch {
-                    throw SwitchOnFailure(solverError: error)
-                }
-            }
-        }
+        try timed { try switchOn(to: control, at: start, from: state, duration: step.duration) }
         let qStart = solver.system.dischargedCapacity(solver.state)
         let energyStart = quadrature(.energy)
         record(cycle: cycle, step: number)
@@ -337,6 +326,51 @@ private final class Runner {
         }
         return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time,
                           end: end!, dischargedCharge: qEnd - qStart, energy: quadrature(.energy) - energyStart)
+    }
+
+    /// Makes the state consistent with a step's control at its switch-on (IDACalcIC: the
+    /// differential states, concentrations, films and double layers, stay; the potentials and the
+    /// current follow). IDA's Newton iteration starts from the last step's potentials and current;
+    /// far from the new operating point (a voltage hold half a volt from the present voltage, a
+    /// huge current from rest) it can diverge before it gets close. Then the same consistent state
+    /// is approached by continuation: the control's target moves from the value the cell has
+    /// towards the step's own, each stage's solution the next stage's starting guess, the stride
+    /// doubled after a stage that converges and halved after one that does not. Only the
+    /// last stage's equations are the step's, so the state reached does not depend on the path.
+    private func switchOn(to control: CellControl, at start: Double, from state: [Double], duration: Double?) throws {
+        let derivative = solver.derivative
+        func makeConsistent(_ target: CellControl, from y: [Double], horizon: Double) throws(SolverError) {
+            solver.system.control = target
+            try solver.reinitialize(time: start, state: y, derivative: derivative)
+            try solver.computeConsistentInitialConditions(firstOutputTime: start + horizon)
+        }
+        let firstFailure: SolverError
+        do throws(SolverError) {
+            try makeConsistent(control, from: state, horizon: Simulation.initialConditionHorizon)
+            return
+        } catch { firstFailure = error }
+        // The step's own horizon sometimes converges where the short one does not (a 400C step from rest).
+        do throws(SolverError) {
+            try makeConsistent(control, from: state, horizon: min(duration ?? 1, 1))
+            return
+        } catch {}
+        var reached = 0.0, stride = 0.25, guess = state
+        while reached < 1 {
+            let fraction = min(reached + stride, 1)
+            do throws(SolverError) {
+                try makeConsistent(control.partway(fraction, from: state, of: solver.system), from: guess,
+                                   horizon: Simulation.initialConditionHorizon)
+                guess = solver.state
+                reached = fraction
+                stride *= 2
+            } catch {
+                stride /= 2
+                guard stride >= Simulation.smallestSwitchOnStride else {
+                    solver.system.control = control
+                    throw SwitchOnFailure(solverError: firstFailure)
+                }
+            }
+        }
     }
 
     /// A running total the solver integrates with the solution, at its current time.
@@ -410,6 +444,20 @@ private final class Runner {
             dcResistance: cycleData.dcResistance, interfacialResistanceAfterCharge: cycleData.resistanceAfterCharge,
             sideReactionCharge: quadrature(.sideReactionCharge) - cycleData.sideChargeAtStart,
             meanContactFraction: cycleData.series.meanContactFraction.last ?? .nan)
+    }
+}
+
+extension CellControl {
+    /// The same kind of control, its target a fraction s of the way from the value the cell has in
+    /// state y (its current, voltage or power) to this control's own: a stage of the switch-on
+    /// continuation.
+    func partway(_ s: Double, from y: [Double], of model: P2DModel) -> CellControl {
+        func blend(_ present: Double, _ target: Double) -> Double { present + s * (target - present) }
+        switch self {
+        case .current(let amperes): return .current(amperes: blend(model.current(y), amperes))
+        case .voltage(let volts): return .voltage(volts: blend(model.voltage(y), volts))
+        case .power(let watts): return .power(watts: blend(model.voltage(y) * model.current(y), watts))
+        }
     }
 }
 

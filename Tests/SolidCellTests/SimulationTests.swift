@@ -139,16 +139,47 @@ struct SimulationTests {
         #expect(everyStep.everyStep && everyStep.nextSample(after: 1) == 8)
     }
 
-    @Test("a load the cell cannot take at switch-on fails there, saying so, with IDA's message")
+    @Test("a load the cell cannot take at any voltage fails at switch-on, saying so, with IDA's message")
     func impossibleSwitchOn() throws {
         let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
-        // 5 A is about 1 400C for this 3.7 mA h cell.
-        let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Rest for 1 minute; Charge at 5 A for 10 s")).run()
+        // 100 W is far beyond this 3.7 mA h cell's maximum power (of order 5 W): no state carries it.
+        let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Rest for 1 minute; Discharge at 100 W for 10 s")).run()
         let failure = try #require(result.failure)
         #expect(failure.step == 2 && failure.time == 60)
         #expect(failure.message.hasPrefix("no consistent state at the step's switch-on (IDACalcIC failed"), "\(failure.message)")
         #expect(result.steps.count == 2 && result.steps[0].end == .duration)
         #expect(result.cycles[0].chargeCapacity.sign == .plus)
+    }
+
+    @Test("a switch-on far from the present operating point is reached by continuation")
+    func switchOnContinuation() throws {
+        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
+        func run(_ text: String) throws -> SimulationResult {
+            let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: text)).run()
+            #expect(result.failure == nil, "\(text): \(result.failure?.message ?? "")")
+            return result
+        }
+        func switchOn(_ result: SimulationResult, step: Int) throws -> (voltage: Double, current: Double) {
+            let series = result.timeSeries
+            let k = try #require(series.step.firstIndex(of: step))
+            return (series.voltage[k], series.current[k])
+        }
+        // A potential step of half a volt after a discharge (IDA's Newton iteration alone diverges
+        // from the discharge's potentials): the hold starts at its voltage with a large charging
+        // current, which grows with the step, and decays to its end condition.
+        let small = try switchOn(run("Discharge at 2C until 3.5 V; Hold at 3.85 V until C/50"), step: 2)
+        let held = try run("Discharge at 2C until 3.5 V; Hold at 4.0 V until C/50")
+        let large = try switchOn(held, step: 2)
+        #expect(abs(large.voltage - 4.0) < 1e-9)
+        #expect(large.current < small.current && small.current < -10 * parameters.nominalCapacity)
+        #expect(held.steps[1].end == .condition("0.02C"))
+        // 5 A (about 1 400C) from rest: the consistent state exists but lies beyond the upper cut-off,
+        // so the step ends at once there instead of failing.
+        let pulse = try run("Rest for 1 minute; Charge at 5 A for 10 s")
+        #expect(pulse.steps[1].end == .voltageLimit(parameters.upperVoltageCutoff))
+        #expect(pulse.steps[1].endTime == pulse.steps[1].startTime)
+        let beyond = try switchOn(pulse, step: 2)
+        #expect(beyond.voltage > parameters.upperVoltageCutoff && abs(beyond.current + 5) < 1e-9)
     }
 
     @Test("a step whose condition already holds is skipped, not run")

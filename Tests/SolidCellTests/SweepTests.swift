@@ -6,11 +6,12 @@ import Testing
 enum SweepFixture {
     static let modelPath = "\(repositoryRoot)/models/xu2019-nmc532-half-cell-t1.json"
     static let mesh = ["Separator mesh points=2", "Positive electrode mesh points=3", "Positive particle mesh points=3"]
-    static let experiment = "Discharge at 1C until 3.6 V; Charge at 1C until 4.1 V"
-    /// 3 × 2 × 2 = 12 cases; the 2.4 A h capacity makes 1C a 1000C current, which the solver cannot start.
+    static let experiment = "Discharge at 20 mW for 1 s; Discharge at 1C until 3.6 V; Charge at 1C until 4.1 V"
+    /// 3 × 2 × 2 = 12 cases; a 10 µm high electrode (a thousandth of the area) cannot deliver 20 mW
+    /// at any voltage, so those cases fail at their first switch-on.
     static let vary = ["Positive electrode thickness [m]=3e-5, 4.2e-5, 6e-5",
                        "Ambient temperature [K]=298.15,318.15",
-                       "Nominal cell capacity [A.h]=0.0024,2.4"]
+                       "Electrode height [m]=0.01,1e-5"]
 
     static func sweep(_ vary: [String] = vary, overrides: [String] = mesh, experiment: String = experiment,
                       cycles: Int = 2, options: SimulationOptions = SimulationOptions()) throws -> ParameterSweep {
@@ -74,12 +75,12 @@ struct SweepTests {
         let design = sweep.design
         #expect(design.caseCount == 12)
         #expect(design.caseName(0) == "case-0000" && design.caseName(11) == "case-0011")
-        #expect(design.values(ofCase: 0) == ["3e-5", "298.15", "0.0024"])
-        #expect(design.values(ofCase: 1) == ["3e-5", "298.15", "2.4"])
-        #expect(design.values(ofCase: 2) == ["3e-5", "318.15", "0.0024"])
-        #expect(design.values(ofCase: 11) == ["6e-5", "318.15", "2.4"])
+        #expect(design.values(ofCase: 0) == ["3e-5", "298.15", "0.01"])
+        #expect(design.values(ofCase: 1) == ["3e-5", "298.15", "1e-5"])
+        #expect(design.values(ofCase: 2) == ["3e-5", "318.15", "0.01"])
+        #expect(design.values(ofCase: 11) == ["6e-5", "318.15", "1e-5"])
         #expect(design.overrides(ofCase: 5) == SweepFixture.mesh + ["Positive electrode thickness [m]=4.2e-5",
-                                                                     "Ambient temperature [K]=298.15", "Nominal cell capacity [A.h]=2.4"])
+                                                                     "Ambient temperature [K]=298.15", "Electrode height [m]=1e-5"])
         // Every combination exactly once.
         #expect(Set((0..<12).map { design.values(ofCase: $0) }).count == 12)
         for count in 1...13 {
@@ -144,7 +145,7 @@ struct SweepTests {
         #expect(report.rows.count == 12 && report.ran == 12 && report.resumed == 0)
         #expect(report.rows.map(\.caseNumber) == Array(0..<12))
         for row in report.rows {
-            if row.values[2] == "2.4" {
+            if row.values[2] == "1e-5" {
                 #expect(row.status == "failed")
                 #expect(row.reason.contains("IDA"), "\(row.reason)")
                 #expect(row.reason.contains("t = ") && row.reason.contains("step 1"), "\(row.reason)")
@@ -157,14 +158,14 @@ struct SweepTests {
             }
             let summary = try String(contentsOfFile: "\(folder)/\(row.caseName)/summary.json", encoding: .utf8)
             #expect(summary.contains("\"status\" : \"\(row.status)\""))
-            #expect(summary.contains("Nominal cell capacity [A.h]=\(row.values[2])"))
+            #expect(summary.contains("Electrode height [m]=\(row.values[2])"))
         }
         let index = try String(contentsOfFile: report.indexPath, encoding: .utf8).split(separator: "\n")
         #expect(index.count == 13)
-        #expect(index[0] == "Case,Positive electrode thickness [m],Ambient temperature [K],Nominal cell capacity [A.h],Status,Cycles run,"
+        #expect(index[0] == "Case,Positive electrode thickness [m],Ambient temperature [K],Electrode height [m],Status,Cycles run,"
                 + "Discharge capacity [A.h],Discharge capacity [mA.h.g-1],Mean discharge voltage [V],Last discharge capacity [A.h],"
                 + "Capacity retention [%],Reason")
-        #expect(index[2].hasPrefix("case-0001,3e-5,298.15,2.4,failed,"))
+        #expect(index[2].hasPrefix("case-0001,3e-5,298.15,1e-5,failed,"))
         // Only staged folders are ever incomplete; none is left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }.isEmpty)
     }
