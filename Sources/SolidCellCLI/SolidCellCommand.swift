@@ -174,9 +174,14 @@ struct Simulate: ParsableCommand {
             // (No discharge in the cycle: no mean discharge voltage.)
             if last.meanDischargeVoltage.isFinite { line += String(format: ", mean discharge voltage %.3f V", last.meanDischargeVoltage) }
             lines.append(line)
-            if result.cycles.count > 1 {
-                lines.append(String(format: "  after %d cycles: retention %.2f %% of cycle 1 (%.2f %% of the best), coulombic efficiency %.5f",
-                                    last.cycle, last.retention, last.retentionOfMaximum, last.coulombicEfficiency))
+            // (Retention and efficiency are undefined, not printed, when nothing was discharged or charged.)
+            var totals: [String] = []
+            if last.retention.isFinite && last.retentionOfMaximum.isFinite {
+                totals.append(String(format: "retention %.2f %% of cycle 1 (%.2f %% of the best)", last.retention, last.retentionOfMaximum))
+            }
+            if last.coulombicEfficiency.isFinite { totals.append(String(format: "coulombic efficiency %.5f", last.coulombicEfficiency)) }
+            if result.cycles.count > 1 && !totals.isEmpty {
+                lines.append("  after \(last.cycle) cycles: " + totals.joined(separator: ", "))
             }
         }
         lines.append(String(format: "  solve time %.3f s, %d solver steps, %d residual and %d Jacobian evaluations",
