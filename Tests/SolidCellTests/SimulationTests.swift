@@ -11,6 +11,13 @@ func loadModel(_ name: String, _ changes: [String: Double] = [:]) throws -> Cell
     return try CellParameters(set)
 }
 
+/// Runs an experiment once and records an issue if it stops on a failure.
+func runExpectingSuccess(_ parameters: CellParameters, _ text: String) throws -> SimulationResult {
+    let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: text)).run()
+    #expect(result.failure == nil, "\(text): \(result.failure?.message ?? "")")
+    return result
+}
+
 @Suite("Simulation protocols")
 struct SimulationTests {
     @Test("every step of a CC-CV cycle ends exactly on its condition, and the cycle totals add up")
@@ -73,11 +80,7 @@ struct SimulationTests {
     @Test("a step's \"(… period)\" records it every period, plus the DC-resistance pulse and the cut-off; the answer is unchanged")
     func sampledSteps() throws {
         let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
-        func run(_ text: String) throws -> SimulationResult {
-            let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: text)).run()
-            #expect(result.failure == nil)
-            return result
-        }
+        func run(_ text: String) throws -> SimulationResult { try runExpectingSuccess(parameters, text) }
         let sampled = try run("Rest for 10 minutes (1 minute period); Discharge at 1C until 3.5 V (5 minutes period)")
         let everyStep = try run("Rest for 10 minutes; Discharge at 1C until 3.5 V")
         let series = sampled.timeSeries
@@ -104,11 +107,7 @@ struct SimulationTests {
     @Test("the side-reaction charge is integrated with the solution, however sparsely it is recorded")
     func sampledSideReaction() throws {
         let parameters = try loadModel("zhou2025-ncm811-lpsc-fine")
-        func sideCharge(_ text: String) throws -> Double {
-            let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: text)).run()
-            #expect(result.failure == nil)
-            return result.cycles[0].sideReactionCharge
-        }
+        func sideCharge(_ text: String) throws -> Double { try runExpectingSuccess(parameters, text).cycles[0].sideReactionCharge }
         let sampled = try sideCharge("Charge at 0.5C until 4.3 V (20 minutes period); Hold at 4.3 V until C/20 (20 minutes period)")
         let everyStep = try sideCharge("Charge at 0.5C until 4.3 V; Hold at 4.3 V until C/20")
         #expect(everyStep > 0)
@@ -154,11 +153,7 @@ struct SimulationTests {
     @Test("a switch-on far from the present operating point is reached by continuation")
     func switchOnContinuation() throws {
         let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
-        func run(_ text: String) throws -> SimulationResult {
-            let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: text)).run()
-            #expect(result.failure == nil, "\(text): \(result.failure?.message ?? "")")
-            return result
-        }
+        func run(_ text: String) throws -> SimulationResult { try runExpectingSuccess(parameters, text) }
         func switchOn(_ result: SimulationResult, step: Int) throws -> (voltage: Double, current: Double) {
             let series = result.timeSeries
             let k = try #require(series.step.firstIndex(of: step))
