@@ -452,6 +452,7 @@ extension CellControl {
     /// state y (its current, voltage or power) to this control's own: a stage of the switch-on
     /// continuation.
     func partway(_ s: Double, from y: [Double], of model: P2DModel) -> CellControl {
+        guard s < 1 else { return self }  // (exactly the step's own target, not present + (target − present))
         func blend(_ present: Double, _ target: Double) -> Double { present + s * (target - present) }
         switch self {
         case .current(let amperes): return .current(amperes: blend(model.current(y), amperes))
