@@ -22,17 +22,36 @@ let package = Package(
         .target(name: "CVectorOps"),
         // Battery-agnostic implicit DAE solver (IDA + KLU) and sparse linear algebra.
         .target(name: "DAESolver", dependencies: ["CSundials", "CVectorOps"]),
+        // Linear and monotone cubic (PCHIP) interpolation of tabulated data.
+        .target(name: "Interpolation"),
         // Experiment (protocol) steps and their text language; stands alone.
         .target(name: "Protocols"),
-        // Cell parameters, constitutive laws, mesh, residual and analytic Jacobian.
-        .target(name: "CellModel", dependencies: ["DAESolver"]),
-        // Simulation driver, solutions, summaries, exports.
-        .target(name: "SolidCell", dependencies: ["CellModel", "Protocols", "DAESolver"]),
+        // The physical laws as value types: constants, open-circuit potentials, kinetics, transport,
+        // contact mechanics, degradation. No solver and no discretisation.
+        .target(name: "CellPhysics", dependencies: ["Interpolation"]),
+        // Parameter sets, the typed cell parameters, model files and `--set` overrides.
+        .target(name: "Parameters", dependencies: ["CellPhysics"]),
+        // The discretised P2D model: mesh, state layout, residual and analytic Jacobian.
+        .target(name: "CellModel", dependencies: ["CellPhysics", "Parameters", "DAESolver"]),
+        // Runs an experiment on a cell: the step loop, per-cycle summaries, results.
+        .target(name: "Simulator", dependencies: ["CellModel", "CellPhysics", "Parameters", "Protocols", "DAESolver", "Interpolation"]),
+        // Small-signal impedance spectra of the linearised model.
+        .target(name: "Impedance", dependencies: ["Simulator", "CellModel", "Parameters", "Protocols", "DAESolver"]),
+        // What a run writes: CSV and JSON files, SVG plots.
+        .target(name: "OutputFiles", dependencies: ["Simulator", "Impedance", "Parameters", "DAESolver"]),
+        // Parameter sweeps: design, sharding, parallel runs, index and merge.
+        .target(name: "Sweeps", dependencies: ["Simulator", "OutputFiles", "Parameters", "Protocols"]),
+        // Published data and PyBaMM cross-checks, and the validation report. A leaf: nothing imports it.
+        .target(name: "Validation", dependencies: ["Simulator", "Impedance", "OutputFiles", "Parameters", "Protocols", "CellModel",
+                                                   "CellPhysics", "Interpolation", "DAESolver"]),
+        // The library's one import: re-exports the modules above for users of the package.
+        .target(name: "SolidCell", dependencies: ["DAESolver", "Interpolation", "Protocols", "CellPhysics", "Parameters",
+                                                  "CellModel", "Simulator", "Impedance", "OutputFiles", "Sweeps"]),
         // The command-line tool.
         .executableTarget(
             name: "SolidCellCLI",
             dependencies: [
-                "SolidCell",
+                "Parameters", "Protocols", "Simulator", "Impedance", "OutputFiles", "Sweeps", "Validation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,8 +59,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DAESolverTests", dependencies: ["DAESolver", "TestSupport"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
-        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "DAESolver", "TestSupport"]),
-        .testTarget(name: "SolidCellTests", dependencies: ["SolidCell", "TestSupport"]),
+        .testTarget(name: "CellPhysicsTests", dependencies: ["CellPhysics", "Interpolation", "TestSupport"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "CellPhysics", "Parameters", "DAESolver", "TestSupport"]),
+        .testTarget(name: "SolidCellTests", dependencies: ["CellModel", "CellPhysics", "DAESolver", "Impedance", "Interpolation",
+                                                    "OutputFiles", "Parameters", "Protocols", "Simulator", "Sweeps",
+                                                    "Validation", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

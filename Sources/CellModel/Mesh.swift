@@ -1,3 +1,7 @@
+import CellPhysics
+import DAESolver
+import Parameters
+
 /// Cell-centred finite-volume meshes, uniform within each region (as PyBaMM's default submeshes).
 public struct ThroughCellMesh: Sendable {
     /// Cells in the separator and in the positive electrode.

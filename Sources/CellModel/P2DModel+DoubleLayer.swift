@@ -1,5 +1,7 @@
+import CellPhysics
 import DAESolver
 import Foundation
+import Parameters
 
 // Interface double layers: the capacitive current of the CAM|SE interface and of the foil|SE
 // interface. Present only when their capacities are given (> 0); without them the model has no

@@ -1,5 +1,7 @@
+import CellPhysics
 import DAESolver
 import Foundation
+import Parameters
 
 /// A quantity read out of the state linearly, q = Σ_k w_k y_k (or the linearisation of one about a
 /// state): the terminal voltage, an electrode's potential. Applied to a small-signal perturbation δy

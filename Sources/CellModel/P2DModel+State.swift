@@ -1,3 +1,7 @@
+import CellPhysics
+import DAESolver
+import Parameters
+
 /// Building states and reading physical quantities out of them.
 extension P2DModel {
     /// A state at rest at the initial concentration: uniform c, potentials at open circuit, zero

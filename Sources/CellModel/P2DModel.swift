@@ -1,5 +1,7 @@
+import CellPhysics
 import DAESolver
 import Foundation
+import Parameters
 
 /// What the protocol prescribes for the cell (the other of current and voltage follows).
 public enum CellControl: Equatable, Sendable {

@@ -1,5 +1,11 @@
-// The SolidCell library is the one import users need: it re-exports the model and protocol types
-// that appear in its API (CellParameters, ParameterSet, Experiment, ...).
+// The SolidCell library's one import: every module a user of the package needs, re-exported.
 @_exported import CellModel
+@_exported import CellPhysics
+@_exported import DAESolver
+@_exported import Impedance
+@_exported import Interpolation
+@_exported import OutputFiles
+@_exported import Parameters
 @_exported import Protocols
-@_exported import struct DAESolver.Complex
+@_exported import Simulator
+@_exported import Sweeps

@@ -1,8 +1,8 @@
 import ArgumentParser
-import CellModel
 import Foundation
+import Parameters
 import Protocols
-import SolidCell
+import Simulator
 
 // Reading what the user typed: one-line errors that name the flag or key, the value and what is
 // allowed (exit code 2), and the option groups several commands share.

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
-import SolidCell
+import Impedance
+import OutputFiles
+import Parameters
+import Protocols
+import Simulator
 
 /// `solidcell impedance`: the small-signal impedance spectrum of a cell at rest or after an experiment.
 struct ImpedanceCommand: ParsableCommand {

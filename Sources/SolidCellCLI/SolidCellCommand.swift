@@ -1,8 +1,9 @@
 import ArgumentParser
-import CellModel
 import Foundation
+import OutputFiles
+import Parameters
 import Protocols
-import SolidCell
+import Simulator
 
 @main
 struct SolidCellCommand: ParsableCommand {

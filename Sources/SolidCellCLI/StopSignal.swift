@@ -1,5 +1,5 @@
 import Foundation
-import SolidCell
+import Simulator
 
 /// Turns SIGINT (Ctrl-C) and SIGTERM (a batch scheduler ending a job) into a cancellation request,
 /// so that a long run stops after its current solver step and still writes what it computed.

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import SolidCell
+import Parameters
+import Protocols
+import Simulator
+import Sweeps
 
 /// `solidcell sweep …` (runs a sweep; the default) and `solidcell sweep merge …`.
 struct SweepCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SolidCell
+import OutputFiles
+import Validation
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,6 @@
 import CellModel
+import CellPhysics
+import Parameters
 import DAESolver
 import Foundation
 import Testing

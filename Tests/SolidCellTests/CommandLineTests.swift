@@ -1,5 +1,16 @@
 import Foundation
 import Testing
+@testable import CellModel
+@testable import CellPhysics
+@testable import DAESolver
+@testable import Impedance
+@testable import Interpolation
+@testable import OutputFiles
+@testable import Parameters
+@testable import Protocols
+@testable import Simulator
+@testable import Sweeps
+@testable import Validation
 
 /// Runs the built `solidcell` executable (it sits beside the test bundle) and returns its exit code,
 /// standard output and standard error.

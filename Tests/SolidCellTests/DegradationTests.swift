@@ -1,8 +1,17 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 @testable import CellModel
-@testable import SolidCell
+@testable import CellPhysics
+@testable import DAESolver
+@testable import Impedance
+@testable import Interpolation
+@testable import OutputFiles
+@testable import Parameters
+@testable import Protocols
+@testable import Simulator
+@testable import Sweeps
+@testable import Validation
 
 /// Contact-damage keys (PHYSICS-NOTES §6.9 starting values unless given).
 func damageKeys(rate: Double = 0.008, exponent: Double = 2, pressureScale: Double = 10) -> [String: ParameterValue] {

@@ -1,7 +1,17 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import SolidCell
+import Testing
+@testable import CellModel
+@testable import CellPhysics
+@testable import DAESolver
+@testable import Impedance
+@testable import Interpolation
+@testable import OutputFiles
+@testable import Parameters
+@testable import Protocols
+@testable import Simulator
+@testable import Sweeps
+@testable import Validation
 
 // Input robustness: thousands of mutated model files, `--set` overrides, experiment texts and sweep
 // arguments, pushed through the entry points the command line uses (ModelFile.parse → overrides →

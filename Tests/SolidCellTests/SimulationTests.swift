@@ -1,9 +1,16 @@
-import CellModel
-import DAESolver
 import Foundation
-import Protocols
 import Testing
-@testable import SolidCell
+@testable import CellModel
+@testable import CellPhysics
+@testable import DAESolver
+@testable import Impedance
+@testable import Interpolation
+@testable import OutputFiles
+@testable import Parameters
+@testable import Protocols
+@testable import Simulator
+@testable import Sweeps
+@testable import Validation
 
 func loadModel(_ name: String, _ changes: [String: Double] = [:]) throws -> CellParameters {
     var set = try ModelFile.load(path: "\(repositoryRoot)/models/\(name).json").parameters

@@ -1,6 +1,16 @@
 import Foundation
 import Testing
-@testable import SolidCell
+@testable import CellModel
+@testable import CellPhysics
+@testable import DAESolver
+@testable import Impedance
+@testable import Interpolation
+@testable import OutputFiles
+@testable import Parameters
+@testable import Protocols
+@testable import Simulator
+@testable import Sweeps
+@testable import Validation
 
 /// Runs a program and returns how it ended, its standard output and standard error.
 struct ProcessRun {

@@ -1,5 +1,12 @@
 import CellModel
+import CellPhysics
 import Foundation
+import Impedance
+import Interpolation
+import OutputFiles
+import Parameters
+import Protocols
+import Simulator
 
 /// Zhou 2025's 100-cycle test (0.1C, 30 °C, 30 / 10 / 2 MPa, fine and coarse Li6PS5Cl cathodes):
 /// capacity retention and the rise of the CAM|SE interfacial resistance, with figures.

@@ -1,3 +1,4 @@
+import CellPhysics
 import Foundation
 
 /// One value of a model file: a number, a name (of a built-in function, a law or a material),

@@ -1,5 +1,6 @@
-import CellModel
+import CellPhysics
 import Foundation
+import Interpolation
 import Testing
 
 /// The constructed OCP tables and the monotone cubic interpolation behind them.

@@ -1,5 +1,10 @@
 import CellModel
+import CellPhysics
+import DAESolver
 import Foundation
+import Interpolation
+import Parameters
+import Protocols
 
 /// Applies the cycle-level contact-damage law: during a cycle it follows every particle's
 /// volumetric strain (its extremes) and the stack pressure (its time average and extremes); at the

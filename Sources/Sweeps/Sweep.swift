@@ -1,6 +1,8 @@
-import CellModel
 import Foundation
+import OutputFiles
+import Parameters
 import Protocols
+import Simulator
 
 // Parameter sweeps: the Cartesian product of varied model parameters, each case one simulation.
 //
@@ -18,54 +20,10 @@ public struct SweepError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The message is kept on one line: line breaks and other control characters it echoes from
     /// the input are written as escapes (`\n`, `\u{0}`).
     public init(_ message: String, fileFailure: Bool = false) {
-        self.message = Self.singleLine(message)
+        self.message = InputEcho.singleLine(message)
         self.isFileFailure = fileFailure
     }
     public var description: String { message }
-
-    static func singleLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" }) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result.unicodeScalars.append(scalar)
-            default:
-                if scalar.properties.generalCategory == .control {
-                    result += "\\u{" + String(scalar.value, radix: 16) + "}"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result
-    }
-}
-
-/// `KEY=VALUE` model overrides, parsed exactly as `solidcell simulate --set` parses them.
-public enum ParameterOverrides {
-    /// Splits `KEY=VALUE` at the first `=`; the key is trimmed of white space, the value is kept
-    /// as written (``ParameterSet/override(_:with:)`` trims it). Nil without `=`.
-    public static func split(_ assignment: String) -> (key: String, value: String)? {
-        guard let equals = assignment.firstIndex(of: "=") else { return nil }
-        return (String(assignment[..<equals]).trimmingCharacters(in: .whitespaces),
-                String(assignment[assignment.index(after: equals)...]))
-    }
-
-    /// Applies `--set` assignments in order through ``ParameterSet/override(_:with:)``.
-    public static func apply(_ assignments: [String], to set: inout ParameterSet) throws(SweepError) {
-        for assignment in assignments {
-            guard let (key, value) = split(assignment) else {
-                throw SweepError("--set \"\(assignment)\": expected KEY=VALUE, e.g. --set \"Positive electrode thickness [m]=6e-5\"")
-            }
-            do {
-                try set.override(key, with: value)
-            } catch {
-                throw SweepError("--set \"\(assignment)\": \(error)")
-            }
-        }
-    }
 }
 
 /// A varied parameter: a model key and the values it takes, as written (numbers or built-in names).
@@ -275,7 +233,7 @@ public struct ParameterSweep: Sendable {
             throw SweepError("--cycles \(cycles): allowed a whole number from \(Simulation.allowedCycles.lowerBound) to \(Simulation.allowedCycles.upperBound)")
         }
         var base = model.parameters
-        try ParameterOverrides.apply(overrides, to: &base)
+        do { try ParameterOverrides.apply(overrides, to: &base) } catch { throw SweepError(error.message) }
         let fixedKeys = Set(overrides.compactMap { ParameterOverrides.split($0)?.key })
         var seenKeys = Set<String>()
         var caseCount = 1

@@ -1,5 +1,12 @@
 import CellModel
+import CellPhysics
 import Foundation
+import Impedance
+import Interpolation
+import OutputFiles
+import Parameters
+import Protocols
+import Simulator
 
 /// Validation cases for the Li2TiS3 cells of Lu et al. (EES Batteries 2026) and the LTVO cell of
 /// Ohno, Ugata & Yabuuchi (J. Mater. Chem. A 2026), on the model files

@@ -1,6 +1,9 @@
 import CellModel
 import DAESolver
 import Foundation
+import Parameters
+import Protocols
+import Simulator
 
 /// Small-signal impedance of a cell at a consistent state, from the model's own exact Jacobian.
 ///
@@ -90,6 +93,7 @@ public enum ImpedanceAnalysis {
 /// An impedance that cannot be computed (the message says why).
 public struct ImpedanceError: Error, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 

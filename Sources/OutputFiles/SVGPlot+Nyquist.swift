@@ -1,3 +1,8 @@
+import DAESolver
+import Impedance
+import Parameters
+import Simulator
+
 extension SVGPlot {
     /// Nyquist plot of an impedance spectrum: −Im Z against Re Z, equal scales on both axes (so an
     /// RC arc is a semicircle), every frequency marked, the −Im Z axis from 0 (or below).

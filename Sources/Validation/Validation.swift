@@ -1,4 +1,12 @@
+import CellModel
+import CellPhysics
 import Foundation
+import Impedance
+import Interpolation
+import OutputFiles
+import Parameters
+import Protocols
+import Simulator
 
 /// How close a simulated number must be to the published one.
 public enum ValidationTolerance: Sendable, CustomStringConvertible {
@@ -113,18 +121,6 @@ public struct ValidationContext: Sendable {
         }
         return columns
     }
-}
-
-/// Linear interpolation of (xs, ys) at x, nil outside [xs.first, xs.last]; xs ascending.
-public func interpolate(_ xs: [Double], _ ys: [Double], at x: Double) -> Double? {
-    guard let first = xs.first, let last = xs.last, x >= first, x <= last else { return nil }
-    var low = 0, high = xs.count - 1
-    while high - low > 1 {
-        let mid = (low + high) / 2
-        if xs[mid] <= x { low = mid } else { high = mid }
-    }
-    let span = xs[high] - xs[low]
-    return span == 0 ? ys[low] : ys[low] + (ys[high] - ys[low]) * (x - xs[low]) / span
 }
 
 /// Every validation case SolidCell knows, and the report writer.

@@ -1,5 +1,8 @@
 import DAESolver
 import Foundation
+import Impedance
+import Parameters
+import Simulator
 
 /// Inputs of a run, recorded in `summary.json` so a result can be traced to what produced it.
 public struct RunInputs: Codable, Sendable {
@@ -77,7 +80,7 @@ public enum OutputWriter {
     }
 
     /// Shortest decimal text that reads back to the same double (so files are reproducible bit for bit).
-    static func format(_ x: Double) -> String {
+    public static func format(_ x: Double) -> String {
         var text = ""
         append(x, to: &text)
         return text

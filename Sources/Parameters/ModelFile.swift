@@ -1,4 +1,4 @@
-import CellModel
+import CellPhysics
 import Foundation
 
 /// A model file: JSON whose keys are PyBaMM-style parameter names with units, plus a `"metadata"`
@@ -52,6 +52,10 @@ public struct ModelFile: Sendable {
 public struct ModelFileError: Error, CustomStringConvertible {
     public var path: String
     public var message: String
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
     public var description: String { "model file \(path): \(message)" }
 }
 
@@ -94,7 +98,7 @@ extension ParameterValue: Decodable {
 
 extension DecodingError {
     /// The key path and reason, without Swift's type dump.
-    var shortDescription: String {
+    public var shortDescription: String {
         func path(_ context: Context) -> String {
             let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "\"\($0.stringValue)\"" }
             return keys.isEmpty ? "" : " at " + keys.joined(separator: ".")

@@ -1,4 +1,8 @@
+import DAESolver
 import Foundation
+import Impedance
+import Parameters
+import Simulator
 
 /// Minimal SVG line plots: any number of labelled curves on linear axes, each curve drawn as one
 /// or more polylines (a new polyline wherever the data break, e.g. between protocol steps).

@@ -107,10 +107,4 @@ public struct MonotoneCubicInterpolation: Sendable, Equatable {
         let derivative = (6 * t2 - 6 * t) * (f0 - f1) / h + (3 * t2 - 4 * t + 1) * d0 + (3 * t2 - 2 * t) * d1
         return (value, derivative)
     }
-
-    /// The interpolant as a built-in function under the table's name.
-    public var function: DifferentiableFunction {
-        let table = self
-        return DifferentiableFunction(name: name) { table($0) }
-    }
 }

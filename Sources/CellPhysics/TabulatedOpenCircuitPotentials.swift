@@ -1,4 +1,5 @@
 import Foundation
+import Interpolation
 
 /// Open-circuit potentials known only as point tables, interpolated by
 /// ``MonotoneCubicInterpolation`` (PCHIP: through every point, C¹, monotone between points, exact
@@ -54,5 +55,13 @@ extension OpenCircuitPotentials {
         } catch {
             preconditionFailure("\(error)")
         }
+    }
+}
+
+extension MonotoneCubicInterpolation {
+    /// The interpolant as a built-in function under the table's name.
+    public var function: DifferentiableFunction {
+        let table = self
+        return DifferentiableFunction(name: name) { table($0) }
     }
 }

@@ -1,5 +1,12 @@
 import CellModel
+import CellPhysics
 import Foundation
+import Impedance
+import Interpolation
+import OutputFiles
+import Parameters
+import Protocols
+import Simulator
 
 /// Validation against published impedance (EIS) results.
 extension PublishedData {

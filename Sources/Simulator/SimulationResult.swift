@@ -1,4 +1,8 @@
+import CellModel
 import DAESolver
+import Interpolation
+import Parameters
+import Protocols
 
 /// Samples of a simulation in time, one array per column (all of equal length).
 public struct TimeSeries: Sendable {
@@ -173,6 +177,10 @@ public struct SimulationFailure: Error, Sendable, CustomStringConvertible {
     public var time: Double
     public var message: String
 
+    public init(cycle: Int, step: Int, stepText: String, time: Double, message: String) {
+        (self.cycle, self.step, self.stepText, self.time, self.message) = (cycle, step, stepText, time, message)
+    }
+
     public var description: String {
         "simulation stopped at t = \(time) s in cycle \(cycle), step \(step) (\"\(stepText)\"): \(message)"
     }
@@ -197,4 +205,6 @@ public struct SimulationResult: Sendable {
     public var finalContactDamage: [Double]?
     /// Mean stoichiometry of each contact class at the end of the run.
     public var finalClassStoichiometry: [Double]? { timeSeries.classStoichiometry.last }
+
+    public init() {}
 }

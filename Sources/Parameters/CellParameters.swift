@@ -1,3 +1,4 @@
+import CellPhysics
 import Foundation
 
 /// Validated, typed parameters of a solid-state half cell: composite positive electrode

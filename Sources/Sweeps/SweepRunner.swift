@@ -1,4 +1,8 @@
 import Foundation
+import OutputFiles
+import Parameters
+import Protocols
+import Simulator
 
 /// A case of a sweep has finished (reported once per case run, in completion order).
 public struct SweepProgress: Sendable {

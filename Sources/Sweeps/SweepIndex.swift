@@ -1,4 +1,8 @@
 import Foundation
+import OutputFiles
+import Parameters
+import Protocols
+import Simulator
 
 // The files of a sweep output folder:
 //

@@ -1,3 +1,5 @@
+import CellPhysics
+
 /// A strict pass over JSON text before it is decoded, so that a model file's problems are reported
 /// with their line and column: syntax errors, a key given twice in one object (JSONDecoder would
 /// silently keep one), and numbers a double cannot hold (1e309, 1e-400).

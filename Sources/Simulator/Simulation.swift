@@ -1,6 +1,8 @@
 import CellModel
 import DAESolver
 import Foundation
+import Interpolation
+import Parameters
 import Protocols
 
 /// Settings of a simulation run that are not cell parameters.

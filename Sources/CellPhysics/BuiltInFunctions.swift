@@ -4,7 +4,7 @@ import Foundation
 /// as the analytic Jacobian needs both.
 public struct DifferentiableFunction: Sendable {
     public let name: String
-    private let evaluate: @Sendable (Double) -> (value: Double, derivative: Double)
+    @usableFromInline let evaluate: @Sendable (Double) -> (value: Double, derivative: Double)
     /// The value of a constant function, returned without calling through the closure (the
     /// residual evaluates the particle diffusivity twice per radial face).
     public let constantValue: Double?
@@ -21,7 +21,7 @@ public struct DifferentiableFunction: Sendable {
         constantValue = c
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     public func callAsFunction(_ x: Double) -> (value: Double, derivative: Double) {
         if let c = constantValue { return (c, 0) }
         return evaluate(x)
@@ -35,7 +35,7 @@ public struct DifferentiableFunction: Sendable {
 /// sinh x and cosh x from one exponential, for Butler–Volmer rates and their derivatives (libm's
 /// `sinh` and `cosh` each cost more than an `exp`); the absolute error stays at rounding level, and
 /// both overflow where libm's do.
-@inline(__always) func sinhAndCosh(_ x: Double) -> (sinh: Double, cosh: Double) {
+@inlinable @inline(__always) public func sinhAndCosh(_ x: Double) -> (sinh: Double, cosh: Double) {
     let e = exp(x), inverse = 1 / e
     return (0.5 * (e - inverse), 0.5 * (e + inverse))
 }
@@ -135,7 +135,7 @@ extension OpenCircuitPotentials {
 /// PyBaMM's regularised square root g(x) = x (x² + δ²)^(−1/4), δ = 10⁻³ (its `RegPower` with
 /// exponent ½ on a scaled concentration), and g'(x) = (x²/2 + δ²)(x² + δ²)^(−5/4). It equals √x
 /// but for x within ~δ of zero, where it stays finite in slope.
-@inline(__always)
+@inlinable @inline(__always)
 public func regularisedSquareRoot(_ x: Double) -> (value: Double, derivative: Double) {
     let delta2 = 1e-6
     let s = x * x + delta2
