@@ -342,7 +342,7 @@ def main():
         f"- Date: {started.strftime('%Y-%m-%d %H:%M UTC')}",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {m['os']}; load average {load_before[0]:.2f} at the start, {load_after[0]:.2f} at the end",
         f"- SolidCell {git_revision()}, release build, {swift_version()}; Debian libsundials 6.4.1",
-        f"- SolidCell command: `{args.solidcell}`",
+        f"- SolidCell command: `{os.path.relpath(args.solidcell, ROOT) if os.path.isabs(args.solidcell) else args.solidcell}`",
         f"- PyBaMM {pybamm.__version__} (pybammsolvers {solvers}), Python {platform.python_version()}",
         f"- Command: `{args.invocation.strip()}`",
         f"- Runs: median of {args.repeats} timed runs ({max(3, args.repeats // 2)} for the 3 500- and 10 000-state meshes and the cycling), after one untimed warm-up run, for each tool",

@@ -6,8 +6,8 @@ the top of each block (with their source tag), so the table can be regenerated
 and audited.  Run:  python3 derivations.py  (prints a report and writes
 derived_values.json next to this file).  Needs numpy and scipy.
 
-Tags: [V] verified in a primary text (the papers in /work/shared/papers or a
-public source quoted in parameters.md), [S] secondary digest (PHYSICS-NOTES),
+Tags: [V] verified in a primary text (the validation papers or a
+public source quoted in parameters.md), [S] secondary source (review or digest),
 [D] derived here, [U] assumption / general knowledge, not verified.
 """
 import json
@@ -151,7 +151,7 @@ kap = 0.175                                # S/m LPSC 298 K ([V] 1.56-1.95 mS/cm
 eSE = eps_z["SE"]
 z["kappa_eff_fine_A"] = kap * eSE / 1.21 ** 2
 z["kappa_eff_coarse_A"] = kap * eSE / 1.84 ** 2
-perc = ((eSE - 0.18) / (1 - 0.18)) ** 2    # PHYSICS-NOTES 6.2 percolation law
+perc = ((eSE - 0.18) / (1 - 0.18)) ** 2    # percolation law, a fit to Minnmann et al. 2021 (parameters.md)
 z["tau2_percolation_law"] = eSE / perc
 z["tau2_coarse_percolation_scaled"] = eSE / perc * (1.84 / 1.21) ** 2
 # Arrhenius factor 298.15 -> 303.15 K for Ea = 0.36 eV
@@ -195,7 +195,7 @@ ov_c = overlap_moments([0.94, 0.83, 0.56, 0.20])
 contact = dict(overlap_fine=ov_f, overlap_coarse=ov_c,
                overlap_mean_ratio=ov_c["mean_pct"] / ov_f["mean_pct"],
                Rct_ratio=17.3 / 9.9)
-phi0 = lambda ev: 0.742 * (1 - (ev / 0.317) ** 2.32)   # PHYSICS-NOTES 2 / 6.8
+phi0 = lambda ev: 0.742 * (1 - (ev / 0.317) ** 2.32)   # coverage law, Bielefeld, Weber & Janek 2019
 contact["coverage_law"] = {str(e): phi0(e) for e in (0.044, 0.062, 0.10, 0.113, 0.12, 0.158)}
 props = {}
 for name, (mu, sd) in dict(fine=(0.70, 0.12), coarse=(0.45, 0.27)).items():
