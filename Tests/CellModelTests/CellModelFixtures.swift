@@ -1,69 +1,18 @@
 import CellModel
 import CellPhysics
-import Parameters
-import DAESolver
 import Foundation
+import Parameters
+import TestSupport
 import Testing
 
-// Shared helpers of the CellModel verification tests: model files, seeded random numbers,
-// state-vector layout and a thin driver over IDASolver.
-
-/// Repository root, found from this file's location (Tests/CellModelTests/TestSupport.swift).
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
+// Fixtures of the CellModel verification tests: the model files they run on, mesh keys and the
+// state-vector layout. Model loading and the solver driver are TestSupport's.
 
 /// The two bundled model files the verification tests run on.
 enum ModelName: String, CaseIterable, CustomStringConvertible, Sendable {
     case xu2019 = "xu2019-nmc532-half-cell-t1"
     case chen2020 = "chen2020-nmc811-li-half-cell-t1"
     var description: String { rawValue }
-}
-
-/// Converts a value from `JSONSerialization` to a model-file value.
-func parameterValue(_ json: Any) throws -> ParameterValue {
-    if let text = json as? String { return .text(text) }
-    if let number = json as? NSNumber { return .number(number.doubleValue) }
-    if let items = json as? [Any] { return .list(try items.map(parameterValue)) }
-    if let table = json as? [String: Any] { return .table(try table.mapValues(parameterValue)) }
-    throw CocoaError(.coderInvalidValue)
-}
-
-/// The parameter set of `models/<name>.json`, read with Foundation's JSONSerialization.
-func loadParameterSet(_ name: ModelName) throws -> ParameterSet {
-    let data = try Data(contentsOf: URL(fileURLWithPath: "\(repositoryRoot)/models/\(name.rawValue).json"))
-    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    return ParameterSet(try object.mapValues(parameterValue))
-}
-
-/// The parameter set of any bundled model file, `models/<file>.json`.
-func loadParameterSet(file: String) throws -> ParameterSet {
-    let data = try Data(contentsOf: URL(fileURLWithPath: "\(repositoryRoot)/models/\(file).json"))
-    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    return ParameterSet(try object.mapValues(parameterValue))
-}
-
-extension ParameterSet {
-    /// Sets values, adding keys the file does not have (optional keys such as the double-layer capacities).
-    func adding(_ changes: [String: ParameterValue]) -> ParameterSet {
-        var copy = self
-        for (key, value) in changes { copy.values[key] = value }
-        return copy
-    }
-
-    /// Sets numeric values (mesh sizes, conductivities, …).
-    func with(_ changes: [String: Double]) -> ParameterSet {
-        var copy = self
-        for (key, value) in changes {
-            precondition(copy.values[key] != nil, "no key \(key)")
-            copy.values[key] = .number(value)
-        }
-        return copy
-    }
-
-    func number(_ key: String) -> Double {
-        guard case .number(let x)? = values[key] else { preconditionFailure("no number \(key)") }
-        return x
-    }
 }
 
 /// Mesh-size keys.
@@ -79,7 +28,7 @@ func makeParameters(_ name: ModelName, mesh: (Int, Int, Int), changes: [String: 
     all[MeshKey.separator] = Double(mesh.0)
     all[MeshKey.positive] = Double(mesh.1)
     all[MeshKey.particle] = Double(mesh.2)
-    return try CellParameters(try loadParameterSet(name).with(all))
+    return try loadModel(name.rawValue, all)
 }
 
 /// Where each unknown sits in the state vector, as P2DModel's documentation lays it out: φ_e
@@ -139,48 +88,4 @@ func effectiveConductivities(_ set: ParameterSet) -> (separator: Double, positiv
     let electronic = set.number("Positive electrode conductivity [S.m-1]")
         * pow(1 - porosity, set.number("Positive electrode Bruggeman coefficient (electrode)"))
     return (separator, positive, electronic)
-}
-
-/// IDA on a P2D model, started at rest at the model's initial concentration.
-final class CellDriver {
-    let solver: IDASolver<P2DModel>
-
-    /// `relativeTolerance` and `absoluteTolerance` as in the simulation driver: the absolute
-    /// tolerance is scaled per component by `toleranceScale` (V, c_max, A m⁻², A h).
-    init(_ parameters: CellParameters, control: CellControl, events: [CellEvent] = [],
-         relativeTolerance: Double = 1e-8, absoluteTolerance: Double = 1e-10) throws {
-        var model = P2DModel(parameters: parameters)
-        model.control = control
-        model.events = events
-        var options = SolverOptions()
-        options.relativeTolerance = relativeTolerance
-        options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * absoluteTolerance })
-        let y0 = model.restingState()
-        solver = try IDASolver(system: model, time: 0, state: y0,
-                               derivative: [Double](repeating: 0, count: y0.count), options: options)
-        try solver.computeConsistentInitialConditions(firstOutputTime: 1)
-    }
-
-    var model: P2DModel { solver.system }
-    var state: [Double] { solver.state }
-    var time: Double { solver.time }
-    var voltage: Double { model.voltage(solver.state) }
-    var current: Double { model.current(solver.state) }
-
-    /// Switches the control (and end conditions) at the current time, as a protocol step change does:
-    /// re-initialise, then make the algebraic unknowns consistent with the new control.
-    func switchTo(_ control: CellControl, events: [CellEvent] = []) throws {
-        solver.system.control = control
-        solver.system.events = events
-        try solver.reinitializeFromCurrentSolution(time: solver.time)
-        try solver.computeConsistentInitialConditions(firstOutputTime: solver.time + 1)
-    }
-
-    /// Integrates for `duration` seconds (or to a root), stopping exactly at the end time.
-    @discardableResult
-    func run(for duration: Double) throws -> AdvanceResult {
-        let end = solver.time + duration
-        try solver.setStopTime(end)
-        return try solver.advance(to: end)
-    }
 }

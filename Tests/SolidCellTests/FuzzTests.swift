@@ -28,7 +28,7 @@ extension SplitMix64 {
 }
 
 enum FuzzCorpus {
-    static let modelPath = "\(repositoryRoot)/models/xu2019-nmc532-half-cell-t1.json"
+    static let modelPath = TestSupport.modelPath("xu2019-nmc532-half-cell-t1")
     static let modelData = FileManager.default.contents(atPath: modelPath)!
     static let base: ParameterSet = try! ModelFile.parse(modelData, path: modelPath).parameters
     static let keys = base.values.keys.sorted()
