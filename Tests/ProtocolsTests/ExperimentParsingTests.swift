@@ -205,8 +205,8 @@ struct ExperimentParsingTests {
         #expect(experiment.steps[1].duration == 3600)
     }
 
-    @Test("the DESIGN.md protocol parses")
-    func designProtocol() throws {
+    @Test("the README's example steps parse")
+    func readmeSteps() throws {
         let experiment = try Experiment(parsing: """
             Discharge at 0.1C until 2.5 V
             Charge at 0.5 mA until 4.3 V

@@ -239,7 +239,7 @@ struct SweepTests {
         loose.relativeTolerance = 1e-4
         let standard = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1)
         let looser = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1, options: loose)
-        // Defaults leave sweep.json as it was before tolerances could be set.
+        // Default tolerances are not written to sweep.json.
         let standardJSON = String(decoding: try JSONEncoder().encode(standard.design), as: UTF8.self)
         #expect(!standardJSON.contains("rtol") && !standardJSON.contains("atol"))
         let looserJSON = try JSONEncoder().encode(looser.design)
