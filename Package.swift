@@ -55,8 +55,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Helpers shared by the test targets (a seedable random generator).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Helpers shared by the test targets: a seedable random generator, the repository root, model
+        // loading, the runner of command-line processes and IDA on a P2D model.
+        .target(name: "TestSupport", dependencies: ["Parameters", "CellModel", "DAESolver"], path: "Tests/TestSupport"),
         .testTarget(name: "DAESolverTests", dependencies: ["DAESolver", "TestSupport"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
         .testTarget(name: "CellPhysicsTests", dependencies: ["CellPhysics", "Interpolation", "TestSupport"]),

@@ -21,8 +21,6 @@ public struct Complex: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// arg z in (−π, π].
     public var phase: Double { atan2(imaginary, real) }
 
-    public var conjugate: Complex { Complex(real, -imaginary) }
-
     public var isFinite: Bool { real.isFinite && imaginary.isFinite }
 
     public static func + (a: Complex, b: Complex) -> Complex { Complex(a.real + b.real, a.imaginary + b.imaginary) }

@@ -1,15 +1,5 @@
 import CSundials
 
-/// How ``IDASolver/computeConsistentInitialConditions(_:firstOutputTime:)`` repairs the initial state.
-public enum InitialConditionMode: Sendable {
-    /// Given the differential components of y, solve for the algebraic components of y and the
-    /// derivatives ẏ of the differential ones (IDA's `IDA_YA_YDP_INIT`; the usual case after a
-    /// change of control mode).
-    case algebraicAndDerivatives
-    /// Given ẏ, solve for all of y (IDA's `IDA_Y_INIT`).
-    case allStates
-}
-
 /// Why ``IDASolver/advance(to:)`` returned.
 public enum AdvanceResult: Equatable, Sendable {
     /// The requested output time was reached.
@@ -57,7 +47,7 @@ public final class IDASolver<System: DAESystem> {
 
     /// Creates the integrator at t₀ with the given y(t₀), ẏ(t₀) and attaches KLU on the
     /// system's sparsity pattern. The initial values need not be consistent if
-    /// ``computeConsistentInitialConditions(_:firstOutputTime:)`` is called before integrating.
+    /// ``computeConsistentInitialConditions(firstOutputTime:)`` is called before integrating.
     public init(system: System, time t0: Double, state y0: [Double], derivative yp0: [Double],
                 options: SolverOptions = SolverOptions()) throws(SolverError) {
         let n = system.stateCount
@@ -165,13 +155,11 @@ public final class IDASolver<System: DAESystem> {
         try configureRoots()
     }
 
-    /// Makes the current y, ẏ consistent with F = 0 (`IDACalcIC`). `firstOutputTime` tells IDA the
-    /// direction and scale of the coming integration.
-    public func computeConsistentInitialConditions(
-        _ mode: InitialConditionMode = .algebraicAndDerivatives, firstOutputTime: Double
-    ) throws(SolverError) {
-        let option = mode == .algebraicAndDerivatives ? IDA_YA_YDP_INIT : IDA_Y_INIT
-        try run("IDACalcIC") { IDACalcIC(memory.raw, option, firstOutputTime) }
+    /// Makes the current y, ẏ consistent with F = 0 (`IDACalcIC` with `IDA_YA_YDP_INIT`): given the
+    /// differential components of y, solves for the algebraic components and for ẏ of the
+    /// differential ones. `firstOutputTime` tells IDA the direction and scale of the coming integration.
+    public func computeConsistentInitialConditions(firstOutputTime: Double) throws(SolverError) {
+        try run("IDACalcIC") { IDACalcIC(memory.raw, IDA_YA_YDP_INIT, firstOutputTime) }
         try check(IDAGetConsistentIC(memory.raw, stateVector.raw, derivativeVector.raw), "IDAGetConsistentIC")
     }
 

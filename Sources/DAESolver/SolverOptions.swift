@@ -32,9 +32,9 @@ public struct SolverOptions: Equatable, Sendable {
     /// J = ∂F/∂y + c_j ∂F/∂ẏ, beyond which IDA re-evaluates and refactorises J (`IDASetDeltaCjLSetup`;
     /// SUNDIALS' default 0.25). Between refreshes Newton runs on a matrix with a stale c_j. With an
     /// analytic Jacobian and a KLU refactorisation costing a few residual evaluations, refreshing
-    /// more often pays: at 0.1, long cycling runs take 10–20 % fewer steps and far fewer Newton
-    /// convergence failures, and the benchmark problems 5 % fewer instructions on average
-    /// (Benchmarks/README.md).
+    /// more often is cheap, and Newton on a fresher matrix fails to converge less often, so long
+    /// cycling runs take fewer steps. The measurements behind the value: Benchmarks/README.md,
+    /// "Jacobian refresh".
     public var jacobianRefreshThreshold: Double = 0.1
 
     public init() {}

@@ -80,12 +80,7 @@ public enum ImpedanceAnalysis {
         let y0 = stateOfCharge.map {
             model.restingState(concentration: model.stoichiometry(atStateOfCharge: $0) * parameters.positiveMaximumConcentration)
         } ?? model.restingState()
-        var options = SolverOptions()
-        options.relativeTolerance = 1e-10
-        options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * 1e-12 })
-        let solver = try IDASolver(system: model, time: 0, state: y0, derivative: [Double](repeating: 0, count: y0.count),
-                                   options: options)
-        try solver.computeConsistentInitialConditions(firstOutputTime: 1)
+        let solver = try model.makeSolver(relativeTolerance: 1e-10, absoluteTolerance: 1e-12, state: y0, consistentBy: 1)
         return (solver.state, solver.derivative)
     }
 }

@@ -210,15 +210,11 @@ private final class Runner {
         self.simulation = simulation
         let model = P2DModel(parameters: simulation.parameters)
         let o = simulation.options
-        var options = SolverOptions()
-        options.relativeTolerance = o.relativeTolerance
-        options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * o.absoluteTolerance })
-        options.maxSteps = o.maxSteps
-        let y0 = model.restingState()
-        recordingBuffer = y0
+        recordingBuffer = model.restingState()
         classStoichiometryBuffer = [Double](repeating: 0, count: model.classCount)
-        solver = try IDASolver(system: model, time: 0, state: y0,
-                               derivative: [Double](repeating: 0, count: y0.count), options: options)
+        // Made consistent at each step's switch-on, with the step's control.
+        solver = try model.makeSolver(relativeTolerance: o.relativeTolerance, absoluteTolerance: o.absoluteTolerance,
+                                      maxSteps: o.maxSteps)
         degradation = CycleDegradation(model: model)
     }
 

@@ -115,7 +115,8 @@ public struct SweepDesign: Codable, Equatable, Sendable {
     public var cycles: Int
     public var caseCount: Int
     /// IDA's relative and absolute tolerance when they are not ``SimulationOptions``' defaults (nil
-    /// otherwise, and absent from `sweep.json`, as in sweeps written before they could be set).
+    /// otherwise, and then absent from `sweep.json`, so that a `sweep.json` without them reads as
+    /// the defaults).
     public var relativeTolerance: Double? = nil
     public var absoluteTolerance: Double? = nil
     /// The output sampling period of steps without their own [s] (nil: every solver step).

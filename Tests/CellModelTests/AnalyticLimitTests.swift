@@ -3,6 +3,7 @@ import CellPhysics
 import Parameters
 import DAESolver
 import Foundation
+import TestSupport
 import Testing
 
 /// The model against closed-form solutions of the continuum equations it discretises.
@@ -84,7 +85,7 @@ struct AnalyticLimitTests {
     /// - each one-sided (OCV − V(±I))/I agrees with the symmetric R to 1e-4 (linearity).
     @Test("small-current V(0) = OCV − I R (foil + separator + transmission-line composite)", arguments: ohmicCases)
     func ohmicResistance(_ c: OhmicCase) throws {
-        let set = try loadParameterSet(c.model).with(c.changes)
+        let set = try loadParameterSet(c.model.rawValue).with(c.changes)
             .with([MeshKey.separator: 10, MeshKey.positive: 80, MeshKey.particle: 4])
         let p = try CellParameters(set)
         let ocv = p.positiveOCP(p.positiveInitialConcentration / p.positiveMaximumConcentration).value
@@ -177,7 +178,7 @@ struct AnalyticLimitTests {
         let taus = [0.02, 0.05, 0.2]
         var errors: [Int: [Double]] = [:]
         for cells in [50, 100] {
-            let set = try loadParameterSet(.xu2019).with([
+            let set = try loadParameterSet(ModelName.xu2019.rawValue).with([
                 "Electrolyte conductivity [S.m-1]": 1e3, "Positive electrode conductivity [S.m-1]": 1e8,
                 MeshKey.separator: 2, MeshKey.positive: 4, MeshKey.particle: Double(cells)])
             let p = try CellParameters(set)

@@ -3,6 +3,7 @@ import CellPhysics
 import Parameters
 import DAESolver
 import Foundation
+import TestSupport
 import Testing
 
 /// Lithium bookkeeping: every coulomb passed through the cell moves 1/F mol of Li into or out of

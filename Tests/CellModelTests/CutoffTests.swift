@@ -3,6 +3,7 @@ import CellPhysics
 import Parameters
 import DAESolver
 import Foundation
+import TestSupport
 import Testing
 
 /// End conditions as IDA root functions: an integration stops exactly on its cut-off.

@@ -39,7 +39,7 @@ struct DoubleLayerTests {
     }()
 
     static func parameters(_ c: Case, mesh: (Int, Int, Int) = JacobianTests.smallMesh) throws -> CellParameters {
-        var set = try loadParameterSet(file: c.file).adding([
+        var set = try loadParameterSet(c.file).adding([
             positiveKey: .number(c.positive), negativeKey: .number(c.negative),
             MeshKey.separator: .number(Double(mesh.0)), MeshKey.positive: .number(Double(mesh.1)),
             MeshKey.particle: .number(Double(mesh.2))])
@@ -199,7 +199,7 @@ struct DoubleLayerTests {
     /// unknowns, pattern, resting state, residual and Jacobian values bit for bit.
     @Test("no capacity (absent or 0): the model without double layers, bit for bit")
     func absentCapacityChangesNothing() throws {
-        let set = try loadParameterSet(.xu2019).with([MeshKey.separator: 4, MeshKey.positive: 5, MeshKey.particle: 6])
+        let set = try loadParameterSet(ModelName.xu2019.rawValue).with([MeshKey.separator: 4, MeshKey.positive: 5, MeshKey.particle: 6])
         var plain = P2DModel(parameters: try CellParameters(set))
         var zero = P2DModel(parameters: try CellParameters(set.adding([Self.positiveKey: .number(0), Self.negativeKey: .number(0)])))
         #expect(plain.stateCount == zero.stateCount)
@@ -219,7 +219,7 @@ struct DoubleLayerTests {
     /// Out-of-range capacities are rejected with the key named.
     @Test("negative or huge capacities are rejected naming the key")
     func badCapacity() throws {
-        let set = try loadParameterSet(.xu2019)
+        let set = try loadParameterSet(ModelName.xu2019.rawValue)
         for (key, value) in [(Self.positiveKey, -0.1), (Self.negativeKey, 1e3)] {
             do {
                 _ = try CellParameters(set.adding([key: .number(value)]))

@@ -3,6 +3,7 @@ import CellPhysics
 import Parameters
 import DAESolver
 import Foundation
+import TestSupport
 import Testing
 
 /// Spatial convergence of the finite-volume discretisation, on the 1C discharge voltage at a fixed
@@ -36,15 +37,28 @@ struct MeshConvergenceTests {
 
     static func differences(_ v: [Double]) -> [Double] { zip(v, v.dropFirst()).map { $1 - $0 } }
 
+    /// Prints the voltages of a refinement sequence with their differences and observed orders, and
+    /// returns the orders.
+    @discardableResult
+    static func reportOrders(_ label: String, _ v: [Double]) -> [Double] {
+        let orders = Self.orders(v)
+        print("\(label): V = \(v), differences \(differences(v)), orders \(orders)")
+        return orders
+    }
+
+    /// Expects second order (the accepted band [1.5, 2.5]) of every observed order of `v`.
+    static func expectSecondOrder(_ label: String, _ v: [Double], sourceLocation: SourceLocation = #_sourceLocation) {
+        let orders = reportOrders(label, v)
+        for order in orders { #expect((1.5...2.5).contains(order), "orders of \(label): \(orders)", sourceLocation: sourceLocation) }
+    }
+
     /// Particle mesh 10, 20, 40, 80 with the x mesh fixed (5 separator, 8 composite cells): the
     /// cell-centred scheme in r with the linearly extrapolated surface concentration is second order.
     /// Measured: orders 2.00–2.01 (Xu), 2.00–2.01 (Chen).
     @Test("particle mesh: second-order convergence", arguments: ModelName.allCases)
     func particleMesh(_ name: ModelName) throws {
         let v = try [10, 20, 40, 80].map { try Self.voltage(name, mesh: (5, 8, $0)) }
-        let orders = Self.orders(v)
-        print("particle mesh \(name): V = \(v), differences \(Self.differences(v)), orders \(orders)")
-        for order in orders { #expect((1.5...2.5).contains(order), "orders \(orders)") }
+        Self.expectSecondOrder("particle mesh \(name)", v)
     }
 
     /// x mesh (separator and composite cells both 5, 10, 20, 40, 80; particle mesh 10) when the
@@ -52,18 +66,17 @@ struct MeshConvergenceTests {
     /// and Bruggeman exponent set to the composite's): second order. Measured: 1.99–2.00.
     @Test("x mesh, continuous κ_eff: second-order convergence", arguments: ModelName.allCases)
     func throughCellMeshContinuousConductivity(_ name: ModelName) throws {
-        let set = try loadParameterSet(name)
+        let set = try loadParameterSet(name.rawValue)
         let equal = ["Separator porosity": set.number("Positive electrode porosity"),
                      "Separator Bruggeman coefficient (electrolyte)": set.number("Positive electrode Bruggeman coefficient (electrolyte)")]
         let v = try [5, 10, 20, 40, 80].map { try Self.voltage(name, mesh: ($0, $0, 10), changes: equal) }
-        let orders = Self.orders(v)
-        print("x mesh, equal κ_eff, \(name): V = \(v), differences \(Self.differences(v)), orders \(orders)")
-        for order in orders { #expect((1.5...2.5).contains(order), "orders \(orders)") }
+        Self.expectSecondOrder("x mesh, equal κ_eff, \(name)", v)
     }
 
     /// x mesh with the files' own conductivities, which jump at the separator|composite face (Chen:
-    /// κ_eff 0.306 → 0.184 S/m; Xu: 0.291 → 0.227 S/m). The model takes the face conductivity as the
-    /// distance-weighted *arithmetic* mean of the two node values (PyBaMM's scheme), whereas the flux
+    /// κ_eff 0.306 → 0.184 S/m; Xu: 0.291 → 0.227 S/m). Both files select PyBaMM's face rule
+    /// (`"Face conductivity averaging": "arithmetic (PyBaMM)"`), the distance-weighted *arithmetic*
+    /// mean of the two node values, whereas the flux
     /// between the two nodes through two layers in series is exact with the harmonic form, so the
     /// resistance of that one face is off by
     ///
@@ -74,12 +87,12 @@ struct MeshConvergenceTests {
     /// (Chen, whose error is dominated by this term: orders in [0.8, 1.3]; measured 1.05–1.17), and
     /// V + i ΔR converges at second order for both files, i.e. the interface face is the *only*
     /// first-order error. (Xu's raw sequence is pre-asymptotic: its first- and second-order terms have
-    /// opposite signs and similar size, so its raw orders, −1.9 … 0.8, are only reported.) The face rule
-    /// is PyBaMM's and the cross-check depends on it; should it become the harmonic mean that DESIGN.md §3
-    /// names, ΔR vanishes: then drop the correction and expect second order from the raw voltages.
+    /// opposite signs and similar size, so its raw orders, −1.9 … 0.8, are only reported.) The PyBaMM
+    /// cross-check depends on that face rule; with the model's default harmonic mean (docs/MODEL.md,
+    /// "Transport") ΔR vanishes, and the raw voltages converge at second order.
     @Test("x mesh, κ_eff jumping at the separator: first order, exactly the interface face", arguments: ModelName.allCases)
     func throughCellMeshInterface(_ name: ModelName) throws {
-        let set = try loadParameterSet(name)
+        let set = try loadParameterSet(name.rawValue)
         let (kappaS, kappaP, _) = effectiveConductivities(set)
         let cells = [5, 10, 20, 40, 80]
         var raw: [Double] = [], corrected: [Double] = []
@@ -91,10 +104,8 @@ struct MeshConvergenceTests {
             raw.append(v)
             corrected.append(v + oneCCurrentDensity(p) * deltaR)
         }
-        let rawOrders = Self.orders(raw), correctedOrders = Self.orders(corrected)
-        print("x mesh \(name): V = \(raw), differences \(Self.differences(raw)), orders \(rawOrders)")
-        print("x mesh \(name), V + iΔR: \(corrected), differences \(Self.differences(corrected)), orders \(correctedOrders)")
-        for order in correctedOrders { #expect((1.5...2.5).contains(order), "orders of V + iΔR: \(correctedOrders)") }
+        let rawOrders = Self.reportOrders("x mesh \(name)", raw)
+        Self.expectSecondOrder("x mesh \(name), V + iΔR", corrected)
         if name == .chen2020 {
             for order in rawOrders { #expect((0.8...1.3).contains(order), "raw orders \(rawOrders)") }
         }

@@ -21,6 +21,15 @@ struct ValidCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { text }
 }
 
+/// Parses `c.text` as one step and expects its control, duration, end conditions and sampling period.
+func expectParses(_ c: ValidCase, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let step = try parseSingleStep(c.text)
+    #expect(step.control == c.control, sourceLocation: sourceLocation)
+    #expect(step.duration == c.duration, sourceLocation: sourceLocation)
+    #expect(step.terminations == c.terminations, sourceLocation: sourceLocation)
+    #expect(step.period == c.period, sourceLocation: sourceLocation)
+}
+
 /// Parses `text`, which must hold exactly one step.
 func parseSingleStep(_ text: String) throws -> ExperimentStep {
     let experiment = try Experiment(parsing: text)
@@ -115,19 +124,12 @@ struct ExperimentParsingTests {
 
     @Test("controls, units and signs", arguments: controls)
     func control(_ c: ValidCase) throws {
-        let step = try parseSingleStep(c.text)
-        #expect(step.control == c.control)
-        #expect(step.duration == c.duration)
-        #expect(step.terminations == c.terminations)
+        try expectParses(c)
     }
 
     @Test("durations, end conditions, whitespace, case and period suffix", arguments: limits)
     func limit(_ c: ValidCase) throws {
-        let step = try parseSingleStep(c.text)
-        #expect(step.control == c.control)
-        #expect(step.duration == c.duration)
-        #expect(step.terminations == c.terminations)
-        #expect(step.period == c.period)
+        try expectParses(c)
     }
 
     @Test(
@@ -203,8 +205,8 @@ struct ExperimentParsingTests {
         #expect(experiment.steps[1].duration == 3600)
     }
 
-    @Test("the DESIGN.md protocol parses")
-    func designProtocol() throws {
+    @Test("the README's example steps parse")
+    func readmeSteps() throws {
         let experiment = try Experiment(parsing: """
             Discharge at 0.1C until 2.5 V
             Charge at 0.5 mA until 4.3 V

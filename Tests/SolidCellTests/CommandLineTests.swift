@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -12,32 +13,11 @@ import Testing
 @testable import Sweeps
 @testable import Validation
 
-/// Runs the built `solidcell` executable (it sits beside the test bundle) and returns its exit code,
-/// standard output and standard error.
-func runSolidCell(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    let candidates = [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("solidcell") }
-    let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
-                                  "build the solidcell product before the tests (swift build --build-tests)")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
-
 @Suite("solidcell command line", .serialized)
 struct CommandLineTests {
     @Test("with no arguments it runs the default model and prints a summary")
     func defaultRun() throws {
-        let run = try runSolidCell([])
+        let run = try ProcessRun.solidcell([])
         #expect(run.status == 0)
         #expect(run.output.contains("discharge capacity"))
         #expect(run.output.contains("solve time"))
@@ -47,9 +27,9 @@ struct CommandLineTests {
     /// hands `body` the folder and its summary.json; the folder is removed afterwards.
     func simulateXu<R>(_ experiment: String, _ arguments: [String] = [],
                        _ body: (_ folder: String, _ summary: [String: Any]) throws -> R) throws -> R {
-        let folder = NSTemporaryDirectory() + "solidcell-cli-\(UUID().uuidString)"
+        let folder = temporaryFolder("cli")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let run = try runSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment", experiment,
+        let run = try ProcessRun.solidcell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment", experiment,
                                     "--output", folder] + arguments)
         #expect(run.status == 0, "stderr: \(run.error)")
         let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))
@@ -100,17 +80,9 @@ struct CommandLineTests {
     /// Starts a run of a million short cycles writing into `folder`, and returns once a few cycles
     /// are on disk (the files are written cycle by cycle).
     func startLongRun(writingTo folder: String) throws -> Process {
-        let folderURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let executable = try #require([folderURL, folderURL.deletingLastPathComponent()].map { $0.appendingPathComponent("solidcell") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) })
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
-                             "Discharge at 2C until 3.6 V; Charge at 2C until 4.1 V", "--cycles", "1000000", "--output", folder]
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
+        let process = try ProcessRun.startSolidCell(["simulate", "--model", "xu2019-nmc532-half-cell-t1", "--experiment",
+                                                     "Discharge at 2C until 3.6 V; Charge at 2C until 4.1 V", "--cycles", "1000000",
+                                                     "--output", folder])
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let cycles = (try? String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8)) ?? ""
@@ -123,7 +95,7 @@ struct CommandLineTests {
     @Test("Ctrl-C (SIGINT) or a scheduler's SIGTERM stops a long run, keeps every finished cycle on disk, and exits 128 + signal",
           arguments: [SIGINT, SIGTERM])
     func interruptKeepsResults(signal: Int32) throws {
-        let folder = NSTemporaryDirectory() + "solidcell-signal-\(signal)-\(UUID().uuidString)"
+        let folder = temporaryFolder("signal-\(signal)")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let process = try startLongRun(writingTo: folder)
         kill(process.processIdentifier, signal)
@@ -140,7 +112,7 @@ struct CommandLineTests {
 
     @Test("a hard kill (SIGKILL: the OOM killer, a scheduler's last resort) still leaves every finished cycle in cycles.csv and timeseries.csv")
     func hardKillKeepsFinishedCycles() throws {
-        let folder = NSTemporaryDirectory() + "solidcell-kill-\(UUID().uuidString)"
+        let folder = temporaryFolder("kill")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let process = try startLongRun(writingTo: folder)
         kill(process.processIdentifier, SIGKILL)
@@ -174,7 +146,7 @@ struct CommandLineTests {
         (["--period", "0"], "--period \"0\": allowed a number from 0.001 to 1e+09"),
     ])
     func badInput(arguments: [String], expected: String) throws {
-        let run = try runSolidCell(arguments)
+        let run = try ProcessRun.solidcell(arguments)
         #expect(run.status == 2)
         #expect(run.error.contains(expected), "stderr was: \(run.error)")
         #expect(run.error.split(separator: "\n").count == 1)

@@ -28,7 +28,7 @@ extension SplitMix64 {
 }
 
 enum FuzzCorpus {
-    static let modelPath = "\(repositoryRoot)/models/xu2019-nmc532-half-cell-t1.json"
+    static let modelPath = TestSupport.modelPath("xu2019-nmc532-half-cell-t1")
     static let modelData = FileManager.default.contents(atPath: modelPath)!
     static let base: ParameterSet = try! ModelFile.parse(modelData, path: modelPath).parameters
     static let keys = base.values.keys.sorted()
@@ -98,6 +98,9 @@ struct FuzzLedger {
     var slowest: (seconds: Double, input: String) = (0, "")
     var messages: [String: Int] = [:]
     var samples: [String: String] = [:]
+
+    /// How many problems, with the first ten, for a failed expectation.
+    var problemSummary: String { "\(problems.count) problems, e.g.\n\(problems.prefix(10).joined(separator: "\n"))" }
 
     /// Runs `body`, timing it and checking that a thrown error is a clear, user-facing message.
     mutating func check(_ input: @autoclosure () -> String, limit: Double = 0.5, _ body: () throws -> Void) {
@@ -317,7 +320,7 @@ struct FuzzTests {
         }
         print(ledger.report("model files"))
         #expect(ledger.valid > 10 && ledger.rejected > 800)
-        #expect(ledger.problems.isEmpty, "\(ledger.problems.count) problems, e.g.\n\(ledger.problems.prefix(10).joined(separator: "\n"))")
+        #expect(ledger.problems.isEmpty, "\(ledger.problemSummary)")
     }
 
     @Test("2500 mutated --set overrides end in a clear error naming the key, or in valid parameters")
@@ -334,7 +337,7 @@ struct FuzzTests {
         }
         print(ledger.report("--set"))
         #expect(ledger.valid > 100 && ledger.rejected > 1000)
-        #expect(ledger.problems.isEmpty, "\(ledger.problems.count) problems, e.g.\n\(ledger.problems.prefix(10).joined(separator: "\n"))")
+        #expect(ledger.problems.isEmpty, "\(ledger.problemSummary)")
     }
 
     @Test("3000 mutated experiment texts end in a clear error naming the step, or in a valid protocol")
@@ -354,7 +357,7 @@ struct FuzzTests {
         }
         print(ledger.report("experiments"))
         #expect(ledger.valid > 300 && ledger.rejected > 300)
-        #expect(ledger.problems.isEmpty, "\(ledger.problems.count) problems, e.g.\n\(ledger.problems.prefix(10).joined(separator: "\n"))")
+        #expect(ledger.problems.isEmpty, "\(ledger.problemSummary)")
     }
 
     @Test("1500 mutated --vary and --shard arguments end in a clear error or a valid sweep, before anything runs")
@@ -385,7 +388,7 @@ struct FuzzTests {
         }
         print(ledger.report("sweep arguments"))
         #expect(ledger.valid > 300 && ledger.rejected > 1000)
-        #expect(ledger.problems.isEmpty, "\(ledger.problems.count) problems, e.g.\n\(ledger.problems.prefix(10).joined(separator: "\n"))")
+        #expect(ledger.problems.isEmpty, "\(ledger.problemSummary)")
     }
 
     @Test("40 valid-but-extreme parameter sets run a short protocol to a result or a reported failure")
@@ -451,7 +454,7 @@ struct FuzzTests {
         print(ledger.report("extreme simulations") + "\n    \(completed) completed, \(failed) failed, \(attempts) sets tried")
         #expect(cases == 40)
         #expect(completed > 5)
-        #expect(ledger.problems.isEmpty, "\(ledger.problems.count) problems, e.g.\n\(ledger.problems.prefix(10).joined(separator: "\n"))")
+        #expect(ledger.problems.isEmpty, "\(ledger.problemSummary)")
     }
 
     @Test("robustness gaps found by fuzzing: fixed ones asserted, open ones marked as known issues")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -15,13 +16,12 @@ import Testing
 /// `solidcell impedance` end to end: files, summary, and one-line errors for bad input.
 @Suite("solidcell impedance command line", .serialized)
 struct ImpedanceCommandLineTests {
-    static func temporaryFolder() -> String { NSTemporaryDirectory() + "solidcell-eis-\(UUID().uuidString)" }
 
     @Test("--soc writes impedance.csv (three columns, one row per frequency) and nyquist.svg, and prints R∞ and R_ct")
     func restingSpectrum() throws {
-        let folder = Self.temporaryFolder()
+        let folder = temporaryFolder("eis")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let run = try runSolidCell(["impedance", "--model", "zhou2025-ncm811-lpsc-fine", "--soc", "0.5",
+        let run = try ProcessRun.solidcell(["impedance", "--model", "zhou2025-ncm811-lpsc-fine", "--soc", "0.5",
                                     "--frequencies", "1e-2:1e5:15", "--output", folder])
         #expect(run.status == 0, "\(run.error)")
         let lines = try String(contentsOfFile: folder + "/impedance.csv", encoding: .utf8).split(separator: "\n")
@@ -40,9 +40,9 @@ struct ImpedanceCommandLineTests {
 
     @Test("--after-experiment with --cycles linearises at the end of the run; a model without capacities says so")
     func afterExperiment() throws {
-        let folder = Self.temporaryFolder()
+        let folder = temporaryFolder("eis")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let run = try runSolidCell(["impedance", "--model", "xu2019-nmc532-half-cell-t1", "--after-experiment",
+        let run = try ProcessRun.solidcell(["impedance", "--model", "xu2019-nmc532-half-cell-t1", "--after-experiment",
                                     "Discharge at 1C for 2 minutes; Rest for 1 minute", "--cycles", "2",
                                     "--frequencies", "1:1e3:4", "--output", folder])
         #expect(run.status == 0, "\(run.error)")
@@ -64,9 +64,9 @@ struct ImpedanceCommandLineTests {
         (["--set", "Positive electrode double-layer capacity [F.m-2]=-1"], "\"Positive electrode double-layer capacity [F.m-2]\": out of range"),
     ])
     func badInput(_ arguments: [String], _ message: String) throws {
-        let folder = Self.temporaryFolder()
+        let folder = temporaryFolder("eis")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let run = try runSolidCell(["impedance", "--model", "zhou2025-ncm811-lpsc-fine", "--output", folder] + arguments)
+        let run = try ProcessRun.solidcell(["impedance", "--model", "zhou2025-ncm811-lpsc-fine", "--output", folder] + arguments)
         #expect(run.status == 2)
         #expect(run.error.contains(message), "stderr: \(run.error)")
         #expect(run.error.hasPrefix("error: ") && run.error.split(separator: "\n").count == 1, "stderr: \(run.error)")
@@ -75,11 +75,11 @@ struct ImpedanceCommandLineTests {
 
     @Test("missing --model or --output: one line, exit code 2")
     func missingRequired() throws {
-        let noModel = try runSolidCell(["impedance", "--output", Self.temporaryFolder()])
+        let noModel = try ProcessRun.solidcell(["impedance", "--output", temporaryFolder("eis")])
         #expect(noModel.status == 2 && noModel.error == "error: --model FILE is required (a model file or the name of a bundled model; see `solidcell models`)\n")
-        let noOutput = try runSolidCell(["impedance", "--model", "zhou2025-ncm811-lpsc-fine"])
+        let noOutput = try ProcessRun.solidcell(["impedance", "--model", "zhou2025-ncm811-lpsc-fine"])
         #expect(noOutput.status == 2 && noOutput.error.hasPrefix("error: --output DIR is required"))
-        let missingFile = try runSolidCell(["impedance", "--model", "no-such-model.json", "--output", Self.temporaryFolder()])
+        let missingFile = try ProcessRun.solidcell(["impedance", "--model", "no-such-model.json", "--output", temporaryFolder("eis")])
         #expect(missingFile.status == 2 && missingFile.error.contains("no-such-model.json"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -16,15 +17,10 @@ import Testing
 /// a given mesh, optional double-layer capacities, and other numeric changes.
 func impedanceCell(mesh: (Int, Int, Int), positive: Double, negative: Double,
                    _ changes: [String: Double] = [:]) throws -> CellParameters {
-    var set = try ModelFile.load(path: "\(repositoryRoot)/models/xu2019-nmc532-half-cell-t1.json").parameters
-    set["Face conductivity averaging"] = nil
-    set["Separator mesh points"] = .number(Double(mesh.0))
-    set["Positive electrode mesh points"] = .number(Double(mesh.1))
-    set["Positive particle mesh points"] = .number(Double(mesh.2))
-    set[CellParameters.positiveDoubleLayerKey] = .number(positive)
-    set[CellParameters.negativeDoubleLayerKey] = .number(negative)
-    for (key, value) in changes { set[key] = .number(value) }
-    return try CellParameters(set)
+    let cell = ["Separator mesh points": Double(mesh.0), "Positive electrode mesh points": Double(mesh.1),
+                "Positive particle mesh points": Double(mesh.2),
+                CellParameters.positiveDoubleLayerKey: positive, CellParameters.negativeDoubleLayerKey: negative]
+    return try loadModel("xu2019-nmc532-half-cell-t1", cell.merging(changes) { $1 }, removing: ["Face conductivity averaging"])
 }
 
 /// Small-signal impedance against closed-form limits of the continuum model and against the
@@ -271,11 +267,8 @@ struct ImpedanceVerificationTests {
         model.control = .current(amperes: 0)
         let omega = 2 * Double.pi * frequency
         let system = SinusoidallyDriven(model: model, amplitude: amplitude, omega: omega)
-        var options = SolverOptions()
-        options.relativeTolerance = 1e-9
-        options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * 1e-10 })
         let solver = try IDASolver(system: system, time: 0, state: state, derivative: [Double](repeating: 0, count: state.count),
-                                   options: options)
+                                   options: model.solverOptions(relativeTolerance: 1e-9, absoluteTolerance: 1e-10))
         try solver.computeConsistentInitialConditions(firstOutputTime: 0.01 / frequency)
         let period = 1 / frequency, samples = 64
         var times: [Double] = [], voltages: [Double] = []

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -41,7 +42,7 @@ struct InputValidationTests {
 
     @Test("a vanishingly small positive parameter is rejected with its allowed range")
     func lowerBound() throws {
-        var set = try ModelFile.load(path: "\(repositoryRoot)/models/xu2019-nmc532-half-cell-t1.json").parameters
+        var set = try loadParameterSet("xu2019-nmc532-half-cell-t1")
         set["Positive electrode thickness [m]"] = .number(Double.leastNonzeroMagnitude)
         let error = #expect(throws: ParameterError.self) { _ = try CellParameters(set) }
         #expect(error?.key == "Positive electrode thickness [m]")
@@ -49,7 +50,7 @@ struct InputValidationTests {
 
     @Test("--set adds an optional key the file lacks; a key the model does not read is refused by name")
     func overridesAddOptionalKeys() throws {
-        let file = try ModelFile.load(path: "\(repositoryRoot)/models/xu2019-nmc532-half-cell-t1.json")
+        let file = try ModelFile.load(path: modelPath("xu2019-nmc532-half-cell-t1"))
         #expect(file.parameters[CellParameters.positiveDoubleLayerKey] == nil)
         #expect(try file.parameters(overriding: []).positiveDoubleLayerCapacity == 0)
         let withCapacity = try file.parameters(overriding: ["\(CellParameters.positiveDoubleLayerKey)=0.05"])

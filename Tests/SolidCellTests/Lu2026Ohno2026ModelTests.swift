@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -17,10 +18,6 @@ import Testing
 struct Lu2026Ohno2026ModelTests {
     static let models = ["lu2026-li2tis3-lpscb-liin", "lu2026-li2tis3-lpscb-liin-14mg", "ohno2026-ltvo-lpscl-liin"]
 
-    static func file(_ name: String) throws -> ParameterSet {
-        try ModelFile.load(path: "\(repositoryRoot)/models/\(name).json").parameters
-    }
-
     static func metadata(_ set: ParameterSet, _ key: String) throws -> [String: ParameterValue] {
         guard case .table(let metadata)? = set["metadata"], case .table(let entries)? = metadata[key] else {
             Issue.record("metadata.\(key) missing")
@@ -31,7 +28,7 @@ struct Lu2026Ohno2026ModelTests {
 
     @Test("the files load, with the tabulated OCPs and the Li–In plateau as the negative OCP", arguments: models)
     func loads(name: String) throws {
-        let parameters = try CellParameters(try Self.file(name))
+        let parameters = try CellParameters(try loadParameterSet(name))
         #expect(parameters.negativeOCP == 0.62)
         #expect(parameters.positiveOCP.name == (name.hasPrefix("lu") ? "li2tis3_ocp_Lu2026" : "ltvo_ocp_Ohno2026"))
         #expect(BundledModels.names().contains(name))
@@ -39,7 +36,7 @@ struct Lu2026Ohno2026ModelTests {
 
     @Test("every key has a source in metadata, and every fitted key is a key of the file", arguments: models)
     func everyValueHasASource(name: String) throws {
-        let set = try Self.file(name)
+        let set = try loadParameterSet(name)
         let sources = try Self.metadata(set, "parameter sources")
         for key in set.values.keys where key != "metadata" {
             guard case .text(let text)? = sources[key] else {
@@ -56,7 +53,7 @@ struct Lu2026Ohno2026ModelTests {
 
     @Test("the 14 mg/cm² file differs from the 7.6 mg/cm² file only in the loading-derived keys")
     func loadingVariant() throws {
-        let base = try Self.file("lu2026-li2tis3-lpscb-liin"), high = try Self.file("lu2026-li2tis3-lpscb-liin-14mg")
+        let base = try loadParameterSet("lu2026-li2tis3-lpscb-liin"), high = try loadParameterSet("lu2026-li2tis3-lpscb-liin-14mg")
         #expect(Set(base.values.keys) == Set(high.values.keys))
         let differing = Set(base.values.keys.filter { $0 != "metadata" && base[$0] != high[$0] })
         #expect(differing == ["Positive electrode thickness [m]", "Nominal cell capacity [A.h]"])
@@ -69,7 +66,7 @@ struct Lu2026Ohno2026ModelTests {
 
     @Test("the near-zero-strain LTVO cell keeps its contact and its stack pressure through a cycle")
     func ltvoContactConstant() throws {
-        let parameters = try CellParameters(try Self.file("ohno2026-ltvo-lpscl-liin"))
+        let parameters = try CellParameters(try loadParameterSet("ohno2026-ltvo-lpscl-liin"))
         let result = try run(parameters, "Charge at 100 mA/g until 3.78 V; Discharge at 100 mA/g until 0.88 V")
         let contact = result.timeSeries.meanContactFraction
         #expect(contact.max()! - contact.min()! < 1e-12)

@@ -15,12 +15,9 @@ import Testing
 
 /// The Chen 2020 NMC811 | Li cell on a small mesh, with the given extra keys (mechanics, classes).
 func nmc811Cell(_ extra: [String: ParameterValue] = [:], mesh: Int = 8) throws -> CellParameters {
-    var set = try ModelFile.load(path: "\(repositoryRoot)/models/chen2020-nmc811-li-half-cell-t1.json").parameters
-    for key in ["Separator mesh points", "Positive electrode mesh points", "Positive particle mesh points"] {
-        set[key] = .number(Double(mesh))
-    }
-    for (key, value) in extra { set[key] = value }
-    return try CellParameters(set)
+    let meshKeys = ["Separator mesh points", "Positive electrode mesh points", "Positive particle mesh points"]
+    return try loadModel("chen2020-nmc811-li-half-cell-t1", Dictionary(uniqueKeysWithValues: meshKeys.map { ($0, Double(mesh)) }),
+                         values: extra)
 }
 
 /// Mechanics keys: power-law pressure contact, NCM811 volume change, roughness gap.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -11,10 +12,6 @@ import Testing
 @testable import Simulator
 @testable import Sweeps
 @testable import Validation
-
-/// Repository root, found from this file's location.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().path
 
 @Suite("Agreement with PyBaMM's half-cell DFN at t+ = 1 (same mesh)")
 struct PyBaMMCrossCheckTests {

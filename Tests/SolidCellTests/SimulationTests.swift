@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -11,12 +12,6 @@ import Testing
 @testable import Simulator
 @testable import Sweeps
 @testable import Validation
-
-func loadModel(_ name: String, _ changes: [String: Double] = [:]) throws -> CellParameters {
-    var set = try ModelFile.load(path: "\(repositoryRoot)/models/\(name).json").parameters
-    for (key, value) in changes { set[key] = .number(value) }
-    return try CellParameters(set)
-}
 
 /// Runs an experiment once and records an issue if it stops on a failure.
 func runExpectingSuccess(_ parameters: CellParameters, _ text: String) throws -> SimulationResult {
@@ -240,10 +235,8 @@ struct SimulationTests {
         for horizon in [Simulation.initialConditionHorizon, 1] {
             var model = P2DModel(parameters: parameters)
             model.control = .current(amperes: 0.5 * parameters.nominalCapacity)
-            var options = SolverOptions()
-            options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * 1e-8 })
-            let solver = try IDASolver(system: model, time: 0, state: state, derivative: derivative, options: options)
-            try solver.computeConsistentInitialConditions(firstOutputTime: horizon)
+            let solver = try model.makeSolver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8, state: state, derivative: derivative,
+                                              consistentBy: horizon)
             iterations[horizon] = solver.statistics.nonlinearIterations
         }
         print("IDACalcIC Newton iterations after a 0.5C charge → discharge reversal, by horizon [s]: \(iterations)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -12,49 +13,6 @@ import Testing
 @testable import Sweeps
 @testable import Validation
 
-/// Runs a program and returns how it ended, its standard output and standard error.
-struct ProcessRun {
-    var status: Int32
-    var exited: Bool
-    var output: String
-    var error: String
-
-    /// The built `solidcell` executable (it sits beside the test bundle).
-    static func solidcellPath() throws -> String {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        let candidates = [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("solidcell").path }
-        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) },
-                            "build the solidcell product before the tests (swift build --build-tests)")
-    }
-
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRun {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes at once so that neither can fill up and block the child.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errors = Box()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { errors.data = err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        let errData = errors.data
-        process.waitUntilExit()
-        return ProcessRun(status: process.terminationStatus, exited: process.terminationReason == .exit,
-                          output: String(decoding: outData, as: UTF8.self), error: String(decoding: errData, as: UTF8.self))
-    }
-
-    static func solidcell(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRun {
-        try run(solidcellPath(), arguments, environment: environment)
-    }
-}
-
 @Suite("solidcell sweep (command line and cluster examples)")
 struct SweepCommandLineTests {
     static let model = ["--model", "xu2019-nmc532-half-cell-t1"]
@@ -64,7 +22,7 @@ struct SweepCommandLineTests {
 
     @Test("shards run by the CLI and merged equal the unsharded sweep, whatever --jobs; a re-run resumes")
     func shardsAndMerge() throws {
-        let whole = SweepFixture.temporaryFolder("cli-whole"), shared = SweepFixture.temporaryFolder("cli-shared")
+        let whole = temporaryFolder("sweep-cli-whole"), shared = temporaryFolder("sweep-cli-shared")
         defer { SweepFixture.remove(whole, shared) }
         let base = Self.model + Self.mesh + Self.vary + Self.experiment
         let unsharded = try ProcessRun.solidcell(["sweep", "run"] + base + ["--jobs", "3", "--output", whole])
@@ -107,7 +65,7 @@ struct SweepCommandLineTests {
         (["--vary", "Separator porosity=0.3", "--model", "/nonexistent/model.json"], "cannot read the file"),
     ])
     func badInput(arguments: [String], expected: String) throws {
-        let folder = SweepFixture.temporaryFolder("cli-bad")
+        let folder = temporaryFolder("sweep-cli-bad")
         defer { SweepFixture.remove(folder) }
         let run = try ProcessRun.solidcell(["sweep"] + Self.model + arguments + ["--output", folder])
         #expect(run.status == 2, "stderr: \(run.error)")
@@ -118,7 +76,7 @@ struct SweepCommandLineTests {
 
     @Test("sweep merge exits 2 for a folder that is not a sweep and 1, naming them, when cases are missing")
     func mergeErrors() throws {
-        let folder = SweepFixture.temporaryFolder("cli-merge"), empty = SweepFixture.temporaryFolder("cli-empty")
+        let folder = temporaryFolder("sweep-cli-merge"), empty = temporaryFolder("sweep-cli-empty")
         defer { SweepFixture.remove(folder, empty) }
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         let notASweep = try ProcessRun.solidcell(["sweep", "merge", empty])
@@ -135,7 +93,7 @@ struct SweepCommandLineTests {
 
     @Test("a failed single run writes everything up to the failure and exits 1 with the time, step and IDA message")
     func failedSingleRun() throws {
-        let folder = SweepFixture.temporaryFolder("cli-failure")
+        let folder = temporaryFolder("sweep-cli-failure")
         defer { SweepFixture.remove(folder) }
         let run = try ProcessRun.solidcell(["simulate"] + Self.model + Self.mesh
                                            + ["--experiment", "Discharge at 1C for 30 s; Discharge at 100 W for 10 s", "--output", folder])
@@ -157,7 +115,7 @@ struct SweepCommandLineTests {
 
     @Test("examples/sweep-slurm.sh runs as a 3-task array and its shards merge into the whole sweep")
     func slurmExample() throws {
-        let folder = SweepFixture.temporaryFolder("slurm")
+        let folder = temporaryFolder("sweep-slurm")
         defer { SweepFixture.remove(folder) }
         let script = try String(contentsOfFile: repositoryRoot + "/examples/sweep-slurm.sh", encoding: .utf8)
         #expect(script.contains("#SBATCH --array=0-"))
@@ -177,7 +135,7 @@ struct SweepCommandLineTests {
 
     @Test("examples/sweep-k8s-job.yaml: an Indexed Job whose pods' command, run with each JOB_COMPLETION_INDEX, covers the sweep")
     func kubernetesExample() throws {
-        let folder = SweepFixture.temporaryFolder("k8s")
+        let folder = temporaryFolder("sweep-k8s")
         defer { SweepFixture.remove(folder) }
         let manifest = try String(contentsOfFile: repositoryRoot + "/examples/sweep-k8s-job.yaml", encoding: .utf8)
         let lines = manifest.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

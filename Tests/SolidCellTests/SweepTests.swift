@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
@@ -14,7 +15,7 @@ import Testing
 
 /// Small, fast sweeps of the Xu 2019 half cell on a tiny mesh.
 enum SweepFixture {
-    static let modelPath = "\(repositoryRoot)/models/xu2019-nmc532-half-cell-t1.json"
+    static let modelPath = TestSupport.modelPath("xu2019-nmc532-half-cell-t1")
     static let mesh = ["Separator mesh points=2", "Positive electrode mesh points=3", "Positive particle mesh points=3"]
     static let experiment = "Discharge at 20 mW for 1 s; Discharge at 1C until 3.6 V; Charge at 1C until 4.1 V"
     /// 3 × 2 × 2 = 12 cases; a 10 µm high electrode (a thousandth of the area) cannot deliver 20 mW
@@ -28,10 +29,6 @@ enum SweepFixture {
         try ParameterSweep(model: ModelFile.load(path: modelPath), overrides: overrides,
                            variables: vary.map { try SweepVariable(parsing: $0) },
                            experiment: Experiment(parsing: experiment), cycles: cycles, options: options)
-    }
-
-    static func temporaryFolder(_ label: String) -> String {
-        NSTemporaryDirectory() + "solidcell-sweep-\(label)-\(UUID().uuidString)"
     }
 
     /// Every file under `folder` by relative path, except the shard indexes and sweep.json (which
@@ -135,7 +132,7 @@ struct SweepTests {
 
     @Test("a value that is valid only with some other varied values makes the other combinations failed cases")
     func invalidCombinationsAreFailedCases() throws {
-        let folder = SweepFixture.temporaryFolder("combination")
+        let folder = temporaryFolder("sweep-combination")
         defer { SweepFixture.remove(folder) }
         let sweep = try SweepFixture.sweep(["Positive electrode porosity=0.3,0.45",
                                             "Positive electrode active material volume fraction=0.5,0.6"],
@@ -149,7 +146,7 @@ struct SweepTests {
 
     @Test("failed cases (solver failure) are recorded with their reason and do not stop the others")
     func failedCases() throws {
-        let folder = SweepFixture.temporaryFolder("failed")
+        let folder = temporaryFolder("sweep-failed")
         defer { SweepFixture.remove(folder) }
         let report = try SweepFixture.sweep().run(in: folder, jobs: 2)
         #expect(report.rows.count == 12 && report.ran == 12 && report.resumed == 0)
@@ -182,7 +179,7 @@ struct SweepTests {
 
     @Test("the same sweep gives bit-identical files across runs and across --jobs values")
     func determinism() throws {
-        let one = SweepFixture.temporaryFolder("jobs1"), three = SweepFixture.temporaryFolder("jobs3")
+        let one = temporaryFolder("sweep-jobs1"), three = temporaryFolder("sweep-jobs3")
         defer { SweepFixture.remove(one, three) }
         let sweep = try SweepFixture.sweep()
         _ = try sweep.run(in: one, jobs: 1)
@@ -196,7 +193,7 @@ struct SweepTests {
 
     @Test("re-running a sweep skips finished cases, re-runs unfinished ones, and rewrites the same index")
     func resume() throws {
-        let folder = SweepFixture.temporaryFolder("resume")
+        let folder = temporaryFolder("sweep-resume")
         defer { SweepFixture.remove(folder) }
         let sweep = try SweepFixture.sweep()
         let first = try sweep.run(in: folder, jobs: 2)
@@ -222,7 +219,7 @@ struct SweepTests {
 
     @Test("an output folder holding another sweep, or a case of other inputs, is refused")
     func otherSweepRefused() throws {
-        let folder = SweepFixture.temporaryFolder("other")
+        let folder = temporaryFolder("sweep-other")
         defer { SweepFixture.remove(folder) }
         _ = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1).run(in: folder, jobs: 2)
         let other = try SweepFixture.sweep(["Positive electrode thickness [m]=3e-5,5e-5"], experiment: "Discharge at 1C for 10 s", cycles: 1)
@@ -242,7 +239,7 @@ struct SweepTests {
         loose.relativeTolerance = 1e-4
         let standard = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1)
         let looser = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1, options: loose)
-        // Defaults leave sweep.json as it was before tolerances could be set.
+        // Default tolerances are not written to sweep.json.
         let standardJSON = String(decoding: try JSONEncoder().encode(standard.design), as: UTF8.self)
         #expect(!standardJSON.contains("rtol") && !standardJSON.contains("atol"))
         let looserJSON = try JSONEncoder().encode(looser.design)
@@ -256,7 +253,7 @@ struct SweepTests {
         #expect(String(decoding: try JSONEncoder().encode(sampledSweep.design), as: UTF8.self).contains("\"period\":60"))
         #expect(standard.design.difference(from: sampledSweep.design) == "--period 60 s instead of none (every solver step)")
 
-        let folder = SweepFixture.temporaryFolder("tolerances")
+        let folder = temporaryFolder("sweep-tolerances")
         defer { SweepFixture.remove(folder) }
         _ = try looser.run(in: folder, jobs: 2)
         do {
@@ -269,9 +266,9 @@ struct SweepTests {
 
     @Test("the union of the shards, merged, equals the unsharded sweep exactly (separate and shared folders)")
     func shardsMergeToTheWholeSweep() throws {
-        let whole = SweepFixture.temporaryFolder("whole"), shared = SweepFixture.temporaryFolder("shared")
-        let merged = SweepFixture.temporaryFolder("merged")
-        let separate = (0..<5).map { SweepFixture.temporaryFolder("shard\($0)") }
+        let whole = temporaryFolder("sweep-whole"), shared = temporaryFolder("sweep-shared")
+        let merged = temporaryFolder("sweep-merged")
+        let separate = (0..<5).map { temporaryFolder("sweep-shard\($0)") }
         defer { SweepFixture.remove(whole, shared, merged); for folder in separate { SweepFixture.remove(folder) } }
         let sweep = try SweepFixture.sweep()
         _ = try sweep.run(in: whole, jobs: 2)
@@ -297,8 +294,8 @@ struct SweepTests {
 
     @Test("merging reports missing cases and refuses folders of different sweeps")
     func mergeChecks() throws {
-        let a = SweepFixture.temporaryFolder("a"), b = SweepFixture.temporaryFolder("b"), out = SweepFixture.temporaryFolder("out")
-        let notASweep = SweepFixture.temporaryFolder("none")
+        let a = temporaryFolder("sweep-a"), b = temporaryFolder("sweep-b"), out = temporaryFolder("sweep-out")
+        let notASweep = temporaryFolder("sweep-none")
         defer { SweepFixture.remove(a, b, out, notASweep) }
         let sweep = try SweepFixture.sweep(experiment: "Discharge at 1C for 10 s", cycles: 1)
         _ = try sweep.run(in: a, shard: SweepShard(index: 0, count: 3), jobs: 2)

@@ -90,12 +90,7 @@ public enum Problems {
     public static func buildSolver(_ mesh: BenchmarkMesh) throws -> IDASolver<P2DModel> {
         let file = try ModelFile.load(path: modelPath)
         let model = P2DModel(parameters: try parameters(mesh, file: file))
-        var options = SolverOptions()
-        options.relativeTolerance = 1e-6
-        options.absoluteTolerance = .vector(model.toleranceScale.map { $0 * 1e-8 })
-        let y0 = model.restingState()
-        return try IDASolver(system: model, time: 0, state: y0,
-                             derivative: [Double](repeating: 0, count: y0.count), options: options)
+        return try model.makeSolver(relativeTolerance: 1e-6, absoluteTolerance: 1e-8)
     }
 
     /// Runs a simulation and stops the process if it failed: a benchmark of a failing run is meaningless.
