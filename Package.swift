@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "DAESolver", dependencies: ["CSundials", "CVectorOps"]),
         // Experiment (protocol) steps and their text language; stands alone.
         .target(name: "Protocols"),
+        // Readers of measured cycler data (BDF, BioLogic, Arbin, Maccor, Neware, SolidCell's outputs); Foundation only.
+        .target(name: "MeasuredData"),
         // Cell parameters, constitutive laws, mesh, residual and analytic Jacobian.
         .target(name: "CellModel", dependencies: ["DAESolver"]),
         // Simulation driver, solutions, summaries, exports.
@@ -42,6 +44,7 @@ let package = Package(
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "DAESolver", "TestSupport"]),
         .testTarget(name: "SolidCellTests", dependencies: ["SolidCell", "TestSupport"]),
+        .testTarget(name: "MeasuredDataTests", dependencies: ["MeasuredData", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
