@@ -6,9 +6,9 @@ extension TableLayout {
     static let arbin = TableLayout(
         format: .arbin, content: .timeSeries, nativeSign: .chargePositive,
         rules: [
-            ColumnRule(.time, ["Test Time"], unit: "s", required: true),
-            ColumnRule(.voltage, ["Voltage"], unit: "V", required: true),
-            ColumnRule(.current, ["Current"], unit: "A", required: true),
+            ColumnRule(.time, ["Test Time (s)", "Test Time"], unit: "s", required: true),
+            ColumnRule(.voltage, ["Voltage (V)", "Voltage"], unit: "V", required: true),
+            ColumnRule(.current, ["Current (A)", "Current"], unit: "A", required: true),
             ColumnRule(.cycle, ["Cycle Index"]),
             ColumnRule(.step, ["Step Index"]),
             ColumnRule(.temperature, ["Temperature", "Aux Temperature 1"], unit: "degC"),

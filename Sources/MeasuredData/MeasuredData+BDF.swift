@@ -12,9 +12,9 @@ extension TableLayout {
     static let bdf = TableLayout(
         format: .bdf, content: .timeSeries, nativeSign: .chargePositive,
         rules: [
-            ColumnRule(.time, ["Test Time", "test_time_second"], unit: "s", required: true),
-            ColumnRule(.voltage, ["Voltage", "voltage_volt"], unit: "V", required: true),
-            ColumnRule(.current, ["Current", "current_ampere"], unit: "A", required: true),
+            ColumnRule(.time, ["Test Time / s", "Test Time", "test_time_second"], unit: "s", required: true),
+            ColumnRule(.voltage, ["Voltage / V", "Voltage", "voltage_volt"], unit: "V", required: true),
+            ColumnRule(.current, ["Current / A", "Current", "current_ampere"], unit: "A", required: true),
             ColumnRule(.cycle, ["Cycle Count", "cycle_count"]),
             ColumnRule(.step, ["Step Count", "step_count"]),
             ColumnRule(.unixTime, ["Unix Time", "unix_time_second"], unit: "s"),

@@ -10,9 +10,9 @@ extension TableLayout {
     static let bioLogic = TableLayout(
         format: .bioLogic, content: .timeSeries, nativeSign: .chargePositive,
         rules: [
-            ColumnRule(.time, ["time"], unit: "s", required: true),
-            ColumnRule(.voltage, ["Ecell", "Ewe", "<Ewe>", "U"], unit: "V", required: true),
-            ColumnRule(.current, ["I", "<I>"], unit: "mA", required: true),
+            ColumnRule(.time, ["time/s", "time"], unit: "s", required: true),
+            ColumnRule(.voltage, ["Ecell/V", "Ecell", "Ewe", "<Ewe>", "U"], unit: "V", required: true),
+            ColumnRule(.current, ["I/mA", "I", "<I>"], unit: "mA", required: true),
             ColumnRule(.cycle, ["cycle number"]),
             ColumnRule(.step, ["Ns"]),
             ColumnRule(.temperature, ["Temperature", "Temp"], unit: "degC"),

@@ -8,9 +8,9 @@ extension TableLayout {
         identifies: { fields in fields.has("frequency") || fields.has("freq") })
 
     static let impedanceRules = [
-        ColumnRule(.frequency, ["Frequency", "freq"], unit: "Hz", required: true),
-        ColumnRule(.realImpedance, ["Re(Z)"], unit: "Ohm", required: true),
-        ColumnRule(.minusImaginaryImpedance, ["-Im(Z)"], unit: "Ohm"),
-        ColumnRule(.imaginaryImpedance, ["Im(Z)"], unit: "Ohm"),
+        ColumnRule(.frequency, ["Frequency [Hz]", "Frequency", "freq"], unit: "Hz", required: true),
+        ColumnRule(.realImpedance, ["Re(Z) [Ohm]", "Re(Z)"], unit: "Ohm", required: true),
+        ColumnRule(.minusImaginaryImpedance, ["-Im(Z) [Ohm]", "-Im(Z)"], unit: "Ohm"),
+        ColumnRule(.imaginaryImpedance, ["Im(Z) [Ohm]", "Im(Z)"], unit: "Ohm"),
     ]
 }

@@ -8,8 +8,8 @@ extension TableLayout {
         format: .neware, content: .timeSeries, nativeSign: .chargePositive,
         rules: [
             ColumnRule(.time, ["Total Time", "TotalTime", "Test Time"], unit: "s", required: true),
-            ColumnRule(.voltage, ["Voltage"], unit: "V", required: true),
-            ColumnRule(.current, ["Current"], unit: "A", required: true),
+            ColumnRule(.voltage, ["Voltage(V)", "Voltage"], unit: "V", required: true),
+            ColumnRule(.current, ["Current(A)", "Current"], unit: "A", required: true),
             ColumnRule(.cycle, ["Cycle Index", "Cycle"]),
             ColumnRule(.step, ["Step Index", "Step"]),
             ColumnRule(.temperature, ["Temperature"], unit: "degC"),

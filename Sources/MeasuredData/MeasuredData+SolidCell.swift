@@ -6,9 +6,9 @@ extension TableLayout {
     static let solidCell = TableLayout(
         format: .solidCell, content: .timeSeries, nativeSign: .dischargePositive,
         rules: [
-            ColumnRule(.time, ["Time"], required: true),
-            ColumnRule(.voltage, ["Voltage"], required: true),
-            ColumnRule(.current, ["Current"], required: true),
+            ColumnRule(.time, ["Time [s]", "Time"], unit: "s", required: true),
+            ColumnRule(.voltage, ["Voltage [V]", "Voltage"], unit: "V", required: true),
+            ColumnRule(.current, ["Current [A]", "Current"], unit: "A", required: true),
             ColumnRule(.cycle, ["Cycle"]),
             ColumnRule(.step, ["Step"]),
             ColumnRule(.temperature, ["Temperature"]),
@@ -35,6 +35,6 @@ extension TableLayout {
         identifies: { fields in
             let discharge = ["discharge capacity", "discharging capacity", "q discharge", "dchg. cap", "discharge cap"]
             return fields.contains { discharge.contains($0.name) }
-                && !fields.contains { ["time", "test time", "total time", "time"].contains($0.name) }
+                && !fields.contains { ["time", "test time", "total time"].contains($0.name) }
         })
 }
