@@ -156,18 +156,19 @@ extension ColumnRule {
         fields.contains { field in names.contains { $0 == field.name || $0 == HeaderField.normalise(field.text) } }
     }
 
-    /// The column this rule takes from `fields`: the first of its names that a column has. Two
-    /// columns of that name in different units are mixed units.
+    /// The column this rule takes from `fields`: the first of its names that a column has. Another
+    /// column of the same name (`Current (A)` and `Current (mA)`) in a different unit of the
+    /// same dimension is mixed units. A quantity with several dimensions (capacity in A h or in
+    /// mA h/g) takes the first dimension present: SolidCell's cycles.csv has both.
     func bind(_ fields: [HeaderField], file: String, headerLine: Int) throws -> ColumnBinding? {
         for alias in names {
+            let candidates = fields.indices.filter { fields[$0].name == alias || HeaderField.normalise(fields[$0].text) == alias }
+            guard let found = candidates.first else { continue }
             var matching: [(index: Int, unit: Unit)] = []
-            for index in fields.indices {
+            for index in fields.indices where index == found || fields[index].name == fields[found].name {
                 let whole = HeaderField.normalise(fields[index].text) == alias
-                guard whole || fields[index].name == alias else { continue }
                 matching.append((index, try unit(of: fields[index], whole: whole, file: file, headerLine: headerLine)))
             }
-            // A quantity with several dimensions (capacity in A h or in mA h/g) takes its first
-            // dimension present: SolidCell's cycles.csv has both.
             guard let dimension = quantity.dimensions.first(where: { d in matching.contains { $0.unit.dimension == d } }) else { continue }
             matching = matching.filter { $0.unit.dimension == dimension }
             let first = matching[0]

@@ -116,7 +116,7 @@ public enum MeasuredDataReader {
         for index in head.indices {
             if let found = header(at: index, layouts) { return found }
         }
-        guard let format else { throw MeasuredDataError(file: file, line: 1, kind: .unknownFormat) }
+        guard let format else { throw MeasuredDataError(file: file, kind: .unknownFormat) }
         // The format was given but no line looks like its header: take the first non-blank line,
         // so that the missing column is what the error names.
         let index = head.firstIndex { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? 0
