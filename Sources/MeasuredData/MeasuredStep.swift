@@ -6,7 +6,7 @@ public struct MeasuredStep: Sendable, Equatable {
         case rest
         /// Current constant within tolerance; its mean [A], positive on discharge.
         case constantCurrent(Double)
-        /// Voltage flat within tolerance while the current decays; its mean [V].
+        /// Voltage flat within tolerance while |I| decays (falling on at least half the intervals); its mean [V].
         case constantVoltage(Double)
         /// Anything else: a current profile (pulses, drive cycle, constant power, …).
         case varyingCurrent
@@ -137,10 +137,18 @@ struct StepDetector {
         }
         let cc = constantCurrentEnd(from: start)
         let cv = constantVoltageEnd(from: start)
-        let decays = abs(current[cv - 1]) < abs(current[start]) - tolerance(current[start])
-        if cv > cc && cv - start >= options.minimumSamples && decays { return cv }
+        if cv > cc && cv - start >= options.minimumSamples && decays(start..<cv) { return cv }
         if cc - start >= options.minimumSamples { return cc }
         return nil
+    }
+
+    /// True where |I| falls over the rows by more than the tolerance, and falls on at least half
+    /// of the intervals (a constant-voltage hold, not a step down to a lower constant current).
+    func decays(_ rows: Range<Int>) -> Bool {
+        let first = rows.lowerBound, last = rows.upperBound - 1
+        guard last > first, abs(current[last]) < abs(current[first]) - tolerance(current[first]) else { return false }
+        let falling = rows.dropFirst().filter { abs(current[$0]) < abs(current[$0 - 1]) }.count
+        return 2 * falling >= last - first
     }
 
     func detect() -> [Range<Int>] {
@@ -164,10 +172,10 @@ struct StepDetector {
         if rows.allSatisfy(isRest) { return .rest }
         let mean = rows.reduce(0) { $0 + current[$1] } / Double(rows.count)
         if rows.allSatisfy({ abs(current[$0] - mean) <= tolerance(mean) }) { return .constantCurrent(mean) }
-        let first = rows.lowerBound, last = rows.upperBound - 1
+        let first = rows.lowerBound
         let meanVoltage = rows.reduce(0) { $0 + voltage[$1] } / Double(rows.count)
         if rows.allSatisfy({ (current[$0] > 0) == (current[first] > 0) && abs(voltage[$0] - meanVoltage) <= options.voltageTolerance }),
-           abs(current[last]) < abs(current[first]) {
+           decays(rows) {
             return .constantVoltage(meanVoltage)
         }
         return .varyingCurrent
