@@ -91,24 +91,21 @@ struct LineReader {
 /// a field are trimmed.
 struct FieldSplitter {
     let delimiter: UInt8
-    private(set) var starts: [Int] = []
-    private(set) var ends: [Int] = []
+    /// Field bounds; only the first `count` entries are the current line's.
+    private var starts: [Int] = []
+    private var ends: [Int] = []
+    private(set) var count = 0
 
     init(delimiter: UInt8) {
         self.delimiter = delimiter
-        starts.reserveCapacity(64)
-        ends.reserveCapacity(64)
     }
-
-    var count: Int { starts.count }
 
     /// Splits `line` into at most `limit` fields (the rest of the line is not looked at).
     mutating func split(_ line: UnsafeBufferPointer<UInt8>, limit: Int = .max) {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+        count = 0
         let n = line.count
         var i = 0
-        while starts.count < limit {
+        while count < limit {
             var start = i
             var end: Int
             var next: Int
@@ -128,8 +125,14 @@ struct FieldSplitter {
                 next = j
                 while end > start && (line[end - 1] == UInt8(ascii: " ") || line[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
             }
-            starts.append(start)
-            ends.append(end)
+            if count == starts.count {
+                starts.append(start)
+                ends.append(end)
+            } else {
+                starts[count] = start
+                ends[count] = end
+            }
+            count += 1
             if next >= n { break }
             i = next + 1
         }
@@ -245,10 +248,12 @@ enum NumberParser {
     }
 
     private static func strtodFallback(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
-        var copy = [CChar](repeating: 0, count: text.count + 1)
-        for (k, byte) in text.enumerated() { copy[k] = CChar(bitPattern: byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte) }
-        return copy.withUnsafeMutableBufferPointer { buffer -> Double? in
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: text.count + 1) { buffer -> Double? in
             guard let base = buffer.baseAddress else { return nil }
+            for (k, byte) in text.enumerated() {
+                buffer[k] = CChar(bitPattern: byte == UInt8(ascii: ",") ? UInt8(ascii: ".") : byte)
+            }
+            buffer[text.count] = 0
             var end: UnsafeMutablePointer<CChar>?
             let value = strtod(base, &end)
             guard let end, base.distance(to: end) == text.count else { return nil }

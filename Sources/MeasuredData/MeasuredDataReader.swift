@@ -4,7 +4,7 @@ import Foundation
 /// the columns the format names, converts units and the current's sign, and streams the rows.
 public enum MeasuredDataReader {
     /// How many of a file's first lines are searched for its column header.
-    public static let headerSearchLines = 200
+    public static let headerSearchLines = 500
 
     /// Reads the file at `url`.
     /// - Parameters:
@@ -93,7 +93,7 @@ public enum MeasuredDataReader {
     }
 
     static func locateHeader(path: String, file: String, format: MeasuredDataFormat?) throws -> Header {
-        let head = try LineReader.head(path: path, file: file, maxLines: headerSearchLines)
+        let head = try LineReader.head(path: path, file: file, maxLines: headerSearchLines, maxBytes: 1 << 18)
         guard head.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw MeasuredDataError(file: file, kind: .emptyFile)
         }

@@ -23,11 +23,15 @@ enum TableReader {
         var values = TableValues(columns: Array(repeating: [], count: bindings.count))
         let decimalComma = delimiter != UInt8(ascii: ",")
         let limit = (bindings.map(\.index).max() ?? 0) + 1
+        // Plain values for the per-cell loop (a binding carries its header string).
+        let plans = bindings.map { Plan(index: $0.index, quantity: $0.quantity, unit: $0.unit) }
         let timeIndex = bindings.firstIndex { $0.quantity == .time }
         let counterIndices = bindings.indices.filter { bindings[$0].quantity == .step || bindings[$0].quantity == .cycle }
         var splitter = FieldSplitter(delimiter: delimiter)
         var row = [Double](repeating: 0, count: bindings.count)
-        var previous: [Double]?
+        var previousTime = -Double.infinity
+        var previousCounters = [Double](repeating: .nan, count: counterIndices.count)
+        var first = true
 
         try LineReader.forEachLine(path: path, file: file) { line, number in
             guard number >= firstDataLine else { return true }
@@ -36,32 +40,63 @@ enum TableReader {
                 return true
             }
             splitter.split(line, limit: limit)
-            for (k, binding) in bindings.enumerated() {
-                let cell = binding.index < splitter.count ? splitter.field(binding.index, in: line) : UnsafeBufferPointer(start: nil, count: 0)
-                row[k] = try parse(cell, binding, decimalComma: decimalComma, file: file, line: number)
+            for k in plans.indices {
+                let plan = plans[k]
+                let cell = plan.index < splitter.count ? splitter.field(plan.index, in: line) : UnsafeBufferPointer(start: nil, count: 0)
+                guard let value = parse(cell, plan, decimalComma: decimalComma) else {
+                    throw cellError(cell, bindings[k], decimalComma: decimalComma, file: file, line: number)
+                }
+                row[k] = value
             }
-            if let t = timeIndex, let previous {
-                let time = row[t], last = previous[t]
-                if time < last {
-                    throw MeasuredDataError(file: file, line: number, column: bindings[t].header,
-                                            kind: .timeBackwards(previous: last, time: time))
+            if let t = timeIndex {
+                let time = row[t]
+                if !first {
+                    if time < previousTime {
+                        throw MeasuredDataError(file: file, line: number, column: bindings[t].header,
+                                                kind: .timeBackwards(previous: previousTime, time: time))
+                    }
+                    if time == previousTime && !counterIndices.indices.contains(where: { row[counterIndices[$0]] != previousCounters[$0] }) {
+                        throw MeasuredDataError(file: file, line: number, column: bindings[t].header, kind: .duplicatedTime(time))
+                    }
                 }
-                if time == last && !counterIndices.contains(where: { row[$0] != previous[$0] }) {
-                    throw MeasuredDataError(file: file, line: number, column: bindings[t].header, kind: .duplicatedTime(time))
-                }
+                previousTime = time
+                for c in counterIndices.indices { previousCounters[c] = row[counterIndices[c]] }
+                first = false
             }
             for k in row.indices { values.columns[k].append(row[k]) }
-            if timeIndex != nil { previous = row }
             return true
         }
         return values
     }
 
-    /// One cell in internal units: charge −1, discharge +1 and anything else 0 for a state letter.
-    private static func parse(_ cell: UnsafeBufferPointer<UInt8>, _ binding: ColumnBinding, decimalComma: Bool,
-                              file: String, line: Int) throws -> Double {
-        func text() -> String { String(decoding: cell, as: UTF8.self) }
-        switch binding.quantity {
+    /// What the per-cell loop needs of a binding.
+    private struct Plan {
+        var index: Int
+        var quantity: Quantity
+        var unit: Unit
+    }
+
+    /// The error for a cell that ``parse(_:_:decimalComma:)`` refused.
+    private static func cellError(_ cell: UnsafeBufferPointer<UInt8>, _ binding: ColumnBinding, decimalComma: Bool,
+                                  file: String, line: Int) -> MeasuredDataError {
+        let text = String(decoding: cell, as: UTF8.self)
+        let value = binding.quantity == .time
+            ? NumberParser.time(cell, scale: 1, decimalComma: decimalComma) : NumberParser.double(cell, decimalComma: decimalComma)
+        let kind: MeasuredDataError.Kind
+        if let value, !value.isFinite {
+            kind = .notFinite(text)
+        } else if let value, binding.unit.dimension == .count, value.rounded() != value || abs(value) >= 1e15 {
+            kind = .notInteger(text)
+        } else {
+            kind = .nonNumeric(text)
+        }
+        return MeasuredDataError(file: file, line: line, column: binding.header, kind: kind)
+    }
+
+    /// One cell in internal units (charge −1, discharge +1 and anything else 0 for a state
+    /// letter), or nil where it is not a finite number (a whole one for a counter).
+    private static func parse(_ cell: UnsafeBufferPointer<UInt8>, _ plan: Plan, decimalComma: Bool) -> Double? {
+        switch plan.quantity {
         case .state:
             switch cell.first {
             case UInt8(ascii: "C"), UInt8(ascii: "c"): return -1
@@ -69,27 +104,14 @@ enum TableReader {
             default: return 0
             }
         case .time:
-            guard let value = NumberParser.time(cell, scale: binding.unit.scale, decimalComma: decimalComma) else {
-                throw MeasuredDataError(file: file, line: line, column: binding.header, kind: .nonNumeric(text()))
-            }
-            guard value.isFinite else {
-                throw MeasuredDataError(file: file, line: line, column: binding.header, kind: .notFinite(text()))
-            }
+            guard let value = NumberParser.time(cell, scale: plan.unit.scale, decimalComma: decimalComma), value.isFinite else { return nil }
             return value
         default:
-            guard let raw = NumberParser.double(cell, decimalComma: decimalComma) else {
-                throw MeasuredDataError(file: file, line: line, column: binding.header, kind: .nonNumeric(text()))
+            guard let raw = NumberParser.double(cell, decimalComma: decimalComma), raw.isFinite else { return nil }
+            if plan.unit.dimension == .count {
+                return raw.rounded() == raw && abs(raw) < 1e15 ? raw : nil
             }
-            guard raw.isFinite else {
-                throw MeasuredDataError(file: file, line: line, column: binding.header, kind: .notFinite(text()))
-            }
-            if binding.unit.dimension == .count {
-                guard raw.rounded() == raw, abs(raw) < 1e15 else {
-                    throw MeasuredDataError(file: file, line: line, column: binding.header, kind: .notInteger(text()))
-                }
-                return raw
-            }
-            return raw * binding.unit.scale + binding.unit.offset
+            return raw * plan.unit.scale + plan.unit.offset
         }
     }
 }
