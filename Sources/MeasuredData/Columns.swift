@@ -35,10 +35,11 @@ struct Unit: Sendable, Equatable {
     var scale: Double
     var offset: Double = 0
 
-    /// Units as headers spell them (compared case-sensitively where case matters: `mA` vs `MA`
-    /// never occurs, so the table is matched after folding case only for words such as `Ohm`).
-    /// Micro is accepted as `µ` (U+00B5, also Latin-1 byte 0xB5), `μ` (U+03BC) or `u`; degree as
-    /// `°`, or `ø` (BioLogic's older exports, byte 0xF8 in Latin-1).
+    /// The unit a header spells, looked up as written and then in lower case (so `Sec` and
+    /// `VOLTS` match; the table has no lower-case spelling that two units share, so `mPa` is
+    /// unknown rather than read as MPa). Micro is accepted as `µ` (U+00B5, also Latin-1 byte
+    /// 0xB5), `μ` (U+03BC) or `u`; degree as `°`, or `ø` (BioLogic's older exports, byte 0xF8
+    /// in Latin-1); `·` and `*` as `.` in `mA·h`.
     static func parse(_ text: String) -> Unit? {
         var unit = text.trimmingCharacters(in: .whitespaces)
         unit = unit.replacingOccurrences(of: "\u{03BC}", with: "u").replacingOccurrences(of: "\u{00B5}", with: "u")
@@ -68,7 +69,7 @@ struct Unit: Sendable, Equatable {
         add(["K", "k", "kelvin"], .temperature, 1, -273.15)
         add(["Pa", "pa"], .pressure, 1)
         add(["kPa", "kpa"], .pressure, 1e3)
-        add(["MPa", "mpa"], .pressure, 1e6)
+        add(["MPa"], .pressure, 1e6)
         add(["bar"], .pressure, 1e5)
         add(["Hz", "hz"], .frequency, 1)
         add(["kHz", "khz"], .frequency, 1e3)

@@ -20,10 +20,14 @@ struct LineReader {
         var atEnd = false
         while !atEnd {
             if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-            let count = buffer.withUnsafeMutableBytes { raw in
-                read(descriptor, raw.baseAddress! + filled, raw.count - filled)
+            let count = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return read(descriptor, base + filled, raw.count - filled)
             }
-            if count < 0 { throw MeasuredDataError(file: file, kind: .unreadable(String(cString: strerror(errno)))) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw MeasuredDataError(file: file, kind: .unreadable(String(cString: strerror(errno))))
+            }
             if count == 0 { atEnd = true }
             filled += count
             var stop = false
@@ -54,7 +58,8 @@ struct LineReader {
             if stop { return }
             if consumed > 0 {
                 buffer.withUnsafeMutableBytes { raw in
-                    _ = memmove(raw.baseAddress!, raw.baseAddress! + consumed, filled - consumed)
+                    guard let base = raw.baseAddress else { return }
+                    _ = memmove(base, base + consumed, filled - consumed)
                 }
                 filled -= consumed
             }
@@ -63,7 +68,7 @@ struct LineReader {
 
     /// The file's first lines (up to `maxLines` or `maxBytes`), decoded as UTF-8, or as Latin-1
     /// where they are not valid UTF-8 (BioLogic's exports are Latin-1).
-    static func head(path: String, file: String, maxLines: Int = 200, maxBytes: Int = 1 << 16) throws -> [String] {
+    static func head(path: String, file: String, maxLines: Int, maxBytes: Int = 1 << 18) throws -> [String] {
         var lines: [String] = []
         var bytes = 0
         try forEachLine(path: path, file: file) { line, _ in
@@ -74,6 +79,7 @@ struct LineReader {
         return lines
     }
 
+    /// A header line as text: UTF-8 (without a byte-order mark), else Latin-1 byte for byte.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var bytes = bytes
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {

@@ -3,7 +3,7 @@ import Foundation
 /// Reads measured data files: detects the format from the header (or takes the one given), binds
 /// the columns the format names, converts units and the current's sign, and streams the rows.
 public enum MeasuredDataReader {
-    /// How many of a file's first lines are searched for its column header.
+    /// How many of a file's first lines (at most 256 KiB of them) are searched for its column header.
     public static let headerSearchLines = 500
 
     /// Reads the file at `url`.
@@ -93,7 +93,7 @@ public enum MeasuredDataReader {
     }
 
     static func locateHeader(path: String, file: String, format: MeasuredDataFormat?) throws -> Header {
-        let head = try LineReader.head(path: path, file: file, maxLines: headerSearchLines, maxBytes: 1 << 18)
+        let head = try LineReader.head(path: path, file: file, maxLines: headerSearchLines)
         guard head.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
             throw MeasuredDataError(file: file, kind: .emptyFile)
         }
