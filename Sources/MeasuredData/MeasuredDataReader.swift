@@ -44,8 +44,11 @@ public enum MeasuredDataReader {
         case .timeSeries:
             var current = column(.current) ?? []
             if currentSign == nil, let state = column(.state) {
+                // Maccor: the mode letter gives the direction (+1 discharge, −1 charge); other
+                // letters keep the logged value in the format's own convention.
+                let factor = layout.nativeSign.toDischargePositive
                 for k in current.indices {
-                    current[k] = state[k] == 0 ? -current[k] : state[k] * abs(current[k])
+                    current[k] = state[k] == 0 ? factor * current[k] : state[k] * abs(current[k])
                 }
             } else {
                 let factor = sign.toDischargePositive

@@ -154,3 +154,41 @@ struct FixtureTests {
         #expect(s.time == [0, 30.5, 30.51, 90.51, 90.52, 150.52])
     }
 }
+
+@Suite("Header variants")
+struct HeaderVariantTests {
+    @Test("A BioLogic export without the EC-Lab preamble, found by its tab-separated time/s header")
+    func bioLogicWithoutPreamble() throws {
+        let url = try temporaryFile("bare.mpt", "time/s\tEwe/V\tI/mA\n0\t3,7\t-1\n1\t3,6\t-1\n")
+        let s = try #require(try MeasuredDataReader.read(url: url).timeSeries)
+        #expect(s.source.format == .bioLogic)
+        #expect(s.source.headerLines == 1)
+        #expect(s.voltage == [3.7, 3.6])
+        #expect(s.current == [1e-3, 1e-3])
+    }
+
+    @Test("'Nb header lines' beyond the lines searched is an error naming line 2")
+    func bioLogicHeaderTooLong() throws {
+        let url = try temporaryFile("long.mpt", "EC-Lab ASCII FILE\nNb header lines : 900\ntime/s\tEwe/V\tI/mA\n0\t3.7\t1\n")
+        #expect(errorMessage { try MeasuredDataReader.read(url: url) }
+            == "long.mpt, line 2: cannot be read ('Nb header lines' is 900, past the file's first lines)")
+    }
+
+    @Test("Quoted header and cells, as some Arbin exports write them")
+    func quoted() throws {
+        let url = try temporaryFile("quoted.csv", "\"Test Time (s)\",\"Voltage (V)\",\"Current (A)\",\"Cycle Index\",\"Step Index\"\n\"0\",\"3.7\",\"-0.5\",\"1\",\"1\"\n\"1.5\",\"3.6\",\"-0.5\",\"1\",\"1\"\n")
+        let s = try #require(try MeasuredDataReader.read(url: url).timeSeries)
+        #expect(s.source.format == .arbin)
+        #expect(s.time == [0, 1.5])
+        #expect(s.current == [0.5, 0.5])
+    }
+
+    @Test("A UTF-8 µ in a unit, and Maccor's day notation")
+    func utf8Micro() throws {
+        let url = try temporaryFile("maccor.csv", "Rec,Cycle C,Step,Test Time,Current [µA],Voltage,MD\n1,1,1,0d 23:59:59.5,250,3.7,D\n2,1,1,1d 00:00:00.5,250,3.6,D\n")
+        let s = try #require(try MeasuredDataReader.read(url: url).timeSeries)
+        #expect(s.source.format == .maccor)
+        #expect(s.time == [86_399.5, 86_400.5])
+        #expect(close(s.current, [2.5e-4, 2.5e-4]))
+    }
+}
