@@ -1,9 +1,9 @@
-/// Measured battery-cycler data, read into SolidCell's units and sign convention.
-///
-/// Units inside this module: time in s, voltage in V, current in A, capacity in A h (or mA h/g
-/// for specific capacities), temperature in °C, pressure in Pa, frequency in Hz, impedance in Ω.
-/// Current is stored POSITIVE ON DISCHARGE, as in SolidCell's own outputs; each file's own
-/// convention is described by ``CurrentSign`` and converted on reading.
+// Measured battery-cycler data, read into SolidCell's units and sign convention.
+//
+// Units inside this module: time in s, voltage in V, current in A, capacity in A h (or mA h/g
+// for specific capacities), temperature in °C, pressure in Pa, frequency in Hz, impedance in Ω.
+// Current is stored POSITIVE ON DISCHARGE, as in SolidCell's own outputs; each file's own
+// convention is described by `CurrentSign` and converted on reading.
 
 /// Which way a file's current column counts positive.
 public enum CurrentSign: String, Sendable, CaseIterable {

@@ -11,7 +11,8 @@ public struct MeasuredDataError: Error, Sendable, Equatable, CustomStringConvert
         case unknownFormat
         /// The header (its line given) lacks a column the format needs (the column's expected name given).
         case missingColumn
-        /// A header's unit is not one this module converts.
+        /// A header's unit is not one this module converts (empty: the header gives none and the
+        /// format assumes none).
         case unknownUnit(String)
         /// Two columns give the same quantity in different units (the other column's header).
         case mixedUnits(String)
@@ -55,7 +56,7 @@ public struct MeasuredDataError: Error, Sendable, Equatable, CustomStringConvert
         case .emptyFile: "no data rows"
         case .unknownFormat: "no header of a known format (BDF, BioLogic, Arbin, Maccor, Neware, SolidCell, cycle table, impedance) in the first lines"
         case .missingColumn: "missing required column"
-        case .unknownUnit(let unit): "unknown unit '\(unit)'"
+        case .unknownUnit(let unit): unit.isEmpty ? "no unit in the header" : "unknown unit '\(unit)'"
         case .mixedUnits(let other): "same quantity as column '\(other)' in a different unit (mixed units)"
         case .nonNumeric(let text): text.isEmpty ? "empty cell where a number is needed" : "\"\(text)\" is not a number"
         case .notFinite(let text): "\"\(text)\" is NaN or infinite"

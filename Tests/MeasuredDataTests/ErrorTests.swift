@@ -97,3 +97,11 @@ struct ErrorTests {
         #expect(errorMessage { try MeasuredDataReader.read(url: url) } == "cell.csv: cannot be read (cannot open /nonexistent/dir/cell.csv)")
     }
 }
+
+extension ErrorTests {
+    @Test("A column whose header gives no unit where the format assumes none")
+    func noUnit() throws {
+        #expect(try message("p.csv", "Time [s],Voltage [V],Current [A],Stack pressure\n0,3.7,0,5\n")
+            == "p.csv, line 1, column 'Stack pressure': no unit in the header")
+    }
+}
