@@ -29,7 +29,7 @@ public enum MeasuredDataReader {
         if bindings.contains(where: { $0.quantity == .minusImaginaryImpedance }) {
             bindings.removeAll { $0.quantity == .imaginaryImpedance }
         }
-        let values = try TableReader.read(path: path, file: file, firstDataLine: header.line + 1,
+        var values = try TableReader.read(path: path, file: file, firstDataLine: header.line + 1,
                                           delimiter: header.delimiter, bindings: bindings)
         guard let rows = values.columns.first?.count, rows > 0 else {
             throw MeasuredDataError(file: file, kind: .emptyFile)
@@ -37,7 +37,7 @@ public enum MeasuredDataReader {
         let sign = currentSign ?? layout.nativeSign
         let source = MeasuredSource(file: file, format: layout.format, currentSign: sign,
                                     headerLines: header.line, skippedLines: values.skippedLines)
-        func column(_ quantity: Quantity) -> [Double]? { values.column(quantity, of: bindings) }
+        func column(_ quantity: Quantity) -> [Double]? { values.take(quantity, of: bindings) }
         func counter(_ quantity: Quantity) -> [Int]? { column(quantity)?.map { Int($0) } }
 
         switch layout.content {

@@ -7,8 +7,12 @@ struct TableValues {
     /// Blank lines passed over in the data section.
     var skippedLines = 0
 
-    func column(_ quantity: Quantity, of bindings: [ColumnBinding]) -> [Double]? {
-        bindings.firstIndex { $0.quantity == quantity }.map { columns[$0] }
+    /// Moves a column out (leaving it empty here), so that the caller's array is unique and can
+    /// be changed in place without a copy.
+    mutating func take(_ quantity: Quantity, of bindings: [ColumnBinding]) -> [Double]? {
+        guard let k = bindings.firstIndex(where: { $0.quantity == quantity }) else { return nil }
+        defer { columns[k] = [] }
+        return columns[k]
     }
 }
 
