@@ -44,11 +44,14 @@ public struct MeasuredStep: Sendable, Equatable {
 public struct StepDetection: Sendable, Equatable {
     /// |I| at or below this is rest [A]; nil takes `restFraction` of the series' largest |I|.
     public var restCurrent: Double?
+    /// The rest threshold as a fraction of the series' largest |I|, where `restCurrent` is nil.
     public var restFraction: Double
-    /// Two currents are the same level when they differ by at most
-    /// `max(relativeCurrentTolerance·|I|, rest threshold)`.
+    /// A current is at a level I when it differs from I by at most
+    /// `max(relativeCurrentTolerance·|I|, rest threshold)` (I: a run's first sample while runs
+    /// are found, a step's mean when it is classified).
     public var relativeCurrentTolerance: Double
-    /// A constant-voltage step's voltage stays within this of its first sample's [V].
+    /// A constant-voltage step's voltage stays within this [V] of its first sample's while runs
+    /// are found, of its mean when it is classified.
     public var voltageTolerance: Double
     /// A constant-current or constant-voltage run needs at least this many samples; shorter
     /// runs between them are a varying-current step.
