@@ -46,7 +46,11 @@ let package = Package(
                                                    "CellPhysics", "Interpolation", "DAESolver"]),
         // The library's one import: re-exports the modules above for users of the package.
         .target(name: "SolidCell", dependencies: ["DAESolver", "Interpolation", "Protocols", "CellPhysics", "Parameters",
-                                                  "CellModel", "Simulator", "Impedance", "OutputFiles", "Sweeps"]),
+                                                  "CellModel", "Simulator", "Impedance", "OutputFiles", "Sweeps",
+                                                  "MeasuredData"]),
+        // Readers of measured cycler data (Battery Data Format, BioLogic, Arbin, Maccor, Neware,
+        // SolidCell's own outputs, impedance spectra, per-cycle tables); Foundation only.
+        .target(name: "MeasuredData"),
         // The command-line tool.
         .executableTarget(
             name: "SolidCellCLI",
@@ -65,6 +69,7 @@ let package = Package(
         .testTarget(name: "SolidCellTests", dependencies: ["CellModel", "CellPhysics", "DAESolver", "Impedance", "Interpolation",
                                                     "OutputFiles", "Parameters", "Protocols", "Simulator", "Sweeps",
                                                     "Validation", "TestSupport"]),
+        .testTarget(name: "MeasuredDataTests", dependencies: ["MeasuredData", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@
 @_exported import DAESolver
 @_exported import Impedance
 @_exported import Interpolation
+@_exported import MeasuredData
 @_exported import OutputFiles
 @_exported import Parameters
 @_exported import Protocols
