@@ -17,6 +17,10 @@ public struct RunInputs: Codable, Sendable {
     public var absoluteTolerance: Double?
     /// The output sampling period of steps without their own [s]; nil: every solver step.
     public var samplePeriod: Double?
+    /// Cycle jumping: its tolerance [retention points] and the cycles always simulated (absent
+    /// when every cycle is simulated).
+    public var accelerationTolerance: Double?
+    public var reportCycles: [Int]?
     public var solidcellVersion: String
 
     public init(model: String, modelPath: String, overrides: [String], experiment: [String], cycles: Int,
@@ -29,6 +33,8 @@ public struct RunInputs: Codable, Sendable {
         self.relativeTolerance = options.relativeTolerance
         self.absoluteTolerance = options.absoluteTolerance
         self.samplePeriod = options.samplePeriod
+        self.accelerationTolerance = options.acceleration?.tolerance
+        self.reportCycles = options.acceleration.map(\.reportCycles)
         self.solidcellVersion = SolidCellInfo.version
     }
 }
@@ -132,10 +138,12 @@ public enum OutputWriter {
         cycles.reduce(into: cyclesCSVHeader) { $0 += cyclesCSVRow($1) }
     }
 
-    static let cyclesCSVHeader = (["Cycle"] + cycleColumns.map(\.name)).joined(separator: ",") + "\n"
+    /// The header of `cycles.csv`; the last column, `Simulated`, is `false` for a cycle jumped over
+    /// (``CycleAcceleration``), whose values are interpolated between the simulated cycles either side.
+    static let cyclesCSVHeader = (["Cycle"] + cycleColumns.map(\.name) + ["Simulated"]).joined(separator: ",") + "\n"
 
     static func cyclesCSVRow(_ c: CycleSummary) -> String {
-        "\(c.cycle)," + cycleColumns.map { format($0.value(c)) }.joined(separator: ",") + "\n"
+        "\(c.cycle)," + cycleColumns.map { format($0.value(c)) }.joined(separator: ",") + ",\(c.isSimulated)\n"
     }
 
     struct Summary: Encodable {
@@ -158,6 +166,20 @@ public enum OutputWriter {
         var solver: Solver
         var final_time_s: Double
         var discharge_capacity_Ah: [Double]
+        /// With cycle jumping: cycles simulated and jumped over, jumps accepted and rejected.
+        var cycle_jumps: CycleJumps?
+
+        struct CycleJumps: Encodable {
+            var simulated_cycles: Int, jumped_cycles: Int, accepted_jumps: Int, rejected_jumps: Int
+            var cycles_too_fast_to_jump: Int
+            init(_ s: CycleJumpStatistics) {
+                simulated_cycles = s.simulatedCycles
+                jumped_cycles = s.jumpedCycles
+                accepted_jumps = s.acceptedJumps
+                rejected_jumps = s.rejectedJumps
+                cycles_too_fast_to_jump = s.cyclesTooFastToJump
+            }
+        }
     }
 
     /// One entry of `summary.json`'s `steps`: how every protocol step of every cycle ended.
@@ -177,7 +199,8 @@ public enum OutputWriter {
             failure: result.failure?.description, solve_time_s: result.solveTime,
             solver: .init(result.solverStatistics),
             final_time_s: result.timeSeries.time.last ?? 0,
-            discharge_capacity_Ah: result.cycles.map(\.dischargeCapacity))
+            discharge_capacity_Ah: result.cycles.map(\.dischargeCapacity),
+            cycle_jumps: result.cycleJumps.map(Summary.CycleJumps.init))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

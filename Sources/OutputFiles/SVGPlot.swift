@@ -119,7 +119,14 @@ public enum SVGPlot {
 
     /// Discharge capacity per gram of active material against the cycle number.
     public static func capacityCycle(_ cycles: [CycleSummary]) -> String {
-        plot([Curve(label: nil, segments: [cycles.map { (x: Double($0.cycle), y: $0.specificDischargeCapacity) }])],
-             xTitle: "Cycle", yTitle: "Discharge capacity [mA.h/g]", markers: cycles.count <= 200)
+        let line = Curve(label: nil, segments: [cycles.map { (x: Double($0.cycle), y: $0.specificDischargeCapacity) }])
+        guard cycles.contains(where: { !$0.isSimulated }) else {
+            return plot([line], xTitle: "Cycle", yTitle: "Discharge capacity [mA.h/g]", markers: cycles.count <= 200)
+        }
+        // With cycle jumping: the line through every cycle, a dot on each simulated one.
+        let simulated = Curve(label: "simulated cycles",
+                              segments: [cycles.filter(\.isSimulated).map { (x: Double($0.cycle), y: $0.specificDischargeCapacity) }],
+                              colour: SVGPlot.palette[1], dotsOnly: true)
+        return plot([line, simulated], xTitle: "Cycle", yTitle: "Discharge capacity [mA.h/g]", markers: false)
     }
 }

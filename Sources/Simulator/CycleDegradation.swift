@@ -55,16 +55,29 @@ struct CycleDegradation {
         let classes = p.contactClasses.count
         for index in model.contactDamage.indices {
             let swing = strainMaximum[index] - strainMinimum[index]
-            var damage = law.damage(after: model.contactDamage[index], strainSwing: swing.isFinite ? swing : 0,
+            let damage = law.damage(after: model.contactDamage[index], strainSwing: swing.isFinite ? swing : 0,
                                     pressure: pressure, pressureSwing: pressureSwing)
-            if p.contactClasses[index % classes].initialContact * (1 - damage) < p.isolationThreshold { damage = 1 }
-            model.contactDamage[index] = damage
+            model.contactDamage[index] = Self.settled(damage, initialContact: p.contactClasses[index % classes].initialContact,
+                                                      threshold: p.isolationThreshold)
+        }
+        startCycle()
+    }
+
+    /// Forgets what was observed: the next state observed is the first of a new cycle.
+    mutating func startCycle() {
+        for index in strainMinimum.indices {
             strainMinimum[index] = .infinity
             strainMaximum[index] = -.infinity
         }
         pressureTime = 0
         duration = 0
         pressureRange = (.infinity, -.infinity)
-        self.last = nil
+        last = nil
+    }
+
+    /// A particle's damage as it is kept: 1 (isolated, its lithium stranded) once its contact
+    /// φ0 (1 − D) falls below the isolation threshold.
+    static func settled(_ damage: Double, initialContact: Double, threshold: Double) -> Double {
+        initialContact * (1 - damage) < threshold ? 1 : min(damage, 1)
     }
 }

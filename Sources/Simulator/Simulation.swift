@@ -27,6 +27,9 @@ public struct SimulationOptions: Sendable {
     /// Set from another thread (e.g. on Ctrl-C) to stop the run after the current solver step;
     /// the result then holds everything computed so far.
     public var cancellation: CancellationFlag? = nil
+    /// Jump over cycles where the slow state changes little (``CycleAcceleration``); nil
+    /// simulates every cycle.
+    public var acceleration: CycleAcceleration? = nil
 
     public init() {}
 }
@@ -182,7 +185,7 @@ public struct Simulation: Sendable {
 }
 
 /// The mutable state of one run.
-private final class Runner {
+final class Runner {
     let simulation: Simulation
     let solver: IDASolver<P2DModel>
     var solveTime = Duration.zero
@@ -190,6 +193,9 @@ private final class Runner {
     var degradation: CycleDegradation?
     /// What is gathered during the cycle being run.
     var cycleData = CycleMeasurements()
+    /// A cap on IDA's cumulative step count, past which a step fails (a landing of a cycle jump
+    /// that costs far more than a cycle should is abandoned rather than run to `maxSteps`).
+    var stepLimit: Int?
     /// The state being recorded and its per-class stoichiometries (reused, so that recording a
     /// step allocates nothing).
     private var recordingBuffer: [Double]
@@ -228,32 +234,57 @@ private final class Runner {
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
             result.solverStatistics = solver.cumulativeStatistics
         }
-        for cycle in 1...simulation.cycles {
-            let firstStep = result.steps.count
-            cycleData = CycleMeasurements(sideChargeAtStart: quadrature(.sideReactionCharge))
-            for (index, step) in steps.enumerated() {
-                progress?(SimulationProgress(cycle: cycle, cycles: simulation.cycles, step: index + 1,
-                                             steps: steps.count, time: solver.time, lastCycle: result.cycles.last))
-                do {
-                    result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
-                } catch {
-                    let message = (error as? SolverError)?.description ?? "\(error)"
-                    result.steps.append(StepRecord(cycle: cycle, step: index + 1, text: step.text,
-                                                   startTime: solver.time, endTime: solver.time,
-                                                   end: .failed(message), dischargedCharge: 0, energy: 0))
-                    result.failure = SimulationFailure(cycle: cycle, step: index + 1, stepText: step.text,
-                                                       time: solver.time, message: message)
-                    break
-                }
+        guard let acceleration = simulation.options.acceleration, simulation.cycles > CycleJumpController.cyclesBeforeFirstJump
+        else {
+            for cycle in 1...simulation.cycles {
+                let outcome = runCycle(cycle, into: &result, progress: progress)
+                report(outcome, into: &result, cycleCompleted: cycleCompleted)
+                if result.failure != nil { break }
+                degradation?.endCycle(&solver.system)
             }
-            let summary = summary(of: cycle, steps: result.steps[firstStep...], cycles: result.cycles)
-            result.cycles.append(summary)
-            cycleCompleted?(summary, cycleData.series)
-            if simulation.options.keptCycles.keeps(cycle, of: simulation.cycles) || result.failure != nil {
-                result.timeSeries.append(cycleData.series)
+            return
+        }
+        runWithJumps(acceleration, into: &result, progress: progress, cycleCompleted: cycleCompleted)
+    }
+
+    /// What one cycle produced before it is reported.
+    struct CycleOutcome {
+        var summary: CycleSummary
+        var series: TimeSeries
+    }
+
+    /// Runs every step of one cycle, appending the steps' records (and a failure) to `result`;
+    /// the cycle's summary is returned, not yet appended.
+    func runCycle(_ cycle: Int, into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?) -> CycleOutcome {
+        let steps = simulation.experiment.steps
+        let firstStep = result.steps.count
+        cycleData = CycleMeasurements(sideChargeAtStart: quadrature(.sideReactionCharge))
+        for (index, step) in steps.enumerated() {
+            progress?(SimulationProgress(cycle: cycle, cycles: simulation.cycles, step: index + 1,
+                                         steps: steps.count, time: solver.time, lastCycle: result.cycles.last))
+            do {
+                result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
+            } catch {
+                let message = (error as? SolverError)?.description ?? "\(error)"
+                result.steps.append(StepRecord(cycle: cycle, step: index + 1, text: step.text,
+                                               startTime: solver.time, endTime: solver.time,
+                                               end: .failed(message), dischargedCharge: 0, energy: 0))
+                result.failure = SimulationFailure(cycle: cycle, step: index + 1, stepText: step.text,
+                                                   time: solver.time, message: message)
+                break
             }
-            if result.failure != nil { break }
-            degradation?.endCycle(&solver.system)
+        }
+        return CycleOutcome(summary: summary(of: cycle, steps: result.steps[firstStep...], cycles: result.cycles),
+                            series: cycleData.series)
+    }
+
+    /// Appends a cycle's summary (and its samples, when kept) to the result and hands it on.
+    func report(_ outcome: CycleOutcome, into result: inout SimulationResult,
+                cycleCompleted: ((CycleSummary, TimeSeries) -> Void)?) {
+        result.cycles.append(outcome.summary)
+        cycleCompleted?(outcome.summary, outcome.series)
+        if simulation.options.keptCycles.keeps(outcome.summary.cycle, of: simulation.cycles) || result.failure != nil {
+            result.timeSeries.append(outcome.series)
         }
     }
 
@@ -295,6 +326,7 @@ private final class Runner {
         var solverCalls = 0
         while end == nil {
             if simulation.options.cancellation?.isCancelled == true { throw SimulationInterrupted() }
+            if let stepLimit, solverCalls % 16 == 0, solver.cumulativeStatistics.steps > stepLimit { throw StepBudgetExceeded(limit: stepLimit) }
             // In one-step mode IDA's own step limit applies per call, so bound the calls here.
             solverCalls += 1
             if schedule.everyStep && solverCalls > simulation.options.maxSteps {
@@ -540,4 +572,10 @@ struct SampleSchedule {
         if let extra = extraTime, extra <= next { extraTime = nil }
         return next
     }
+}
+
+/// A step went past ``Runner/stepLimit``: the landing of a cycle jump cost far more than a cycle.
+struct StepBudgetExceeded: Error, CustomStringConvertible {
+    var limit: Int
+    var description: String { "more than \(limit) solver steps in all: abandoned as far costlier than a cycle" }
 }

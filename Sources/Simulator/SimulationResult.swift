@@ -167,6 +167,9 @@ public struct CycleSummary: Sendable {
     public var sideReactionCharge: Double
     /// Contact fraction averaged over the active material at the end of the cycle.
     public var meanContactFraction: Double
+    /// Whether the cycle was simulated, rather than jumped over by ``CycleAcceleration`` (its
+    /// values then interpolated between the simulated cycles either side).
+    public var isSimulated = true
 }
 
 /// Where and why a run stopped early.
@@ -197,6 +200,8 @@ public struct SimulationResult: Sendable {
     /// IDA's counters over the whole run (steps, residual and Jacobian evaluations, Newton
     /// iterations, error-test and convergence failures).
     public var solverStatistics = SolverStatistics()
+    /// How cycle jumping went, when the run asked for it (``SimulationOptions/acceleration``).
+    public var cycleJumps: CycleJumpStatistics?
     /// The model's full state at the end of the run (for post-processing such as resistances).
     public var finalState: [Double]?
     /// Its time derivative ẏ at the end of the run (to linearise about a state that is not at rest).

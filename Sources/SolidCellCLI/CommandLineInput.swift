@@ -57,8 +57,43 @@ struct RunOptions: ParsableArguments {
         valueName: "X"))
     var samplePeriod: String?
 
+    @Option(name: .customLong("accelerate"), help: ArgumentHelp(
+        "Jump over cycles where the cell changes little, integrating its slow state (damage, films, lithium) across them; "
+            + "TOL is the error allowed per jump in retention points (default \(CycleAcceleration.defaultTolerance) when "
+            + "--accelerate is given without a value).", valueName: "TOL"))
+    var accelerate: String?
+
+    @Option(name: .customLong("report-cycles"), help: ArgumentHelp(
+        "With --accelerate: cycles that are always simulated, e.g. 1,100,500.", valueName: "N,N,…"))
+    var reportCycles: String?
+
+    /// The arguments with the default tolerance after an `--accelerate` given without a value
+    /// (last, or followed by another flag), since the parser needs a value for every option.
+    static func withOptionalValues(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            result.append(argument)
+            guard argument == "--accelerate" else { continue }
+            let next = index + 1 < arguments.count ? arguments[index + 1] : nil
+            if next == nil || next!.hasPrefix("--") { result.append("\(CycleAcceleration.defaultTolerance)") }
+        }
+        return result
+    }
+
     /// Sets the given settings in `options`, or throws one line naming the flag, the value and the range.
     func apply(to options: inout SimulationOptions) throws(UserError) {
+        if let accelerate {
+            var acceleration = CycleAcceleration(
+                tolerance: try number(accelerate, flag: "--accelerate", in: CycleAcceleration.allowedTolerances))
+            if let reportCycles {
+                acceleration.reportCycles = try reportCycles.split(separator: ",", omittingEmptySubsequences: false)
+                    .map { text throws(UserError) in try wholeNumber(String(text), flag: "--report-cycles", in: Simulation.allowedCycles) }
+                    .sorted()
+            }
+            options.acceleration = acceleration
+        } else if reportCycles != nil {
+            throw UserError(description: "--report-cycles \(quoted(reportCycles!)): only with --accelerate, which it tells which cycles to simulate")
+        }
         if let relativeTolerance {
             options.relativeTolerance = try number(relativeTolerance, flag: "--rtol", in: SimulationOptions.allowedRelativeTolerances)
         }

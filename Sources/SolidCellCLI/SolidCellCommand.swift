@@ -19,7 +19,7 @@ struct SolidCellCommand: ParsableCommand {
     static func main() {
         var command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(RunOptions.withOptionalValues(Array(CommandLine.arguments.dropFirst())))
         } catch {
             // --help and --version are parse "errors" that succeed.
             guard exitCode(for: error) != .success else { exit(withError: error) }

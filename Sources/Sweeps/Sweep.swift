@@ -121,13 +121,16 @@ public struct SweepDesign: Codable, Equatable, Sendable {
     public var absoluteTolerance: Double? = nil
     /// The output sampling period of steps without their own [s] (nil: every solver step).
     public var samplePeriod: Double? = nil
+    /// Cycle jumping's tolerance and report cycles (nil: every cycle simulated).
+    public var accelerationTolerance: Double? = nil
+    public var reportCycles: [Int]? = nil
 
     public static let currentFormat = "solidcell-sweep-1"
 
     enum CodingKeys: String, CodingKey {
         case format, model, modelPath = "model_path", modelFingerprint = "model_fingerprint", overrides
         case variables = "vary", experiment, cycles, caseCount = "cases", relativeTolerance = "rtol", absoluteTolerance = "atol"
-        case samplePeriod = "period"
+        case samplePeriod = "period", accelerationTolerance = "accelerate", reportCycles = "report_cycles"
     }
 
     /// Folder name of case `number`, zero-padded to at least four digits (`case-0007`).
@@ -195,6 +198,13 @@ public struct SweepDesign: Codable, Equatable, Sendable {
         if samplePeriod != other.samplePeriod {
             func text(_ period: Double?) -> String { period.map { String(format: "%g s", $0) } ?? "none (every solver step)" }
             return "--period \(text(other.samplePeriod)) instead of \(text(samplePeriod))"
+        }
+        if accelerationTolerance != other.accelerationTolerance || reportCycles != other.reportCycles {
+            func text(_ tolerance: Double?, _ cycles: [Int]?) -> String {
+                guard let tolerance else { return "no --accelerate" }
+                return "--accelerate \(tolerance)" + (cycles.map { $0.isEmpty ? "" : " --report-cycles \($0.map(String.init).joined(separator: ","))" } ?? "")
+            }
+            return "\(text(other.accelerationTolerance, other.reportCycles)) instead of \(text(accelerationTolerance, reportCycles))"
         }
         return nil
     }
@@ -270,6 +280,8 @@ public struct ParameterSweep: Sendable {
         if options.relativeTolerance != defaults.relativeTolerance { design.relativeTolerance = options.relativeTolerance }
         if options.absoluteTolerance != defaults.absoluteTolerance { design.absoluteTolerance = options.absoluteTolerance }
         design.samplePeriod = options.samplePeriod
+        design.accelerationTolerance = options.acceleration?.tolerance
+        design.reportCycles = options.acceleration?.reportCycles
         self.design = design
         baseParameters = base
         self.experiment = experiment
