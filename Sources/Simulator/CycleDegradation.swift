@@ -57,7 +57,7 @@ struct CycleDegradation {
             let swing = strainMaximum[index] - strainMinimum[index]
             var damage = law.damage(after: model.contactDamage[index], strainSwing: swing.isFinite ? swing : 0,
                                     pressure: pressure, pressureSwing: pressureSwing)
-            if p.contactClasses[index % classes].initialContact * (1 - damage) < p.isolationThreshold { damage = 1 }
+            if p.contactClasses[index % classes].intactContact(damage: damage) < p.isolationThreshold { damage = 1 }
             model.contactDamage[index] = damage
             strainMinimum[index] = .infinity
             strainMaximum[index] = -.infinity
