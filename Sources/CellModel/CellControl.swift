@@ -1,5 +1,3 @@
-import DAESolver
-
 /// What the protocol prescribes for the cell (the other of current and voltage follows).
 public enum CellControl: Equatable, Sendable {
     /// Cell current [A], positive = discharge (0 = rest).

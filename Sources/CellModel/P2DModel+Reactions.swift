@@ -62,9 +62,10 @@ extension P2DModel {
         return foil.electrolytePotential(current: i, overpotential: eta)
     }
 
-    /// Change of the stack's thickness from its initial state [m]: the composite expands with its
-    /// active material (uniaxially, ΔL_p = Σ_j h_j ε_s Σ_k w_k Δε_V,k) and the foil grows by the
-    /// lithium the particles give up (ΔL_n = −ε_s V̄_Li Σ_j h_j Σ_k w_k Δc̄_k).
+    /// Change of the stack's thickness from its initial state [m] (docs/MODEL.md §Stack and
+    /// fixture): the composite expands with its active material (uniaxially,
+    /// ΔL_p = Σ_j h_j ε_s Σ_k w_k Δε_V,k) and the foil grows by the lithium the particles give up
+    /// (ΔL_n = −ε_s V̄_Li Σ_j h_j Σ_k w_k Δc̄_k).
     func thicknessChange(_ y: UnsafeBufferPointer<Double>) -> Double {
         guard let mechanics else { return 0 }
         let p = parameters

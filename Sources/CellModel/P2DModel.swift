@@ -56,8 +56,8 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 /// residual (`P2DModel+Residual.swift`) and its analytic Jacobian (`P2DModel+Jacobian.swift`).
 ///
 /// The discretisation is PyBaMM's finite-volume scheme, term for term (see docs/MODEL.md
-/// §Discretisation and `validation/pybamm/DISCRETISATION.md`), so the two agree to solver tolerance on the same mesh:
-/// particle face diffusivities are the harmonic mean of the node values, boundary values
+/// §Discretisation and `validation/pybamm/DISCRETISATION.md`), so the two agree to solver
+/// tolerance on the same mesh: particle face diffusivities are the harmonic mean of the node values, boundary values
 /// (surface concentration, terminal voltage) the linear extrapolation of the last two nodes, and
 /// the foil boundary condition enters through a ghost node. Face conductivities are harmonic
 /// means (exact across the separator | composite jump) unless the model file asks for PyBaMM's
@@ -93,7 +93,7 @@ public struct P2DModel: DAESystem {
     let f: Double                       // F/RT
     let faceKappa: [Double]             // κ_eff at faces 0...Nx (face 0 = foil, Nx = collector)
     let faceDistance: [Double]          // distance between the nodes either side of each face
-    let sigmaEff: Double
+    let sigmaEff: Double                // σ_eff = σ (1 − ε_e)^b_s
     let classArea: [Double]             // a_k = 3 ε_s w_k / R_k
     let contactClasses: [ContactClass]  // φ0_k and R_k of every class
     let diffusivityFactor: Double       // Arrhenius factor of D

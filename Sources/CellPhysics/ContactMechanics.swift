@@ -110,7 +110,7 @@ public struct RoughnessGapLaw: ReversibleGapLaw, Equatable {
     }
 }
 
-/// How the stack holds the cell.
+/// How the stack holds the cell (docs/MODEL.md §Stack and fixture).
 public enum StackFixture: Equatable, Sendable {
     /// A spring-loaded stack: the pressure stays at its set value.
     case constantPressure

@@ -1,9 +1,12 @@
 import Foundation
 
+// Open-circuit potentials of the positive electrode (docs/MODEL.md §Open-circuit potentials): the
+// built-in fits and tables, and the boundary asymptotes the model adds to every one of them
+// (``OpenCircuitPotentials/withBoundaryAsymptotes(_:at:)``).
+
 /// Helpers for writing OCP fits: tanh(a(x − b)) and its derivative a·sech²(a(x − b)). tanh z is
-/// formed as 1 − 2/(e^{2z} + 1), one exponential (glibc's `tanh` goes through `expm1` and costs
-/// about twice as much); the absolute error stays at rounding level (~10⁻¹⁶), which is what an
-/// OCP sum needs.
+/// formed as 1 − 2/(e^{2z} + 1), one exponential (glibc's `tanh` goes through `expm1`, which costs
+/// more); the absolute error stays at rounding level (~10⁻¹⁶), which is what an OCP sum needs.
 @inline(__always) func tanhTerm(_ x: Double, _ a: Double, _ b: Double) -> (Double, Double) {
     let t = 1 - 2 / (exp(2 * a * (x - b)) + 1)
     return (t, a * (1 - t * t))
