@@ -5,7 +5,7 @@ import Parameters
 
 // Interface double layers: the capacitive current of the CAM|SE interface and of the foil|SE
 // interface. Present only when their capacities are given (> 0); without them the model has no
-// extra unknowns and every residual and Jacobian value is computed exactly as before.
+// extra unknowns and none of the terms below is evaluated.
 //
 // Positive composite, per composite cell j, a differential unknown ψ_j, the voltage across the
 // contacted CAM|SE interface, with the algebraic row
@@ -33,7 +33,8 @@ import Parameters
 //
 //     i = 2 i₀,Li sinh(F η_n / 2RT) + C_n η̇_n,     φ_e(0) = −i L_n/σ_n − η_n − U_n
 //
-// (without a capacity η_n is eliminated: η_n = (2RT/F) asinh(i / 2i₀,Li)).
+// (without a capacity η_n is eliminated: η_n = (2RT/F) asinh(i / 2i₀,Li)); both cases go through
+// ``LithiumFoil`` (``P2DModel/foilBoundary(_:)``).
 //
 // Layout: ψ_0 … ψ_{Np−1} then η_n, after the scalar unknowns (current, capacity, pressure) and the
 // interphase films.
@@ -93,18 +94,6 @@ struct InterfaceSlots: Sendable {
 }
 
 extension P2DModel {
-    /// Electrolyte potential at the foil, φ_e(0) = −i L_n/σ_n − η_n − U_n, and ∂/∂i: with a foil
-    /// capacity η_n is the unknown, otherwise the Butler–Volmer inverse of i
-    /// (``foilElectrolytePotential(current:)``, computed exactly as without double layers).
-    @inline(__always)
-    func foilBoundary(_ y: UnsafeBufferPointer<Double>) -> (value: Double, dCurrent: Double) {
-        let i = y[currentIndex]
-        guard layout.foilDoubleLayer else { return foilElectrolytePotential(current: i) }
-        let p = parameters
-        return (-i * p.negativeThickness / p.negativeConductivity - y[layout.foilOverpotentialIndex] - p.negativeOCP,
-                -p.negativeThickness / p.negativeConductivity)
-    }
-
     /// Contacted CAM|SE area per unit volume of composite cell j, a_dl = Σ_k a_k φ_jk [m⁻¹]
     /// (from the contact fractions of the last reaction update).
     @inline(__always)
@@ -132,8 +121,7 @@ extension P2DModel {
         }
         if layout.foilDoubleLayer {
             let q = layout.foilOverpotentialIndex
-            r[q] = parameters.negativeDoubleLayerCapacity * yp[q] + 2 * lithiumExchangeCurrent * sinh(0.5 * f * y[q])
-                - y[currentIndex]
+            r[q] = parameters.negativeDoubleLayerCapacity * yp[q] + foil.current(overpotential: y[q]).value - y[currentIndex]
         }
     }
 
@@ -174,7 +162,7 @@ extension P2DModel {
             let q = layout.foilOverpotentialIndex
             // Ionic row 0 holds −κ₀(φ_e,0 − φ_e(0))/(d₀ w₀): ∂/∂φ_e(0) = κ₀/(d₀ w₀), ∂φ_e(0)/∂η_n = −1.
             values[d.electrolyteFoil] -= faceKappa[0] / faceDistance[0] / mesh.widths[0]
-            values[d.foilFoil] += lithiumExchangeCurrent * f * cosh(0.5 * f * y[q]) + cj * parameters.negativeDoubleLayerCapacity
+            values[d.foilFoil] += foil.current(overpotential: y[q]).dOverpotential + cj * parameters.negativeDoubleLayerCapacity
             values[d.foilCurrent] -= 1
         }
     }

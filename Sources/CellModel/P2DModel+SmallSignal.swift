@@ -51,11 +51,12 @@ extension P2DModel {
     /// with a foil capacity δφ_e(0) = −(L_n/σ_n) δi − δη_n, otherwise
     /// δφ_e(0) = −(L_n/σ_n + RT/(F i₀,Li) / √(1 + (i/2i₀,Li)²)) δi.
     public func foilElectrolytePotentialFunctional(at y: [Double]) -> StateFunctional {
-        let p = parameters
+        let i = y[currentIndex]
         if let q = foilOverpotentialIndex {
-            return StateFunctional(indices: [currentIndex, q], weights: [-p.negativeThickness / p.negativeConductivity, -1])
+            let slope = foil.electrolytePotential(current: i, overpotential: (value: y[q], dCurrent: 0)).dCurrent
+            return StateFunctional(indices: [currentIndex, q], weights: [slope, -1])
         }
-        return StateFunctional(indices: [currentIndex], weights: [foilElectrolytePotential(current: y[currentIndex]).dCurrent])
+        return StateFunctional(indices: [currentIndex], weights: [foil.electrolytePotential(current: i).dCurrent])
     }
 
     /// Open-circuit voltage of the cell at a uniform positive stoichiometry: U(y) − U_n (U with its

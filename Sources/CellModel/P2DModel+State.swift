@@ -84,8 +84,9 @@ extension P2DModel {
                 let mean = meanConcentration(y, cell: j, class: k) / cMax
                 lithium += share * mean
                 classStoichiometry[k] += width * mean
-                contactSum += share * contactFraction(class: k, reaction: j * classCount + k, meanStoichiometry: mean,
-                                                      pressure: pressure, pressureFactor: pressureFactor).value
+                contactSum += share * contactClasses[k].contactFraction(
+                    damage: contactDamage[j * classCount + k], mechanics: mechanics, meanStoichiometry: mean,
+                    pressure: pressure, pressureFactor: pressureFactor).value
             }
         }
         for k in 0..<classCount { classStoichiometry[k] /= p.positiveThickness }
@@ -103,20 +104,11 @@ extension P2DModel {
         for j in 0..<mesh.positiveCells {
             let width = mesh.widths[mesh.separatorCells + j]
             for k in 0..<classCount {
-                let phi = contact(y, cell: j, class: k, pressureFactor: pressureFactor)
+                let phi = contactFraction(y, cell: j, class: k, pressureFactor: pressureFactor).value
                 sideCurrent += width * classArea[k] * phi * yp[layout.film(j * classCount + k)]
             }
         }
         return sideCurrent * parameters.totalArea
-    }
-
-    /// Contact fraction of one particle in a state.
-    func contact(_ y: UnsafeBufferPointer<Double>, cell j: Int, class k: Int,
-                 pressureFactor: (value: Double, derivative: Double)) -> Double {
-        // (Without mechanics φ does not depend on the mean stoichiometry: skip summing the particle.)
-        let mean = contactFollowsLithiation ? meanConcentration(y, cell: j, class: k) / cMax : 0
-        return contactFraction(class: k, reaction: j * classCount + k, meanStoichiometry: mean, pressure: y[pressureIndex],
-                               pressureFactor: pressureFactor).value
     }
 
     /// Interfacial (CAM|SE) resistance of the composite in the limit of fast transport [Ω]: the
@@ -132,10 +124,10 @@ extension P2DModel {
             for j in 0..<mesh.positiveCells {
                 for k in 0..<classCount {
                     let surface = surfaceConcentration(buffer, cell: j, class: k) / cMax
-                    let film = oxidation == nil ? 0 : filmResistancePerCharge * max(buffer[layout.film(j * classCount + k)], 0)
+                    let film = oxidation == nil ? 0 : self.film.resistance(charge: buffer[layout.film(j * classCount + k)])
                     conductance += mesh.widths[mesh.separatorCells + j] * classArea[k]
-                        * contact(buffer, cell: j, class: k, pressureFactor: pressureFactor)
-                        / (1 / (f * exchangeCurrentDensity(surface).value) + film)
+                        * contactFraction(buffer, cell: j, class: k, pressureFactor: pressureFactor).value
+                        / (1 / (f * kinetics.exchangeCurrentDensity(surface).value) + film)
                 }
             }
             return 1 / (conductance * p.totalArea)
@@ -179,7 +171,6 @@ extension P2DModel {
         for index in concentrationStart..<currentIndex { scale[index] = cMax }
         scale[capacityIndex] = parameters.nominalCapacity
         scale[pressureIndex] = max(setPressure, 1)
-        for index in filmStart..<stateCount { scale[index] = 1 }  // oxidised charge [C m⁻²]
         return scale
     }
 }

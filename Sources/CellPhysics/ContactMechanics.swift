@@ -1,12 +1,13 @@
 import Foundation
 
-// The contact term of the model (DESIGN.md §2 "Mechanics"): the fraction of a particle's surface
-// in ionic contact with the solid electrolyte,
+// The contact term of the model (docs/MODEL.md §Contact mechanics): the fraction of a particle's
+// surface in ionic contact with the solid electrolyte,
 //
 //     φ_k = φ0_k · Π(P) · R_rev(ε_V(ȳ_k), P) · (1 − D_k),
 //
-// scales its Butler–Volmer area and its surface flux. The laws are small value types behind
-// protocols so that another law can be plugged in from the model file.
+// scales its Butler–Volmer area and its surface flux; ``ContactClass/contactFraction(damage:mechanics:meanStoichiometry:pressure:pressureFactor:)``
+// evaluates it. The laws are small value types behind protocols so that another law can be
+// plugged in from the model file.
 
 /// Π(P): recoverable dependence of the contact area on the stack pressure P [MPa].
 public protocol PressureContactLaw: Sendable {
@@ -18,9 +19,9 @@ public protocol PressureContactLaw: Sendable {
 ///
 ///     Π(P) = min{1, [(P + P₀)/(P_ref + P₀)]ⁿ}
 ///
-/// n ≈ ½ (interfacial resistance ∝ P^−½, Limon, Duffee & Ahmad, arXiv 2501.00600); P_ref is the
-/// pressure at which φ0 was characterised, P₀ keeps some contact at zero pressure
-/// (PHYSICS-NOTES §6.8). Model-file keys: `"Contact reference pressure [MPa]"`,
+/// n ≈ ½ (interfacial resistance ∝ P^−½, Limon, Duffee & Ahmad, arXiv 2501.00600, 2025); P_ref is the
+/// pressure at which φ0 was characterised, P₀ keeps some contact at zero pressure (a
+/// residual-adhesion equivalent; docs/MODEL.md §Contact mechanics). Model-file keys: `"Contact reference pressure [MPa]"`,
 /// `"Contact residual pressure [MPa]"`, `"Contact pressure exponent"`.
 public struct PowerLawPressureContact: PressureContactLaw, Equatable {
     public var referencePressure: Double
@@ -50,7 +51,8 @@ public protocol VolumeChangeLaw: Sendable {
     func strain(stoichiometry y: Double) -> (value: Double, derivative: Double)
 }
 
-/// NCM811 (engineering fit to Kondrakov 2017, Koerver 2018, de Biasi 2017; PHYSICS-NOTES §3):
+/// NCM811, an engineering fit to Kondrakov et al., J. Phys. Chem. C 121, 3286 (2017), Koerver et
+/// al., Energy Environ. Sci. 11, 2142 (2018) and de Biasi et al., J. Phys. Chem. C 121, 26163 (2017):
 ///
 ///     ε_V(x) = −0.012 (1 − x) − 0.045 / (1 + exp(−(0.35 − x)/0.06))
 ///
@@ -84,7 +86,8 @@ public protocol ReversibleGapLaw: Sendable {
 }
 
 /// Gap from shrinkage against asperities of height h_r (Greenwood–Williamson type), with the
-/// part of the gap that the pressed electrolyte closes plastically removed (PHYSICS-NOTES §6.8):
+/// part of the gap that the pressed electrolyte closes plastically removed (docs/MODEL.md
+/// §Contact mechanics):
 ///
 ///     δ = R max(0, −ε_V)/3,   δ_acc = R P / H_SE,   R_rev = exp(−max(0, δ − δ_acc)/h_r)
 ///
@@ -107,7 +110,7 @@ public struct RoughnessGapLaw: ReversibleGapLaw, Equatable {
     }
 }
 
-/// How the stack holds the cell.
+/// How the stack holds the cell (docs/MODEL.md §Stack and fixture).
 public enum StackFixture: Equatable, Sendable {
     /// A spring-loaded stack: the pressure stays at its set value.
     case constantPressure
@@ -151,6 +154,39 @@ public struct ContactClass: Equatable, Sendable {
         self.volumeShare = volumeShare
         self.initialContact = initialContact
         self.radius = radius
+    }
+
+    /// The contact fraction of a particle of this class (dimensionless, 0…1),
+    ///
+    ///     φ = φ0 (1 − D) · Π(P) · R_rev(ε_V(ȳ), P),
+    ///
+    /// from its damage D, the stack pressure P [MPa] with Π(P) and dΠ/dP given (the same for
+    /// every particle: evaluate ``PressureContactLaw/factor(pressure:)`` once per state), and its
+    /// mean stoichiometry ȳ, evaluated only when the volume change matters (with mechanics and
+    /// φ0 (1 − D) > 0); with ∂φ/∂ȳ and ∂φ/∂P. Without mechanics φ = φ0 (1 − D).
+    @inlinable @inline(__always)
+    public func contactFraction(damage: Double, mechanics: ContactMechanics?, meanStoichiometry y: @autoclosure () -> Double,
+                                pressure: Double, pressureFactor: (value: Double, derivative: Double))
+        -> (value: Double, dMean: Double, dPressure: Double) {
+        let initial = intactContact(damage: damage)
+        guard let mechanics, initial > 0 else { return (initial, 0, 0) }
+        let (pi, dPi) = pressureFactor
+        let (strain, dStrain) = mechanics.volumeChange.strain(stoichiometry: y())
+        let (r, dRdStrain, dRdP) = mechanics.gapLaw.retention(strain: strain, radius: radius, pressure: pressure)
+        return (initial * pi * r, initial * pi * dRdStrain * dStrain, initial * (dPi * r + pi * dRdP))
+    }
+
+    /// φ0 (1 − D): the contact left by fabrication and damage, without the pressure and the
+    /// reversible gap (a particle is isolated when it falls below the isolation threshold).
+    @inlinable @inline(__always)
+    public func intactContact(damage: Double) -> Double { initialContact * (1 - damage) }
+
+    /// φ0 Π(P) (1 − D): the slowly varying part of the contact (fabrication, a pressure Π(P), damage),
+    /// without the reversible gap that opens and closes within a cycle. It sets the contact
+    /// diffusion penalty (``Diffusivities``).
+    @inlinable @inline(__always)
+    public func slowlyVaryingContact(pressureFactor: Double, damage: Double) -> Double {
+        initialContact * pressureFactor * (1 - damage)
     }
 
     /// Discretises a Beta distribution of contact fractions with the given mean and standard

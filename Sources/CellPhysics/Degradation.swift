@@ -1,6 +1,6 @@
 import Foundation
 
-// Degradation over cycles (DESIGN.md §2 "Degradation over cycles", PHYSICS-NOTES §6.9): the
+// Degradation over cycles (docs/MODEL.md §Degradation): the
 // irreversible contact damage D of every particle (one per composite cell and contact class), and
 // the interphase that grows where the solid electrolyte is oxidised at a contacted particle.
 
@@ -12,8 +12,9 @@ public protocol ContactDamageLaw: Sendable {
     func damage(after previous: Double, strainSwing: Double, pressure: Double, pressureSwing: Double) -> Double
 }
 
-/// Strain-cycle damage suppressed by stack pressure (PHYSICS-NOTES §6.9, a phenomenological form),
-/// with an optional stack-stress fatigue term:
+/// Strain-cycle damage suppressed by stack pressure (a phenomenological form, calibrated against the
+/// contact loss of Shi et al., J. Mater. Chem. A 8, 17399, 2020; docs/MODEL.md §Degradation), with an
+/// optional stack-stress fatigue term:
 ///
 ///     D_{N+1} = D_N + k_D [(Δε_V / ε_ref)^m + (ΔP/(P̄ s_ref))^m] (1 + P̄/P_D)^(−q) (1 − D_N)
 ///
@@ -96,6 +97,48 @@ public struct ElectrolyteOxidation: Equatable, Sendable {
 
     /// Film resistance per oxidised charge, dR_f/dq = V_f / (F κ_f) [Ω m⁴ C⁻¹].
     public var resistancePerCharge: Double { interphaseMolarVolume / (faradayConstant * interphaseConductivity) }
+
+    /// The interphase this oxidation leaves behind.
+    public var film: InterphaseFilm { InterphaseFilm(resistancePerCharge: resistancePerCharge) }
+
+    /// i_ox(T) = i_ox(T_ref) · Arrhenius factor [A m⁻²], the scale of ``rate(currentScale:f:ocp:)``.
+    public func currentScale(temperature: Double, reference: Double) -> Double {
+        currentDensity * arrhenius(activationEnergy: activationEnergy, temperature: temperature, reference: reference)
+    }
+
+    /// The oxidation current density per contacted area, j_ox = i_ox(T) exp(α_ox f (U − U_ox))
+    /// [A m⁻²], and dj_ox/dy, from i_ox(T) (``currentScale(temperature:reference:)``), f = F/RT
+    /// [V⁻¹] and the surface OCP U(y), dU/dy. The exponent is capped at 60 (with zero derivative),
+    /// far beyond any physical state.
+    @inlinable @inline(__always)
+    public func rate(currentScale: Double, f: Double, ocp: (value: Double, derivative: Double))
+        -> (value: Double, dStoichiometry: Double) {
+        let exponent = transferCoefficient * f * (ocp.value - onsetPotential)
+        guard exponent < 60 else { return (currentScale * exp(60), 0) }
+        let value = currentScale * exp(exponent)
+        return (value, value * transferCoefficient * f * ocp.derivative)
+    }
+}
+
+/// The resistive interphase grown by electrolyte oxidation: a film of thickness q V_f / F and
+/// ionic conductivity κ_f in series with the charge-transfer step,
+///
+///     R_f = q V_f / (F κ_f)   [Ω m²],
+///
+/// for the oxidised charge q [C m⁻²] per contacted area.
+public struct InterphaseFilm: Equatable, Sendable {
+    /// dR_f/dq = V_f / (F κ_f) [Ω m⁴ C⁻¹] (0: no film grows).
+    public var resistancePerCharge: Double
+
+    public init(resistancePerCharge: Double) { self.resistancePerCharge = resistancePerCharge }
+
+    /// No interphase.
+    public static let none = InterphaseFilm(resistancePerCharge: 0)
+
+    /// R_f [Ω m²] of the film grown by the oxidised charge q [C m⁻²]; a negative q (a trial value
+    /// of the solver) counts as no film.
+    @inlinable @inline(__always)
+    public func resistance(charge q: Double) -> Double { resistancePerCharge * max(q, 0) }
 }
 
 /// Everything degradation needs, read from a model file.

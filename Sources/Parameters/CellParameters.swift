@@ -278,22 +278,7 @@ public struct CellParameters: Sendable {
     }
 }
 
-/// How the effective ionic conductivity of a solid-electrolyte network follows from its volume
-/// fraction ε: κ_eff = κ · B(ε), with B the transport efficiency (PyBaMM's names and keys).
-public enum TransportEfficiency: Equatable, Sendable {
-    /// B = ε^b — `"<Domain> Bruggeman coefficient (electrolyte)"`.
-    case bruggeman(exponent: Double)
-    /// B = ε / τ_f with a measured or computed tortuosity factor τ_f ≥ 1 (τ_f = τ² for a
-    /// geometric tortuosity τ) — `"<Domain> tortuosity factor (electrolyte)"`.
-    case tortuosityFactor(Double)
-
-    public func callAsFunction(_ volumeFraction: Double) -> Double {
-        switch self {
-        case .bruggeman(let b): return pow(volumeFraction, b)
-        case .tortuosityFactor(let tau): return volumeFraction / tau
-        }
-    }
-
+extension TransportEfficiency {
     /// Reads exactly one of the two keys of a domain ("Separator", "Positive electrode").
     static func read(_ domain: String, _ r: inout ParameterReader) throws(ParameterError) -> TransportEfficiency {
         let bruggemanKey = "\(domain) Bruggeman coefficient (electrolyte)"
@@ -308,25 +293,6 @@ public enum TransportEfficiency: Equatable, Sendable {
         case (false, false):
             throw ParameterError(key: bruggemanKey, value: "nothing",
                                  allowed: "a Bruggeman coefficient, or \"\(tortuosityKey)\" instead", problem: "missing key")
-        }
-    }
-}
-
-/// Face values of a cell-centred coefficient (the ionic conductivity) between cells of widths
-/// h₁, h₂ — key `"Face conductivity averaging"`, default harmonic.
-public enum FaceAveraging: String, CaseIterable, Sendable {
-    /// κ_f = κ₁κ₂(h₁ + h₂)/(h₁κ₂ + h₂κ₁): the two half cells in series, exact for a jump in κ
-    /// (second-order convergence across the separator | composite face).
-    case harmonic
-    /// κ_f = (h₂κ₁ + h₁κ₂)/(h₁ + h₂): linear interpolation, PyBaMM's choice for the electrolyte
-    /// current (first order where κ jumps); use it to compare with PyBaMM on the same mesh.
-    case arithmetic = "arithmetic (PyBaMM)"
-
-    /// The face value between cells of widths h1, h2 with node values k1, k2.
-    public func face(_ k1: Double, _ k2: Double, widths h1: Double, _ h2: Double) -> Double {
-        switch self {
-        case .harmonic: return k1 * k2 * (h1 + h2) / (h1 * k2 + h2 * k1)
-        case .arithmetic: return (h2 * k1 + h1 * k2) / (h1 + h2)
         }
     }
 }

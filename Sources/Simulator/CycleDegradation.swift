@@ -57,8 +57,7 @@ struct CycleDegradation {
             let swing = strainMaximum[index] - strainMinimum[index]
             let damage = law.damage(after: model.contactDamage[index], strainSwing: swing.isFinite ? swing : 0,
                                     pressure: pressure, pressureSwing: pressureSwing)
-            model.contactDamage[index] = Self.settled(damage, initialContact: p.contactClasses[index % classes].initialContact,
-                                                      threshold: p.isolationThreshold)
+            model.contactDamage[index] = Self.settled(damage, of: p.contactClasses[index % classes], threshold: p.isolationThreshold)
         }
         startCycle()
     }
@@ -77,7 +76,7 @@ struct CycleDegradation {
 
     /// A particle's damage as it is kept: 1 (isolated, its lithium stranded) once its contact
     /// φ0 (1 − D) falls below the isolation threshold.
-    static func settled(_ damage: Double, initialContact: Double, threshold: Double) -> Double {
-        initialContact * (1 - damage) < threshold ? 1 : min(damage, 1)
+    static func settled(_ damage: Double, of particles: ContactClass, threshold: Double) -> Double {
+        particles.intactContact(damage: damage) < threshold ? 1 : min(damage, 1)
     }
 }

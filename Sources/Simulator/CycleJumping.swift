@@ -217,7 +217,7 @@ extension Runner {
     /// per-cycle changes (the last, d, ending at `start`): z + k d + k (k + 1)/2 c, with c the change
     /// of d per cycle. Each unknown is kept in its physical range (``P2DModel/keepInPhysicalRange(_:)``),
     /// contact damage never heals, and particles whose damage crosses the isolation threshold are
-    /// isolated (``CycleDegradation/settled(_:initialContact:threshold:)``).
+    /// isolated (``CycleDegradation/settled(_:of:threshold:)``).
     func jump(_ length: Int, from start: CycleStartState, changes: [CycleChange]) throws(SolverError) {
         let (before, last) = (changes[changes.count - 2], changes[changes.count - 1])
         let k = Double(length), kk = k * (k + 1) / 2 / (last.cycle - before.cycle)
@@ -234,8 +234,7 @@ extension Runner {
         var damage = start.contactDamage
         for index in damage.indices {
             let next = extrapolated(damage[index], last.contactDamage[index], before.contactDamage[index])
-            damage[index] = CycleDegradation.settled(max(next, damage[index]),
-                                                     initialContact: parameters.contactClasses[index % classes].initialContact,
+            damage[index] = CycleDegradation.settled(max(next, damage[index]), of: parameters.contactClasses[index % classes],
                                                      threshold: parameters.isolationThreshold)
         }
         solver.system.contactDamage = damage

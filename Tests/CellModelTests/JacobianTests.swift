@@ -7,7 +7,9 @@ import Testing
 import TestSupport
 
 /// The analytic Jacobian J = ∂F/∂y + c_j ∂F/∂ẏ against finite differences of the residual, at
-/// random states far from equilibrium, for every control mode and both model files.
+/// random states far from equilibrium, for every control mode and both model files, also with a
+/// particle diffusivity that depends on the stoichiometry (the model files' diffusivities are
+/// constants, which the residual takes through a shortcut).
 @Suite("Exact Jacobian")
 struct JacobianTests {
     /// A small mesh (separator 4, composite 5, particle 6: under 50 unknowns) keeps the dense finite-difference
@@ -18,13 +20,36 @@ struct JacobianTests {
         var model: ModelName
         var control: CellControl
         var seed: UInt64
-        var description: String { "\(model) \(control) seed \(seed)" }
+        /// Replace the model file's constant diffusivity by ``stoichiometryDependentDiffusivity(_:)``.
+        var variableDiffusivity = false
+        var description: String { "\(model) \(control) seed \(seed)\(variableDiffusivity ? " D(y)" : "")" }
     }
 
-    static let cases: [Case] = ModelName.allCases.flatMap { model in
-        [CellControl.current(amperes: 0.7), .voltage(volts: 3.9), .power(watts: 2.5)].enumerated().flatMap { index, control in
-            (1...3).map { Case(model: model, control: control, seed: UInt64(10 * index + $0) * 7919 + UInt64(model.rawValue.count)) }
+    static let cases: [Case] = ModelName.allCases.flatMap { model -> [Case] in
+        [CellControl.current(amperes: 0.7), .voltage(volts: 3.9), .power(watts: 2.5)].enumerated().flatMap { index, control -> [Case] in
+            // Seeds 1–3 with the model file's diffusivity, seed 4 with a stoichiometry-dependent one.
+            (1...4).map { (n: Int) -> Case in
+                let seed = UInt64(10 * index + n) * 7919 + UInt64(model.rawValue.count)
+                return Case(model: model, control: control, seed: seed, variableDiffusivity: n == 4)
+            }
         }
+    }
+
+    /// A test diffusivity that varies sevenfold over the stoichiometry, D(y) = D₀ (0.3 + 2 y²) with D₀ the
+    /// model file's constant value: not a law of any material, only a smooth non-constant function whose
+    /// derivative the Jacobian has to carry through the harmonic face mean.
+    static func stoichiometryDependentDiffusivity(_ d0: Double) -> DifferentiableFunction {
+        DifferentiableFunction(name: "test: D0 (0.3 + 2 y^2)") { y in (d0 * (0.3 + 2 * y * y), d0 * 4 * y) }
+    }
+
+    /// The parameters of a case on the small mesh.
+    static func parameters(_ c: Case) throws -> CellParameters {
+        var parameters = try makeParameters(c.model, mesh: Self.smallMesh)
+        if c.variableDiffusivity {
+            let d0 = try #require(parameters.positiveDiffusivity.constantValue)
+            parameters.positiveDiffusivity = stoichiometryDependentDiffusivity(d0)
+        }
+        return parameters
     }
 
     /// A random state far from equilibrium: concentrations 5–95 % of c_max with random radial
@@ -127,7 +152,8 @@ struct JacobianTests {
     ///    Measured: the worst entry uses ≤ 6 % of that allowance.
     @Test("analytic Jacobian = finite differences at random non-equilibrium states", arguments: cases)
     func jacobianMatchesFiniteDifferences(_ c: Case) throws {
-        var model = P2DModel(parameters: try makeParameters(c.model, mesh: Self.smallMesh))
+        var model = P2DModel(parameters: try Self.parameters(c))
+        #expect((model.parameters.positiveDiffusivity.constantValue == nil) == c.variableDiffusivity)
         model.control = c.control
         let (y, yp, cj) = try Self.randomState(model, seed: c.seed)
 

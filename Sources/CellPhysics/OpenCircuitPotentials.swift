@@ -1,49 +1,12 @@
 import Foundation
 
-/// A smooth scalar function of one variable with its exact derivative, f(x) and f'(x),
-/// as the analytic Jacobian needs both.
-public struct DifferentiableFunction: Sendable {
-    public let name: String
-    @usableFromInline let evaluate: @Sendable (Double) -> (value: Double, derivative: Double)
-    /// The value of a constant function, returned without calling through the closure (the
-    /// residual evaluates the particle diffusivity twice per radial face).
-    public let constantValue: Double?
-
-    public init(name: String, _ evaluate: @escaping @Sendable (Double) -> (value: Double, derivative: Double)) {
-        self.name = name
-        self.evaluate = evaluate
-        constantValue = nil
-    }
-
-    private init(constant c: Double) {
-        name = "\(c)"
-        evaluate = { _ in (c, 0) }
-        constantValue = c
-    }
-
-    @inlinable @inline(__always)
-    public func callAsFunction(_ x: Double) -> (value: Double, derivative: Double) {
-        if let c = constantValue { return (c, 0) }
-        return evaluate(x)
-    }
-
-    public static func constant(_ c: Double) -> DifferentiableFunction {
-        DifferentiableFunction(constant: c)
-    }
-}
-
-/// sinh x and cosh x from one exponential, for Butler–Volmer rates and their derivatives (libm's
-/// `sinh` and `cosh` each cost more than an `exp`); the absolute error stays at rounding level, and
-/// both overflow where libm's do.
-@inlinable @inline(__always) public func sinhAndCosh(_ x: Double) -> (sinh: Double, cosh: Double) {
-    let e = exp(x), inverse = 1 / e
-    return (0.5 * (e - inverse), 0.5 * (e + inverse))
-}
+// Open-circuit potentials of the positive electrode (docs/MODEL.md §Open-circuit potentials): the
+// built-in fits and tables, and the boundary asymptotes the model adds to every one of them
+// (``OpenCircuitPotentials/withBoundaryAsymptotes(_:at:)``).
 
 /// Helpers for writing OCP fits: tanh(a(x − b)) and its derivative a·sech²(a(x − b)). tanh z is
-/// formed as 1 − 2/(e^{2z} + 1), one exponential (glibc's `tanh` goes through `expm1` and costs
-/// about twice as much); the absolute error stays at rounding level (~10⁻¹⁶), which is what an
-/// OCP sum needs.
+/// formed as 1 − 2/(e^{2z} + 1), one exponential (glibc's `tanh` goes through `expm1`, which costs
+/// more); the absolute error stays at rounding level (~10⁻¹⁶), which is what an OCP sum needs.
 @inline(__always) func tanhTerm(_ x: Double, _ a: Double, _ b: Double) -> (Double, Double) {
     let t = 1 - 2 / (exp(2 * a * (x - b)) + 1)
     return (t, a * (1 - t * t))
@@ -87,12 +50,6 @@ public enum OpenCircuitPotentials {
     ]
 }
 
-/// Stoichiometry-dependent particle diffusivities D(y) [m² s⁻¹] at the reference temperature,
-/// under PyBaMM's names. Temperature enters separately through an Arrhenius factor.
-public enum Diffusivities {
-    public static let all: [String: DifferentiableFunction] = [:]
-}
-
 extension OpenCircuitPotentials {
     /// PyBaMM's asymptotes (since v25), added to every positive-electrode OCP so that the
     /// potential diverges at empty and full lithiation and a cut-off is always reached before
@@ -103,19 +60,21 @@ extension OpenCircuitPotentials {
     ///
     /// with a = 205.0568621937484 V, b = 6910.192179565431, c = −7.7×10⁻⁴ and s_lim = c − ln(2/ε)/b:
     /// +1 mV at y = 0.001, +1 V at y = 0 (mirrored near y = 1). Returns A(y) − A(1 − y) and its derivative.
+    @inlinable @inline(__always)
     public static func boundaryAsymptotes(_ y: Double) -> (value: Double, derivative: Double) {
         let (a0, d0) = asymptote(y)
         let (a1, d1) = asymptote(1 - y)
         return (a0 - a1, d0 + d1)
     }
 
-    private static let asymptoteScale = 205.0568621937484
-    private static let asymptoteSteepness = 6910.192179565431
-    private static let asymptoteOffset = -7.7e-4
-    private static let asymptoteLimit = asymptoteOffset - log(2 / Double.ulpOfOne) / asymptoteSteepness
+    @usableFromInline static let asymptoteScale = 205.0568621937484
+    @usableFromInline static let asymptoteSteepness = 6910.192179565431
+    @usableFromInline static let asymptoteOffset = -7.7e-4
+    @usableFromInline static let asymptoteLimit = asymptoteOffset - log(2 / Double.ulpOfOne) / asymptoteSteepness
 
     /// A(s) and dA/ds.
-    private static func asymptote(_ s: Double) -> (Double, Double) {
+    @inlinable @inline(__always)
+    static func asymptote(_ s: Double) -> (Double, Double) {
         let a = asymptoteScale, b = asymptoteSteepness
         let clamped = max(asymptoteLimit, s)
         let z = -b * (clamped - asymptoteOffset)
@@ -132,13 +91,18 @@ extension OpenCircuitPotentials {
     }
 }
 
-/// PyBaMM's regularised square root g(x) = x (x² + δ²)^(−1/4), δ = 10⁻³ (its `RegPower` with
-/// exponent ½ on a scaled concentration), and g'(x) = (x²/2 + δ²)(x² + δ²)^(−5/4). It equals √x
-/// but for x within ~δ of zero, where it stays finite in slope.
-@inlinable @inline(__always)
-public func regularisedSquareRoot(_ x: Double) -> (value: Double, derivative: Double) {
-    let delta2 = 1e-6
-    let s = x * x + delta2
-    let quarter = 1 / s.squareRoot().squareRoot()  // s^(−1/4) without a call to pow
-    return (x * quarter, (0.5 * x * x + delta2) * quarter / s)
+extension OpenCircuitPotentials {
+    /// The open-circuit potential the model uses [V vs Li/Li⁺], a fit with the boundary
+    /// asymptotes (``boundaryAsymptotes(_:)``), and its derivative in the stoichiometry y:
+    ///
+    ///     U(y) = U_fit(clip(y, 10⁻¹⁰, 1 − 10⁻¹⁰)) + A(y) − A(1 − y)
+    ///     dU/dy = [y ∈ (10⁻¹⁰, 1 − 10⁻¹⁰)] dU_fit/dy + A'(y) + A'(1 − y)
+    @inlinable @inline(__always)
+    public static func withBoundaryAsymptotes(_ fit: DifferentiableFunction, at y: Double)
+        -> (value: Double, derivative: Double) {
+        let inside = y > 1e-10 && y < 1 - 1e-10
+        let (u, dU) = fit(min(max(y, 1e-10), 1 - 1e-10))
+        let (barrier, dBarrier) = boundaryAsymptotes(y)
+        return (u + barrier, (inside ? dU : 0) + dBarrier)
+    }
 }

@@ -1,0 +1,139 @@
+import CellPhysics
+import DAESolver
+import Foundation
+import Parameters
+
+/// The residual F(t, y, ẏ) of the discretised model and the rest of its ``DAESystem`` conformance
+/// (root functions, quadratures); the Jacobian is in `P2DModel+Jacobian.swift`.
+extension P2DModel {
+    public var rootCount: Int { events.count }
+
+    /// Running totals integrated with the solution (``Quadrature``).
+    public var quadratureCount: Int { Quadrature.allCases.count }
+
+    /// The energy delivered, V I / 3600 [W h s⁻¹] (positive on discharge), and the side-reaction
+    /// current I_ox / 3600 [A h s⁻¹]. Allocates nothing.
+    public func quadratureIntegrands(time: Double, state y: UnsafeBufferPointer<Double>,
+                                     derivative yp: UnsafeBufferPointer<Double>,
+                                     into q: UnsafeMutableBufferPointer<Double>) {
+        q[Quadrature.energy.rawValue] = terminalVoltage(y).value * y[currentIndex] * parameters.totalArea / 3600
+        q[Quadrature.sideReactionCharge.rawValue] = sideReactionCurrent(state: y, derivative: yp) / 3600
+    }
+
+    public mutating func residual(time: Double, state y: UnsafeBufferPointer<Double>,
+                                  derivative yp: UnsafeBufferPointer<Double>,
+                                  into r: UnsafeMutableBufferPointer<Double>) throws {
+        makeScratchUnique()
+        try evaluateResidual(time: time, state: y, derivative: yp, into: r)
+    }
+
+    /// Gives this model its own scratch storage if it shares it with a copy.
+    mutating func makeScratchUnique() {
+        if !isKnownUniquelyReferenced(&scratch) { scratch = scratch.copy() }
+    }
+
+    /// ``residual(time:state:derivative:into:)`` (non-mutating: see ``scratch``).
+    func evaluateResidual(time: Double, state y: UnsafeBufferPointer<Double>,
+                                  derivative yp: UnsafeBufferPointer<Double>,
+                                  into r: UnsafeMutableBufferPointer<Double>) throws {
+        try updateReactions(y)
+        let nx = mesh.cellCount, ns = mesh.separatorCells, np = mesh.positiveCells, nr = layout.nr, K = classCount
+        let i = y[currentIndex]
+        let area = parameters.totalArea
+
+        // Ionic charge balance: (F_{k+½} − F_{k−½})/Δx_k + Σ a φ j = 0, with F = κ_eff ∂φ_e/∂x.
+        let boundary = foilBoundary(y).value
+        var west = faceKappa[0] * (y[0] - boundary) / faceDistance[0]
+        for c in 0..<nx {
+            let east = c + 1 < nx ? faceKappa[c + 1] * (y[c + 1] - y[c]) / faceDistance[c + 1] : 0
+            var source = 0.0
+            if c >= ns {
+                for k in 0..<K { source += classArea[k] * (flux[(c - ns) * K + k] + sideFlux[(c - ns) * K + k]) }
+            }
+            r[c] = (east - west) / mesh.widths[c] + source
+            west = east
+        }
+
+        // Electronic charge balance: (G_{k+½} − G_{k−½})/Δx − Σ a φ j = 0, G = σ_eff ∂φ_s/∂x, G = −i at the collector.
+        let h = mesh.widths[nx - 1]
+        west = 0
+        for j in 0..<np {
+            let e = electrodeStart + j
+            let east = j + 1 < np ? sigmaEff * (y[e + 1] - y[e]) / h : -i
+            var source = 0.0
+            for k in 0..<K { source += classArea[k] * (flux[j * K + k] + sideFlux[j * K + k]) }
+            r[e] = (east - west) / h - source
+            west = east
+        }
+
+        // Solid diffusion: ċ_m = (A_m N_{m+½} − A_{m−1} N_{m−½}) / V_m, N = D ∂c/∂r, N_R = −φ j/F.
+        // (The hot loop of the residual: geometry through unsafe pointers as A/Δr and 1/V, and a
+        // constant diffusivity's face value D_f = g 2 D D/(D + D) computed once per particle.)
+        // Classes outermost, so that each class's geometry is fetched once per evaluation.
+        let constantDiffusivity = parameters.positiveDiffusivity.constantValue
+        for k in 0..<K {
+            let particle = particles[k]
+            let surfaceArea = particle.outerFaceArea(nr - 1)
+            particle.withDiffusionGeometry { conductances, inverseVolumes in
+                for j in 0..<np {
+                    let reaction = j * K + k
+                    let first = layout.concentration(j, k, 0)
+                    let constantFace = constantDiffusivity.map { d in
+                        Diffusivities.faceValue((d, 0), (d, 0), scale: diffusivityScale[reaction]).value
+                    }
+                    var inflow = 0.0   // A_{m−1} N_{m−½}
+                    for m in 0..<(nr - 1) {
+                        let index = first &+ m
+                        let d = constantFace ?? faceDiffusivity(y[index], y[index &+ 1], particle: reaction).value
+                        let outer = conductances[m] * d * (y[index &+ 1] - y[index])
+                        r[index] = yp[index] - (outer - inflow) * inverseVolumes[m]
+                        inflow = outer
+                    }
+                    let index = first + nr - 1
+                    let surfaceInflow = surfaceArea * (-flux[reaction] / faradayConstant)
+                    r[index] = yp[index] - (surfaceInflow - inflow) * inverseVolumes[nr - 1]
+                }
+            }
+        }
+
+        // Control equation, capacity counter, stack pressure.
+        let v = terminalVoltage(y).value
+        switch control {
+        case .current(let amperes): r[currentIndex] = i * area - amperes
+        case .voltage(let volts): r[currentIndex] = v - volts
+        case .power(let watts): r[currentIndex] = i * area * v - watts
+        }
+        r[capacityIndex] = yp[capacityIndex] - i * area / 3600
+        let stiffness = stackStiffness  // (the thickness is needed only by a constant-gap fixture)
+        r[pressureIndex] = y[pressureIndex] - setPressure - (stiffness != 0 ? stiffness * thicknessChange(y) : 0)
+
+        // Oxidised charge per contacted area: q̇ = j_ox.
+        if oxidation != nil {
+            for reaction in 0..<(np * K) {
+                let index = layout.film(reaction)
+                r[index] = yp[index] - oxidationRate[reaction]
+            }
+        }
+        if layout.hasInterfaceUnknowns { addInterfaceResidual(y, yp, into: r) }
+    }
+
+    public mutating func roots(time: Double, state y: UnsafeBufferPointer<Double>,
+                               derivative yp: UnsafeBufferPointer<Double>,
+                               into g: UnsafeMutableBufferPointer<Double>) throws {
+        for (k, event) in events.enumerated() {
+            switch event {
+            case .voltage(let volts): g[k] = terminalVoltage(y).value - volts
+            case .currentMagnitude(let amperes): g[k] = abs(y[currentIndex] * parameters.totalArea) - amperes
+            }
+        }
+    }
+}
+
+/// The running totals the integrator carries with a ``P2DModel``'s solution (IDAS quadratures: exact
+/// to the integration's accuracy however sparsely the solution is recorded), by their index.
+public enum Quadrature: Int, CaseIterable, Sendable {
+    /// ∫ V I dt / 3600: energy delivered [W h], positive on discharge.
+    case energy
+    /// ∫ I_ox dt / 3600: charge passed by the electrolyte-oxidation side reaction [A h].
+    case sideReactionCharge
+}
