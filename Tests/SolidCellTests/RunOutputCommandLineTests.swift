@@ -101,7 +101,8 @@ struct RunOutputCommandLineTests {
         #expect(complete.last == "false")
         #expect(complete.dropLast().allSatisfy { $0 == "true" })
         #expect(!output.contains("retention 0.00 %"), "\(output)")
-        #expect(output.contains("partial"))
+        #expect(output.contains("cycle \(complete.count) is partial"), "\(output)")
+        #expect(output.contains("cycle \(complete.count - 1) (the last complete one): discharge capacity"), "\(output)")
         let plot = try String(contentsOfFile: folder + "/capacity.svg", encoding: .utf8)
         #expect(plot.components(separatedBy: "<circle").count - 1 == complete.count - 1)
     }
