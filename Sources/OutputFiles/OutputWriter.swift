@@ -22,9 +22,13 @@ public struct RunInputs: Codable, Sendable {
     public var accelerationTolerance: Double?
     public var reportCycles: [Int]?
     public var solidcellVersion: String
+    /// The capacity C-rates refer to, the model's `"Nominal cell capacity [A.h]"` (1C = this many
+    /// amperes) [A h]; absent in summaries written before it was recorded.
+    public var nominalCapacity: Double?
 
     public init(model: String, modelPath: String, overrides: [String], experiment: [String], cycles: Int,
-                options: SimulationOptions = SimulationOptions()) {
+                options: SimulationOptions = SimulationOptions(), nominalCapacity: Double? = nil) {
+        self.nominalCapacity = nominalCapacity
         self.model = model
         self.modelPath = modelPath
         self.overrides = overrides
@@ -44,28 +48,53 @@ public enum SolidCellInfo {
 }
 
 /// Writes a result as `timeseries.csv`, `cycles.csv`, `summary.json`, `voltage.svg` and, for
-/// more than one cycle, `capacity.svg`.
+/// more than one complete cycle, `capacity.svg`.
+///
+/// A run owns the files of its output folder that it can write (``simulationFiles``,
+/// ``impedanceFiles``): each is replaced or, when this run does not write it (`capacity.svg` of a
+/// one-cycle run), removed, so no file of an earlier run into the same folder is left beside the
+/// new ones. Every other file in the folder is left alone.
 public enum OutputWriter {
+    /// Every file a simulation run can write into its output folder.
+    public static let simulationFiles = ["timeseries.csv", "cycles.csv", "summary.json", "voltage.svg", "capacity.svg"]
+    /// Every file an impedance run can write into its output folder.
+    public static let impedanceFiles = ["impedance.csv", "nyquist.svg"]
+
+    /// Creates `directory` if needed and removes the given files of an earlier run from it (call
+    /// before a run starts writing, so that a run stopped early leaves none of them stale).
+    public static func prepareFolder(_ directory: String, owning files: [String]) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for file in files {
+            let path = directory + "/" + file
+            var isDirectory: ObjCBool = false
+            if fm.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                try fm.removeItem(atPath: path)
+            }
+        }
+    }
+
     /// Writes every file; `streamed` when `timeseries.csv` and `cycles.csv` were already written
     /// cycle by cycle (``CycleStream``) and `result.timeSeries` holds only the cycles to plot.
     public static func write(_ result: SimulationResult, inputs: RunInputs, to directory: String,
                              streamed: Bool = false) throws {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try prepareFolder(directory, owning: simulationFiles.filter { !streamed || ($0 != "timeseries.csv" && $0 != "cycles.csv") })
         if !streamed {
             try timeSeriesCSV(result.timeSeries).write(toFile: directory + "/timeseries.csv", atomically: true, encoding: .utf8)
             try cyclesCSV(result.cycles).write(toFile: directory + "/cycles.csv", atomically: true, encoding: .utf8)
         }
         try summaryJSON(result, inputs: inputs).write(to: URL(fileURLWithPath: directory + "/summary.json"))
         try SVGPlot.voltageCapacity(result.timeSeries).write(toFile: directory + "/voltage.svg", atomically: true, encoding: .utf8)
-        if result.cycles.count > 1 {
-            try SVGPlot.capacityCycle(result.cycles).write(toFile: directory + "/capacity.svg", atomically: true, encoding: .utf8)
+        // Only complete cycles: a cycle stopped part-way would show as a false drop in capacity.
+        let complete = result.cycles.filter(\.complete)
+        if complete.count > 1 {
+            try SVGPlot.capacityCycle(complete).write(toFile: directory + "/capacity.svg", atomically: true, encoding: .utf8)
         }
     }
 
     /// Writes an impedance spectrum as `impedance.csv` and `nyquist.svg`.
     public static func writeImpedance(_ spectrum: ImpedanceSpectrum, to directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try prepareFolder(directory, owning: impedanceFiles)
         try impedanceCSV(spectrum).write(toFile: directory + "/impedance.csv", atomically: true, encoding: .utf8)
         try SVGPlot.nyquist(spectrum).write(toFile: directory + "/nyquist.svg", atomically: true, encoding: .utf8)
     }
@@ -138,12 +167,15 @@ public enum OutputWriter {
         cycles.reduce(into: cyclesCSVHeader) { $0 += cyclesCSVRow($1) }
     }
 
-    /// The header of `cycles.csv`; the last column, `Simulated`, is `false` for a cycle jumped over
-    /// (``CycleAcceleration``), whose values are interpolated between the simulated cycles either side.
-    static let cyclesCSVHeader = (["Cycle"] + cycleColumns.map(\.name) + ["Simulated"]).joined(separator: ",") + "\n"
+    /// The header of `cycles.csv`: `Cycle`, the ``cycleColumns``, `Complete` (`true` when every
+    /// step of the cycle ran to its end, `false` for a cycle stopped part-way by a failure or an
+    /// interruption: its totals are what passed until the stop, and it has no retention) and
+    /// `Simulated` (`false` for a cycle jumped over by ``CycleAcceleration``, whose values are
+    /// interpolated between the simulated cycles either side).
+    static let cyclesCSVHeader = (["Cycle"] + cycleColumns.map(\.name) + ["Complete", "Simulated"]).joined(separator: ",") + "\n"
 
     static func cyclesCSVRow(_ c: CycleSummary) -> String {
-        "\(c.cycle)," + cycleColumns.map { format($0.value(c)) }.joined(separator: ",") + ",\(c.isSimulated)\n"
+        "\(c.cycle)," + cycleColumns.map { format($0.value(c)) }.joined(separator: ",") + ",\(c.complete),\(c.isSimulated)\n"
     }
 
     struct Summary: Encodable {
@@ -161,6 +193,17 @@ public enum OutputWriter {
         }
         var inputs: RunInputs
         var status: String
+        /// True when the run stopped before its end (a failure or an interruption): its last cycle
+        /// is then incomplete (`Complete` false in cycles.csv).
+        var partial: Bool
+        var complete_cycles: Int
+        /// What "1C" means in this run's steps: `Nominal cell capacity [A.h]` and its value.
+        var c_rate_basis: CRateBasis?
+        struct CRateBasis: Encodable {
+            var parameter = "Nominal cell capacity [A.h]"
+            var value_Ah: Double
+            var note: String
+        }
         var failure: String?
         var solve_time_s: Double
         var solver: Solver
@@ -196,6 +239,11 @@ public enum OutputWriter {
     public static func summaryJSON(_ result: SimulationResult, inputs: RunInputs) throws -> Data {
         let summary = Summary(
             inputs: inputs, status: result.failure == nil ? "completed" : "failed",
+            partial: result.failure != nil || result.cycles.contains { !$0.complete },
+            complete_cycles: result.cycles.filter(\.complete).count,
+            c_rate_basis: inputs.nominalCapacity.map {
+                .init(value_Ah: $0, note: "C-rates (1C, C/20, …) in the experiment are multiples of this capacity: 1C = \(format($0)) A")
+            },
             failure: result.failure?.description, solve_time_s: result.solveTime,
             solver: .init(result.solverStatistics),
             final_time_s: result.timeSeries.time.last ?? 0,

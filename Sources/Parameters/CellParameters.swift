@@ -177,7 +177,13 @@ public struct CellParameters: Sendable {
         }
 
         try r.rejectUnknownKeys()
+        catalogue = r.catalogue.filter { $0.key != "metadata" }
     }
+
+    /// Every key the model reads, in reading order, with its value, what it allows and whether it
+    /// is required, optional or a built-in function: recorded by the readers as they check each
+    /// value, so a listing (`solidcell models NAME`) shows the same ranges the checks use.
+    public private(set) var catalogue: [ParameterEntry] = []
 
     /// `"Positive particle contact classes"` (an explicit list), or a Beta distribution from
     /// `"Positive particle contact fraction mean"`, `"… standard deviation"` and

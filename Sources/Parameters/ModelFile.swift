@@ -14,8 +14,14 @@ public struct ModelFile: Sendable {
 
     /// Reads and parses a model file; the message of a failure names the file and what is wrong.
     public static func load(path: String) throws(ModelFileError) -> ModelFile {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue {
+            throw ModelFileError(path: path, message: "is a folder, not a model file (give a .json file or the name of a bundled model)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError(path: path, message: "cannot read the file (missing or unreadable)")
+            throw ModelFileError(path: path, message: exists ? "cannot read the file (permission denied or unreadable)"
+                                 : "cannot read the file (no such file)")
         }
         return try parse(data, path: path)
     }
@@ -27,7 +33,15 @@ public struct ModelFile: Sendable {
         return try CellParameters(set)
     }
 
+    /// Parses model JSON. A UTF-8 byte-order mark (which some editors write) is accepted and
+    /// skipped; text that is not UTF-8 is refused naming the first bad byte's line and column.
     public static func parse(_ data: Data, path: String) throws(ModelFileError) -> ModelFile {
+        var data = data
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data = data.dropFirst(3) }
+        if String(validating: data, as: UTF8.self) == nil {
+            throw ModelFileError(path: path, message: "not UTF-8 text (" + invalidUTF8Position(Array(data))
+                                 + "); save the file as UTF-8")
+        }
         do {
             try JSONScanner.check(Array(data))
         } catch {
@@ -46,6 +60,21 @@ public struct ModelFile: Sendable {
         }
         return ModelFile(path: path, parameters: ParameterSet(entries))
     }
+}
+
+/// "line L, column C, byte 0xXX": where the first byte that is not valid UTF-8 is.
+func invalidUTF8Position(_ bytes: [UInt8]) -> String {
+    var line = 1, column = 1, index = 0
+    while index < bytes.count {
+        let lead = bytes[index]
+        let length = lead < 0x80 ? 1 : lead >= 0xC2 && lead < 0xE0 ? 2 : lead >= 0xE0 && lead < 0xF0 ? 3 : lead >= 0xF0 && lead < 0xF5 ? 4 : 0
+        let valid = length > 0 && index + length <= bytes.count
+            && String(validating: bytes[index..<(index + length)], as: UTF8.self) != nil
+        guard valid else { return "line \(line), column \(column): byte 0x" + String(format: "%02X", lead) }
+        if lead == UInt8(ascii: "\n") { line += 1; column = 1 } else { column += 1 }
+        index += length
+    }
+    return "an incomplete character at the end"
 }
 
 /// A model file that cannot be read or parsed.

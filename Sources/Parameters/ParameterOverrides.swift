@@ -14,13 +14,18 @@ public enum ParameterOverrides {
     /// Applies `--set` assignments in order through ``ParameterSet/override(_:with:)``.
     public static func apply(_ assignments: [String], to set: inout ParameterSet) throws(ParameterOverrideError) {
         for assignment in assignments {
+            let echo = InputEcho.truncated(assignment)
             guard let (key, value) = split(assignment) else {
-                throw ParameterOverrideError("--set \"\(assignment)\": expected KEY=VALUE, e.g. --set \"Positive electrode thickness [m]=6e-5\"")
+                throw ParameterOverrideError("--set \"\(echo)\": expected KEY=VALUE, e.g. --set \"Positive electrode thickness [m]=6e-5\"")
+            }
+            guard key != "metadata" else {
+                throw ParameterOverrideError("--set \"\(echo)\": \"metadata\" is the model file's description, not a parameter; "
+                                             + "allowed: a parameter key (see `solidcell models NAME`)")
             }
             do {
                 try set.override(key, with: value)
             } catch {
-                throw ParameterOverrideError("--set \"\(assignment)\": \(error)")
+                throw ParameterOverrideError("--set \"\(echo)\": \(error)")
             }
         }
     }
@@ -37,6 +42,17 @@ public struct ParameterOverrideError: Error, Equatable, Sendable, CustomStringCo
 
 /// How error messages echo what a user typed.
 public enum InputEcho {
+    /// The longest echo of user text in a message, in characters.
+    public static let echoLimit = 80
+
+    /// `text`, cut to ``echoLimit`` characters with "…" when longer (a 100 000-character key is
+    /// not printed in full), on one line.
+    public static func truncated(_ text: String, limit: Int = echoLimit) -> String {
+        let line = singleLine(text)
+        guard line.count > limit else { return line }
+        return String(line.prefix(limit - 1)) + "… (\(text.count) characters)"
+    }
+
     /// `text` on one line: line breaks and other control characters are written as escapes
     /// (`\n`, `\r`, `\u{0}`); tabs are kept.
     public static func singleLine(_ text: String) -> String {

@@ -43,12 +43,36 @@ public struct ParameterSet: Equatable, Sendable {
         let existing = values[key]
         let trimmed = text.trimmingCharacters(in: " \t")
         if let number = Double(trimmed) {
+            // Swift reads "0x12C" (hexadecimal) as a number; a parameter is written in decimal.
+            // (inf and nan go on to the readers' range checks, which refuse them.)
+            guard Self.isDecimalNumber(trimmed) || !number.isFinite else {
+                throw ParameterError(key: key, value: text, allowed: "a decimal number such as 298.15 or 2.5e-5",
+                                     problem: "not a decimal number (hexadecimal is not accepted)")
+            }
             values[key] = .number(number)
         } else if case .number? = existing {
             throw ParameterError(key: key, value: text, allowed: "a number", problem: "not a number")
         } else {
             values[key] = .text(trimmed)
         }
+    }
+}
+
+extension ParameterSet {
+    /// Whether `text` is a decimal number: optional sign, digits with an optional point, optional
+    /// exponent (`12`, `-0.5`, `.5`, `2.5e-5`), as JSON writes numbers.
+    static func isDecimalNumber(_ text: String) -> Bool {
+        var characters = Substring(text)
+        if characters.first == "+" || characters.first == "-" { characters = characters.dropFirst() }
+        let mantissa = characters.prefix { $0 != "e" && $0 != "E" }
+        let exponent = characters.dropFirst(mantissa.count)
+        let parts = mantissa.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count <= 2, parts.contains(where: { !$0.isEmpty }),
+              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return false }
+        guard !exponent.isEmpty else { return true }
+        var digits = exponent.dropFirst()
+        if digits.first == "+" || digits.first == "-" { digits = digits.dropFirst() }
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
 
@@ -77,22 +101,28 @@ public struct ParameterError: Error, Equatable, CustomStringConvertible {
 
     /// One line: line breaks in user text are shown escaped.
     public var description: String {
-        func line(_ text: String) -> String {
-            text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
-        }
-        return "parameter \"\(line(key))\": \(problem) (got \(line(value)); allowed: \(line(allowed)))"
+        func line(_ text: String) -> String { InputEcho.truncated(text) }
+        // (The key and value are the user's, echoed cut short; the allowed text is the model's own.)
+        return "parameter \"\(line(key))\": \(problem) (got \(line(value)); allowed: \(InputEcho.singleLine(allowed)))"
     }
 
     /// " (did you mean "X"?)" for the closest known key by edit distance, or "".
     static func suggestion(for key: String, among candidates: [String]) -> String {
+        closest(to: key, among: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
+    }
+
+    /// The candidate closest to `key` by edit distance (ignoring case), when close enough to be a
+    /// misspelling of it.
+    static func closest(to key: String, among candidates: [String]) -> String? {
+        guard key.count < 1000 else { return nil }
         let lowered = Array(key.lowercased())
         var best: (String, Int)?
-        for candidate in candidates {
+        for candidate in candidates where candidate.count < 1000 {
             let distance = editDistance(lowered, Array(candidate.lowercased()))
             if distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
         }
-        guard let (candidate, distance) = best, distance <= max(3, key.count / 4) else { return "" }
-        return "; did you mean \"\(candidate)\"?"
+        guard let (candidate, distance) = best, distance <= max(3, key.count / 4) else { return nil }
+        return candidate
     }
 
     private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
@@ -137,15 +167,41 @@ public struct ParameterReader {
     private mutating func value(_ key: String) throws(ParameterError) -> ParameterValue {
         used.insert(key)
         guard let value = parameters[key] else {
-            throw ParameterError(key: key, value: "nothing", allowed: "a value must be given", problem: "missing key")
+            // A misspelt key is not read by anything: name the closest such key the file has.
+            let unread = unusedKeys.filter { $0 != "metadata" }
+            let suggestion = ParameterError.closest(to: key, among: unread)
+            throw ParameterError(key: key, value: "nothing", allowed: "a value must be given",
+                                 problem: suggestion.map { "missing; the file has \"\(InputEcho.truncated($0))\", did you mean \"\(key)\"?" }
+                                     ?? "missing key")
         }
         return value
     }
 
-    /// Whether the key is present (marks it as known).
+    /// Whether the key is present (marks it as known; an absent key is catalogued as optional).
     public mutating func has(_ key: String) -> Bool {
         used.insert(key)
+        optionalKeys.insert(key)
+        if !catalogue.contains(where: { $0.key == key }) {
+            catalogue.append(ParameterEntry(key: key, value: parameters[key], allowed: "", requirement: .optional))
+        }
         return parameters[key] != nil
+    }
+
+    /// Every key read so far, in reading order, with what it allows: the listing of
+    /// `solidcell models NAME` comes from here, so the ranges are the readers' own.
+    public private(set) var catalogue: [ParameterEntry] = []
+    /// Keys asked about with ``has(_:)`` (optional ones), so their entry says so.
+    private var optionalKeys: Set<String> = []
+
+    /// Records what `key` allows as it is read.
+    private mutating func log(_ key: String, _ value: ParameterValue?, allowed: String, function: Bool = false) {
+        let requirement: ParameterEntry.Requirement = function ? .function : (optionalKeys.contains(key) ? .optional : .required)
+        let entry = ParameterEntry(key: key, value: value, allowed: allowed, requirement: requirement)
+        if let index = catalogue.firstIndex(where: { $0.key == key }) {
+            catalogue[index] = entry
+        } else {
+            catalogue.append(entry)
+        }
     }
 
     /// A finite number satisfying `range`, described in messages as `allowed`.
@@ -154,6 +210,7 @@ public struct ParameterReader {
         let allowedText = allowed ?? (excludingLowerBound
             ? "a number > \(range.lowerBound) and ≤ \(range.upperBound)"
             : "a number from \(range.lowerBound) to \(range.upperBound)")
+        log(key, parameters[key], allowed: allowedText)
         let raw = try value(key)
         guard case .number(let x) = raw else {
             throw ParameterError(key: key, value: raw.description, allowed: allowedText, problem: "not a number")
@@ -175,6 +232,7 @@ public struct ParameterReader {
     public mutating func integer(_ key: String, in range: ClosedRange<Int>) throws(ParameterError) -> Int {
         let allowedText = "a whole number from \(range.lowerBound) to \(range.upperBound)"
         let x = try number(key, in: Double(range.lowerBound)...Double(range.upperBound), allowed: allowedText)
+        log(key, parameters[key], allowed: allowedText)
         guard x == x.rounded() else {
             throw ParameterError(key: key, value: "\(x)", allowed: allowedText, problem: "not a whole number")
         }
@@ -184,9 +242,12 @@ public struct ParameterReader {
     /// A number, or the name of a built-in function from `choices`.
     public mutating func numberOrFunction(_ key: String, in range: ClosedRange<Double>,
                                           functions choices: [String]) throws(ParameterError) -> NumberOrFunction {
+        let allowedText = "a number from \(range.lowerBound) to \(range.upperBound)"
+            + (choices.isEmpty ? "" : ", or one of: " + choices.map { "\"\($0)\"" }.joined(separator: ", "))
+        if case .text? = parameters[key] { log(key, parameters[key], allowed: allowedText, function: true) } else {
+            log(key, parameters[key], allowed: allowedText)
+        }
         let raw = try value(key)
-        let allowedText = "a number from \(range.lowerBound) to \(range.upperBound), or one of: "
-            + choices.map { "\"\($0)\"" }.joined(separator: ", ")
         switch raw {
         case .number(let x) where x.isFinite && range.contains(x) && x > 0:
             return .number(x)
@@ -199,6 +260,7 @@ public struct ParameterReader {
 
     /// The name of a built-in function from `choices`.
     public mutating func function(_ key: String, choices: [String]) throws(ParameterError) -> String {
+        log(key, parameters[key], allowed: "one of: " + choices.map { "\"\($0)\"" }.joined(separator: ", "), function: true)
         let raw = try value(key)
         guard case .text(let name) = raw, choices.contains(name) else {
             throw ParameterError(key: key, value: raw.description,
@@ -211,4 +273,15 @@ public struct ParameterReader {
 public enum NumberOrFunction: Equatable, Sendable {
     case number(Double)
     case function(String)
+}
+
+/// One parameter as a model reads it: its key, the value the set gives (nil when absent), what
+/// the reader allows, and whether it is required, optional (read only when present) or a
+/// built-in function (named by text).
+public struct ParameterEntry: Sendable, Equatable {
+    public enum Requirement: String, Sendable { case required, optional, function = "built-in function" }
+    public var key: String
+    public var value: ParameterValue?
+    public var allowed: String
+    public var requirement: Requirement
 }

@@ -23,7 +23,7 @@
 ///   specific current `A/g`, `mA/g`, `A/kg`, `mA/kg`, `uA/g` (also `mA g-1`, `mA.g-1`);
 ///   current density `A/m2`, `mA/m2`, `A/cm2`, `mA/cm2`, `uA/cm2` (also `mA cm-2`, `A.m-2`, `mA/cm²`).
 /// - `<voltage>`: `V`, `mV`.
-/// - `<duration>`: `s`, `sec`, `second(s)`, `min`, `minute(s)`, `h`, `hr`, `hour(s)`, `day(s)`.
+/// - `<duration>`: `s`, `sec`, `second(s)`, `min`, `minute(s)`, `h`, `hr`, `hour(s)`, `day(s)`, `week(s)`.
 /// - `<cond>`: a voltage (`2.5 V`, `2500 mV`), a current magnitude (`50 mA`) or a C-rate magnitude (`C/20`, `0.05C`).
 /// - Numbers: `1`, `0.1`, `.5`, `1e-3`, `2.5E+1`. No signs, no `nan`/`inf`, no zero, nothing that overflows.
 ///
@@ -32,6 +32,10 @@
 /// every solver step.
 ///
 /// Steps longer than ``Experiment/maximumStepLength`` Unicode scalars are rejected.
+///
+/// PyBaMM's temperature suffix (`Rest for 1 hour at 45oC`, `Discharge at 1C until 2.5 V at 0oC`,
+/// also `°C`, `degC`, `K`) is recognised and refused with its own message: the model is
+/// isothermal at its `"Ambient temperature [K]"`, and changing it within a run is not supported.
 public struct Experiment: Equatable, Sendable {
     /// The steps, in order.
     public var steps: [ExperimentStep]
@@ -49,6 +53,13 @@ public struct Experiment: Equatable, Sendable {
         var steps: [ExperimentStep] = []
         steps.reserveCapacity(stepTexts.count)
         for (offset, stepText) in stepTexts.enumerated() {
+            if let temperature = Self.temperatureClause(in: stepText) {
+                throw ExperimentParseError(
+                    stepIndex: offset + 1, stepText: stepText,
+                    message: "a step temperature (\"\(temperature)\") is not supported: the model is isothermal at the "
+                        + "model's \"Ambient temperature [K]\"; run the steps at another temperature as a separate run "
+                        + "with --set \"Ambient temperature [K]=…\"")
+            }
             var parser = StepParser(text: stepText, index: offset + 1)
             steps.append(try parser.parse())
         }
@@ -62,6 +73,30 @@ public struct Experiment: Equatable, Sendable {
             )
         }
         self.steps = steps
+    }
+
+    /// PyBaMM's step temperature, " at 45oC" / " at -10 °C" / " at 298 K" (before an optional
+    /// "(… period)"), as written; nil when the step has none. ("at 1C" is a C-rate, not a temperature.)
+    static func temperatureClause(in step: String) -> String? {
+        func trimmed(_ text: Substring) -> Substring {
+            var text = text
+            while text.first?.isWhitespace == true { text = text.dropFirst() }
+            while text.last?.isWhitespace == true { text = text.dropLast() }
+            return text
+        }
+        var text = Substring(step)
+        if let open = text.lastIndex(of: "("), text[open...].lowercased().contains("period") { text = text[..<open] }
+        text = trimmed(text)
+        // The last " at " (any case) and what follows it.
+        let words = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard let at = words.lastIndex(where: { $0.lowercased() == "at" }), at > words.startIndex else { return nil }
+        let clause = words[(at + 1)...].joined(separator: " ")
+        let tail = clause.lowercased()
+        let numberPart = tail.prefix { $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }
+        guard !numberPart.isEmpty, Double(numberPart) != nil else { return nil }
+        let unit = String(trimmed(tail.dropFirst(numberPart.count)[...]))
+        guard ["oc", "°c", "degc", "k", "celsius", "kelvin"].contains(unit) else { return nil }
+        return "at " + clause
     }
 
     /// Creates an experiment from already-built steps (no validation is done here).

@@ -64,6 +64,7 @@ enum UnitKind: Equatable {
             (["min", "mins", "minute", "minutes"], 60),
             (["h", "hr", "hrs", "hour", "hours"], 3600),
             (["day", "days"], 86_400),
+            (["week", "weeks"], 604_800),
         ]
         for (names, seconds) in durations {
             for name in names { table[name] = .duration(seconds: seconds) }

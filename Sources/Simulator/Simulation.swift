@@ -201,6 +201,9 @@ final class Runner {
     private var recordingBuffer: [Double]
     private var classStoichiometryBuffer: [Double]
 
+    /// Voltage and current of the last sample recorded (the open-circuit state before the first step).
+    var lastSample = (voltage: Double.nan, current: 0.0)
+
     /// Samples and measurements of one cycle, started afresh at every cycle.
     struct CycleMeasurements {
         var series = TimeSeries()
@@ -226,7 +229,6 @@ final class Runner {
 
     func run(into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?,
              cycleCompleted: ((CycleSummary, TimeSeries) -> Void)?) {
-        let steps = simulation.experiment.steps
         defer {
             result.finalState = solver.state
             result.finalDerivative = solver.derivative
@@ -234,6 +236,8 @@ final class Runner {
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
             result.solverStatistics = solver.cumulativeStatistics
         }
+        // The cell is at rest at t = 0: the open-circuit state is the "before" of a first discharge.
+        lastSample = (voltage: solver.system.voltage(solver.state), current: 0)
         guard let acceleration = simulation.options.acceleration, simulation.cycles > CycleJumpController.cyclesBeforeFirstJump
         else {
             for cycle in 1...simulation.cycles {
@@ -265,16 +269,16 @@ final class Runner {
             do {
                 result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
             } catch {
-                let message = (error as? SolverError)?.description ?? "\(error)"
-                result.steps.append(StepRecord(cycle: cycle, step: index + 1, text: step.text,
-                                               startTime: solver.time, endTime: solver.time,
-                                               end: .failed(message), dischargedCharge: 0, energy: 0))
+                // The step's record holds what it did up to the stop (its duration, charge and
+                // energy so far), not zeros.
+                result.steps.append(error.record)
                 result.failure = SimulationFailure(cycle: cycle, step: index + 1, stepText: step.text,
-                                                   time: solver.time, message: message)
+                                                   time: solver.time, message: error.message)
                 break
             }
         }
-        return CycleOutcome(summary: summary(of: cycle, steps: result.steps[firstStep...], cycles: result.cycles),
+        return CycleOutcome(summary: summary(of: cycle, steps: result.steps[firstStep...], cycles: result.cycles,
+                                             complete: result.failure == nil),
                             series: cycleData.series)
     }
 
@@ -288,74 +292,110 @@ final class Runner {
         }
     }
 
-    private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws -> StepRecord {
+    /// Runs one protocol step. When it stops before its end (a solver failure or a cancellation), it
+    /// throws a ``StepStopped`` whose record holds what the step did up to the stop: its duration,
+    /// the charge and energy passed, and the last solution the solver reached (recorded as a sample,
+    /// so the time series and the record agree).
+    private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws(StepStopped) -> StepRecord {
         let control = simulation.control(for: step)
         let events = simulation.events(for: step, control: control)
-        // The last sample of the previous step, for the DC resistance.
-        let before = cycleData.series.voltage.last.map { (voltage: $0, current: cycleData.series.current.last!) }
+        // The last sample before this step (of this cycle, an earlier one, or the resting state at
+        // t = 0), for the DC resistance.
+        let before = lastSample
         solver.system.control = control
         solver.system.events = events.map(\.event)
         var state = solver.state
         if resetCapacity { state[solver.system.dischargedCapacityIndex] = 0 }
         let start = solver.time
         let firstSample = cycleData.series.count
-        try timed { try switchOn(to: control, at: start, from: state, duration: step.duration) }
-        let qStart = solver.system.dischargedCapacity(solver.state)
-        let energyStart = quadrature(.energy)
-        record(cycle: cycle, step: number)
-
-        var end: StepEnd?
-        let y = solver.state
         let direction = control.direction
-        for (event, reason) in events
-        where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
-                                    current: solver.system.current(y)) {
-            // A condition already met at switch-on ends the step at once: its own condition (skipped),
-            // or the model's voltage cut-off (the cell is already beyond it under this load).
-            if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
-            break
-        }
-
-        let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
-        if end == nil { try solver.setStopTime(endTime) }
-        // The step's "(… period)", else the run's option; a sampled discharge that measures the DC
-        // resistance is also sampled at the end of the pulse.
-        let measuresPulse = direction > 0 && cycleData.dcResistance.isNaN && before != nil
-        var schedule = SampleSchedule(start: start, end: endTime, period: step.period ?? simulation.options.samplePeriod,
-                                      extraTime: measuresPulse ? start + Simulation.dcResistancePulse : nil)
-        var solverCalls = 0
-        while end == nil {
-            if simulation.options.cancellation?.isCancelled == true { throw SimulationInterrupted() }
-            if let stepLimit, solverCalls % 16 == 0, solver.cumulativeStatistics.steps > stepLimit { throw StepBudgetExceeded(limit: stepLimit) }
-            // In one-step mode IDA's own step limit applies per call, so bound the calls here.
-            solverCalls += 1
-            if schedule.everyStep && solverCalls > simulation.options.maxSteps {
-                throw SimulationStepLimit(limit: simulation.options.maxSteps)
-            }
-            let target = schedule.nextSample(after: solver.time)
-            let outcome = try timed {
-                schedule.everyStep ? try solver.step(toward: target) : try solver.advance(to: target)
-            }
+        var started: (charge: Double, energy: Double)?
+        var end: StepEnd?
+        do {
+            try timed { try switchOn(to: control, at: start, from: state, duration: step.duration) }
+            started = (solver.system.dischargedCapacity(solver.state), quadrature(.energy))
             record(cycle: cycle, step: number)
-            if case .root(let indices, _) = outcome {
-                end = events[indices[0]].end
-            } else if solver.time >= endTime {
-                guard step.duration != nil else {
-                    throw SimulationStepTimeout(limit: simulation.options.maximumStepDuration)
-                }
-                end = .duration
+
+            let y = solver.state
+            for (event, reason) in events
+            where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
+                                        current: solver.system.current(y)) {
+                // A condition already met at switch-on ends the step at once: its own condition (skipped),
+                // or the model's voltage cut-off (the cell is already beyond it under this load).
+                if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
+                break
             }
+
+            let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
+            if end == nil { try solver.setStopTime(endTime) }
+            // The step's "(… period)", else the run's option; a sampled discharge that measures the DC
+            // resistance is also sampled at the end of the pulse.
+            let measuresPulse = direction > 0 && cycleData.dcResistance.isNaN
+            var schedule = SampleSchedule(start: start, end: endTime, period: step.period ?? simulation.options.samplePeriod,
+                                          extraTime: measuresPulse ? start + Simulation.dcResistancePulse : nil)
+            var solverCalls = 0
+            while end == nil {
+                if simulation.options.cancellation?.isCancelled == true { throw SimulationInterrupted() }
+                if let stepLimit, solverCalls % 16 == 0, solver.cumulativeStatistics.steps > stepLimit {
+                    throw StepBudgetExceeded(limit: stepLimit)
+                }
+                // In one-step mode IDA's own step limit applies per call, so bound the calls here.
+                solverCalls += 1
+                if schedule.everyStep && solverCalls > simulation.options.maxSteps {
+                    throw SimulationStepLimit(limit: simulation.options.maxSteps)
+                }
+                let target = schedule.nextSample(after: solver.time)
+                let outcome = try timed {
+                    schedule.everyStep ? try solver.step(toward: target) : try solver.advance(to: target)
+                }
+                record(cycle: cycle, step: number)
+                if case .root(let indices, _) = outcome {
+                    end = events[indices[0]].end
+                } else if solver.time >= endTime {
+                    guard step.duration != nil else {
+                        throw SimulationStepTimeout(limit: simulation.options.maximumStepDuration)
+                    }
+                    end = .duration
+                }
+            }
+        } catch {
+            let message = (error as? SolverError)?.description ?? "\(error)"
+            // After a failed solver call the solver holds its last successful step: record it.
+            if started != nil, let last = cycleData.series.time.last, solver.time > last { record(cycle: cycle, step: number) }
+            let record = finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
+                                samples: firstSample..<cycleData.series.count, before: before, end: .failed(message),
+                                pulseComplete: { $0 >= start + Simulation.dcResistancePulse })
+            throw StepStopped(record: record, message: message)
         }
-        let qEnd = solver.system.dischargedCapacity(solver.state)
-        let samples = firstSample..<cycleData.series.count
-        if direction > 0, cycleData.dcResistance.isNaN, let before {
+        return finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
+                      samples: firstSample..<cycleData.series.count, before: before, end: end!, pulseComplete: { _ in true })
+    }
+
+    /// A step's record, and the cycle's measurements it provides (the DC resistance, when the
+    /// step is the cycle's first discharge and ran past the pulse, `pulseComplete(last time)`; the
+    /// interfacial resistance after a charge). `started`: the discharged-capacity counter and energy
+    /// quadrature after switch-on (nil when the step failed to switch on: nothing passed).
+    private func finish(_ step: ExperimentStep, number: Int, cycle: Int, control: CellControl, start: Double,
+                        started: (charge: Double, energy: Double)?, samples: Range<Int>,
+                        before: (voltage: Double, current: Double), end: StepEnd,
+                        pulseComplete: (Double) -> Bool) -> StepRecord {
+        let direction = control.direction
+        if let lastIndex = samples.last {
+            lastSample = (cycleData.series.voltage[lastIndex], cycleData.series.current[lastIndex])
+        }
+        guard let started else {
+            return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: start,
+                              end: end, dischargedCharge: 0, energy: 0)
+        }
+        if direction > 0, cycleData.dcResistance.isNaN, let last = samples.last, pulseComplete(cycleData.series.time[last]) {
             cycleData.dcResistance = Self.dcResistance(cycleData.series, samples: samples, before: before)
         }
         if direction < 0 || (control.isVoltageHold && solver.system.current(solver.state) < 0) {
             cycleData.resistanceAfterCharge = solver.system.chargeTransferResistance(solver.state)
         }
-        return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time,
-                          end: end!, dischargedCharge: qEnd - qStart, energy: quadrature(.energy) - energyStart)
+        return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time, end: end,
+                          dischargedCharge: solver.system.dischargedCapacity(solver.state) - started.charge,
+                          energy: quadrature(.energy) - started.energy)
     }
 
     /// Makes the state consistent with a step's control at its switch-on (IDACalcIC: the
@@ -406,9 +446,12 @@ final class Runner {
     /// A running total the solver integrates with the solution, at its current time.
     private func quadrature(_ total: Quadrature) -> Double { solver.quadratures[total.rawValue] }
 
-    /// Voltage drop per current step over the first 10 s of a discharge that follows a rest or
-    /// charge: R = (V_before − V(t₀ + 10 s)) / (I(t₀ + 10 s) − I_before), or at the step's end
-    /// when it is shorter.
+    /// The DC resistance: the voltage drop per current step over the first 10 s of a cycle's first
+    /// discharge step, R = (V_before − V(t₀ + 10 s)) / (I(t₀ + 10 s) − I_before), or at the step's
+    /// end when it is shorter. "Before" is the last sample before the discharge whichever cycle it
+    /// was in (the previous step of the cycle, the last step of the previous cycle), and for a
+    /// discharge that is the run's first step the open-circuit state at t = 0 (I = 0: the cell
+    /// starts at rest). A discharge stopped (failure, interruption) before the 10 s is not measured.
     static func dcResistance(_ series: TimeSeries, samples: Range<Int>, before: (voltage: Double, current: Double)) -> Double {
         guard let first = samples.first, let last = samples.last else { return .nan }
         let times = Array(series.time[samples])
@@ -452,7 +495,11 @@ final class Runner {
         return try body()
     }
 
-    private func summary(of cycle: Int, steps records: ArraySlice<StepRecord>, cycles: [CycleSummary]) -> CycleSummary {
+    /// The cycle's totals. A cycle that did not run to its end (`complete` false: a step failed
+    /// or the run was stopped) has its totals up to the stop but no retention: it is not compared
+    /// with complete cycles, nor used as their reference.
+    private func summary(of cycle: Int, steps records: ArraySlice<StepRecord>, cycles: [CycleSummary],
+                         complete: Bool) -> CycleSummary {
         let discharge = records.filter { $0.dischargedCharge > 0 }
         let charge = records.filter { $0.dischargedCharge < 0 }
         let dischargeCapacity = discharge.reduce(0) { $0 + $1.dischargedCharge }
@@ -460,14 +507,16 @@ final class Runner {
         let energy = discharge.reduce(0) { $0 + $1.energy }
         let chargeEnergy = 0 - charge.reduce(0) { $0 + $1.energy }
         let grams = simulation.parameters.positiveActiveMaterialMass * 1000
-        let best = max(cycles.map(\.dischargeCapacity).max() ?? 0, dischargeCapacity)
+        let completeCycles = cycles.filter(\.complete)
+        let best = max(completeCycles.map(\.dischargeCapacity).max() ?? 0, dischargeCapacity)
+        let retention = completeCycles.first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100
         return CycleSummary(
-            cycle: cycle, chargeCapacity: chargeCapacity, dischargeCapacity: dischargeCapacity,
+            cycle: cycle, complete: complete, chargeCapacity: chargeCapacity, dischargeCapacity: dischargeCapacity,
             specificChargeCapacity: chargeCapacity * 1000 / grams,
             specificDischargeCapacity: dischargeCapacity * 1000 / grams,
             coulombicEfficiency: chargeCapacity > 0 ? dischargeCapacity / chargeCapacity : .nan,
-            retention: cycles.first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100,
-            retentionOfMaximum: best > 0 ? 100 * dischargeCapacity / best : .nan,
+            retention: complete ? retention : .nan,
+            retentionOfMaximum: complete && best > 0 ? 100 * dischargeCapacity / best : .nan,
             meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan,
             dischargeEnergy: energy, chargeEnergy: chargeEnergy,
             energyEfficiency: chargeEnergy > 0 ? energy / chargeEnergy : .nan,
@@ -490,6 +539,12 @@ extension CellControl {
         case .power(let watts): return .power(watts: blend(model.voltage(y) * model.current(y), watts))
         }
     }
+}
+
+/// A protocol step that stopped before its end: what it did up to the stop, and why.
+struct StepStopped: Error {
+    var record: StepRecord
+    var message: String
 }
 
 /// The run was stopped on request (``SimulationOptions/cancellation``: Ctrl-C, a termination signal).

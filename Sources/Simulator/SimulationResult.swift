@@ -137,6 +137,9 @@ public struct StepRecord: Sendable {
 /// Per-cycle totals.
 public struct CycleSummary: Sendable {
     public var cycle: Int
+    /// Whether every step of the cycle ran to its end. A cycle stopped by a failure or a
+    /// cancellation holds its totals up to the stop and has no retention (NaN).
+    public var complete: Bool
     /// Charge passed in the charge and in the discharge direction during the cycle [A h].
     public var chargeCapacity: Double
     public var dischargeCapacity: Double
@@ -145,9 +148,10 @@ public struct CycleSummary: Sendable {
     public var specificDischargeCapacity: Double
     /// Discharge / charge capacity (NaN when nothing was charged).
     public var coulombicEfficiency: Double
-    /// Discharge capacity relative to the first cycle's [%].
+    /// Discharge capacity relative to the first complete cycle's [%] (NaN for an incomplete cycle).
     public var retention: Double
-    /// Discharge capacity relative to the largest so far [%] (for cells that activate over cycles).
+    /// Discharge capacity relative to the largest so far [%] (for cells that activate over cycles;
+    /// NaN for an incomplete cycle).
     public var retentionOfMaximum: Double
     /// Mean voltage over the discharge, energy / charge [V].
     public var meanDischargeVoltage: Double
@@ -156,8 +160,9 @@ public struct CycleSummary: Sendable {
     public var chargeEnergy: Double
     /// Discharge / charge energy, the round-trip efficiency (NaN when nothing was charged).
     public var energyEfficiency: Double
-    /// Voltage drop per current step 10 s into the cycle's first discharge that follows another
-    /// step [Ω] (NaN when there is none).
+    /// Voltage drop per current step 10 s into the cycle's first discharge, from the state before
+    /// it (the previous step's last sample, whichever cycle it was in, or the open-circuit state at
+    /// t = 0) [Ω] (NaN when the cycle does not discharge, or its discharge stopped within the 10 s).
     public var dcResistance: Double
     /// CAM|SE interfacial resistance (charge transfer and interphase film, fast-transport limit) at
     /// the end of the cycle's last charging step [Ω] (NaN when the cycle does not charge).

@@ -21,9 +21,47 @@ func readExperimentFile(_ path: String?) throws(UserError) -> String? {
     return contents
 }
 
-/// `text` in quotes for a one-line message, its line breaks shown as \n and \r.
+/// `text` in quotes for a one-line message, its line breaks shown as \n and \r, cut to about 80
+/// characters with "…".
 func quoted(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r") + "\""
+    "\"" + InputEcho.truncated(text) + "\""
+}
+
+/// One line saying why the output folder `path` cannot be written, in plain words: "a file of
+/// that name exists", "permission denied", … (Foundation's own wording, "The file doesn't exist" or
+/// "NSCocoaErrorDomain error 512", points the wrong way).
+func outputFolderProblem(_ path: String, error: any Error) -> String {
+    let fm = FileManager.default
+    let prefix = "--output \(quoted(path)): "
+    // Walk from the folder up to the first part that exists.
+    var url = URL(fileURLWithPath: path).standardizedFileURL
+    var isDirectory: ObjCBool = false
+    var missing = false
+    while !fm.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+        missing = true
+        let parent = url.deletingLastPathComponent()
+        if parent.path == url.path { break }
+        url = parent
+    }
+    if !isDirectory.boolValue {
+        return prefix + "cannot create the folder: " + (missing ? "\(quoted(url.path)) is a file, not a folder"
+                                                        : "a file of that name exists")
+    }
+    if !fm.isWritableFile(atPath: url.path) {
+        return prefix + (missing ? "cannot create the folder: permission denied in \(quoted(url.path))"
+                                 : "cannot write into the folder: permission denied")
+    }
+    if let cocoa = error as? CocoaError {
+        let file = (cocoa.userInfo[NSFilePathErrorKey] as? String).map { " (\(quoted($0)))" } ?? ""
+        switch cocoa.code {
+        case .fileWriteOutOfSpace: return prefix + "cannot write the results\(file): the disk is full"
+        case .fileWriteVolumeReadOnly: return prefix + "cannot write the results\(file): read-only file system"
+        case .fileWriteNoPermission: return prefix + "cannot write the results\(file): permission denied"
+        default: break
+        }
+    }
+    let text = "\(error)".split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(error)"
+    return prefix + "cannot write the results: \(text)"
 }
 
 /// The whole number given to `flag`, or a one-line error naming the flag, the value and the range.

@@ -17,7 +17,8 @@ struct ImpedanceCommand: ParsableCommand {
 
         The model is linearised at a consistent state — at rest with the positive electrode at the uniform \
         stoichiometry of state of charge X (0 = the OCV at the lower cut-off, 1 = at the upper), or at the \
-        model's initial concentration, or at the end of an experiment run N times — and the response to a \
+        model's initial concentration, or at the end of an experiment run N times (which must end at rest, \
+        e.g. with "Rest for 1 hour", unless --allow-current is given) — and the response to a \
         small sinusoidal current is solved at each frequency from the exact Jacobian. The interface \
         double-layer capacities of the model file ("Positive electrode double-layer capacity [F.m-2]", \
         "Negative electrode double-layer capacity [F.m-2]") set the arcs' time constants.
@@ -41,6 +42,9 @@ struct ImpedanceCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Repeat the --after-experiment protocol this many times.", valueName: "N"))
     var cycles: String?
+
+    @Flag(name: .long, help: "Linearise at the end of --after-experiment even when it ends under current (not at rest).")
+    var allowCurrent = false
 
     @Option(name: .long, help: ArgumentHelp("Log-spaced frequencies [Hz].", valueName: "FMIN:FMAX:N"))
     var frequencies: String = FrequencyGrid.defaultText
@@ -93,8 +97,18 @@ struct ImpedanceCommand: ParsableCommand {
             guard let y = result.finalState, let yp = result.finalDerivative else {
                 throw fail("--after-experiment: the experiment produced no final state", code: 1)
             }
+            // A spectrum is the response about a steady operating point; a cell still under current
+            // (a discharge, a hold) is not at one, and its spectrum depends on the load.
+            let current = result.timeSeries.current.last ?? 0
+            let underCurrent = abs(current) > 1e-9 * parameters.nominalCapacity
+            if underCurrent && !allowCurrent {
+                throw fail("--after-experiment ends under current (I = \(OutputWriter.short(current)) A at the end of \""
+                           + (experiment.steps.last?.text ?? "") + "\"), not at rest: end it with a rest, e.g. \"; Rest for 1 hour\", "
+                           + "or pass --allow-current to linearise the cell under load")
+            }
             (state, derivative, damage) = (y, yp, result.finalContactDamage)
             stateText = "after \"\(experiment.steps.map(\.text).joined(separator: "; "))\"" + (repeats > 1 ? " × \(repeats) cycles" : "")
+                + (underCurrent ? " (under current: I = \(OutputWriter.short(current)) A, --allow-current)" : "")
         } else {
             do {
                 (state, derivative) = try ImpedanceAnalysis.restingState(parameters: parameters, stateOfCharge: stateOfCharge)
@@ -114,7 +128,7 @@ struct ImpedanceCommand: ParsableCommand {
         do {
             try OutputWriter.writeImpedance(spectrum, to: output)
         } catch {
-            throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
+            throw fail(outputFolderProblem(output, error: error), code: 1)
         }
         var text = Self.summary(spectrum, model: file.name, state: stateText, output: output)
         if parameters.positiveDoubleLayerCapacity == 0 || parameters.negativeDoubleLayerCapacity == 0 {

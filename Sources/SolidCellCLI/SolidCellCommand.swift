@@ -11,15 +11,16 @@ struct SolidCellCommand: ParsableCommand {
         commandName: "solidcell",
         abstract: "Pressure-aware P2D simulation of all-solid-state lithium cells.",
         version: SolidCellInfo.version,
-        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self],
+        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self, PlotCommand.self],
         defaultSubcommand: Simulate.self)
 
     /// Parses and runs the command line. One that cannot be parsed (an unknown flag, a flag without
     /// its value) ends like every other bad input: one line on standard error and exit code 2.
     static func main() {
         var command: any ParsableCommand
+        warnAboutModelsVariable()
         do {
-            command = try parseAsRoot(RunOptions.withOptionalValues(Array(CommandLine.arguments.dropFirst())))
+            command = try parseAsRoot(RunOptions.withOptionalValues(attachingNegativeNumbers(Array(CommandLine.arguments.dropFirst()))))
         } catch {
             // --help and --version are parse "errors" that succeed.
             guard exitCode(for: error) != .success else { exit(withError: error) }
@@ -33,13 +34,62 @@ struct SolidCellCommand: ParsableCommand {
     }
 }
 
+/// The options whose value may be a negative number. ArgumentParser reads a separate "-1" as a
+/// flag ("Missing value for '--cycles'"); attached as "--cycles=-1" it is the option's value, which
+/// the command then checks and refuses naming the flag, the value and the allowed range.
+let optionsTakingNumbers: Set<String> = ["--cycles", "--soc", "--jobs", "--shard", "--period", "--rtol", "--atol"]
+
+/// `arguments` with every negative number that follows an option of ``optionsTakingNumbers``
+/// attached to it with "=".
+func attachingNegativeNumbers(_ arguments: [String]) -> [String] {
+    var result: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if optionsTakingNumbers.contains(argument), index + 1 < arguments.count {
+            let next = arguments[index + 1]
+            if next.hasPrefix("-"), let second = next.dropFirst().first, second.isNumber || second == "." {
+                result.append(argument + "=" + next)
+                index += 2
+                continue
+            }
+        }
+        result.append(argument)
+        index += 1
+    }
+    return result
+}
+
+/// SOLIDCELL_MODELS set to something that is not a folder is not used: say so (one line on
+/// standard error) rather than silently falling back to ./models.
+func warnAboutModelsVariable() {
+    guard let value = ProcessInfo.processInfo.environment["SOLIDCELL_MODELS"] else { return }
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: value, isDirectory: &isDirectory)
+    guard !(exists && isDirectory.boolValue) else { return }
+    let fallback = BundledModels.directory().map { "using \($0) instead" } ?? "no bundled models found either"
+    FileHandle.standardError.write(Data(("warning: SOLIDCELL_MODELS=\(quoted(value)) is "
+        + (exists ? "a file, not a folder" : "not an existing folder") + "; ignored, \(fallback)\n").utf8))
+}
+
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run an experiment on a cell model and write the results.",
         discussion: """
         Experiment steps follow PyBaMM's wording, one per line or separated by ';':
           "Discharge at 0.1C until 2.5 V", "Charge at 0.5 mA until 4.3 V",
-          "Hold at 4.3 V until C/20", "Rest for 10 minutes", "Discharge at 1 W for 1 hour".
+          "Hold at 4.3 V until C/20", "Rest for 10 minutes",
+          "Discharge at 1 W for 1 hour".
+        Units that steps accept:
+          C-rates 1C, 0.5 C, C/10 (multiples of the model's
+            "Nominal cell capacity [A.h]", recorded in summary.json);
+          currents A, mA, uA; specific currents A/g, mA/g, A/kg;
+          current densities A/m2, mA/cm2; power W, mW; voltages V, mV;
+          durations s, min, h (hour), day, week.
+        Default model: \(BundledModels.defaultModelName) (see `solidcell models`).
+        Default protocol, between the model's voltage cut-offs L and U:
+          "\(defaultExperiment(lower: 0, upper: 1).replacingOccurrences(of: "1.0 V", with: "U V")
+                .replacingOccurrences(of: "0.0 V", with: "L V").replacingOccurrences(of: "; Rest", with: ";\n  Rest"))"
         """)
 
     @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
@@ -110,17 +160,18 @@ struct Simulate: ParsableCommand {
         options.cancellation = CancellationFlag()
         let simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
         let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
-                               experiment: protocolSteps.steps.map(\.text), cycles: cycles, options: options)
+                               experiment: protocolSteps.steps.map(\.text), cycles: cycles, options: options,
+                               nominalCapacity: parameters.nominalCapacity)
 
         // timeseries.csv and cycles.csv are written cycle by cycle as the run goes.
         var stream: CycleStream?
         var streamError: (any Error)?
         if let output {
             do {
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                try OutputWriter.prepareFolder(output, owning: OutputWriter.simulationFiles)
                 stream = try CycleStream(directory: output)
             } catch {
-                throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
+                throw fail(outputFolderProblem(output, error: error), code: 1)
             }
         }
         // Ctrl-C (SIGINT) or a scheduler's SIGTERM (a cluster job reaching its time limit) stops the
@@ -147,7 +198,7 @@ struct Simulate: ParsableCommand {
                 if let streamError { throw streamError }
                 try OutputWriter.write(result, inputs: inputs, to: output, streamed: true)
             } catch {
-                throw fail("--output \(output): cannot write the results: \(error.localizedDescription)", code: 1)
+                throw fail(outputFolderProblem(output, error: error), code: 1)
             }
         }
         print(Self.summary(result, model: file.name, parameters: parameters, output: output))
@@ -169,9 +220,16 @@ struct Simulate: ParsableCommand {
                          + String(format: " %9.1f s  %+.5f A.h  ", step.endTime - step.startTime, step.dischargedCharge)
                          + step.end.description)
         }
-        if let last = result.cycles.last {
-            var line = String(format: "  discharge capacity %.5f A.h (%.1f mA.h/g CAM), charge %.5f A.h",
-                              last.dischargeCapacity, last.specificDischargeCapacity, last.chargeCapacity)
+        if let stopped = result.cycles.last, !stopped.complete, let step = result.steps.last {
+            lines.append(String(format: "  cycle %d is partial: stopped in step %d after %.1f s of it; ", stopped.cycle, step.step,
+                                step.endTime - step.startTime)
+                         + "left out of retention and of capacity.svg")
+        }
+        if let last = result.cycles.last(where: \.complete) ?? result.cycles.last {
+            // (After a partial last cycle, the totals are the last complete cycle's: say which.)
+            let which = last.cycle == result.cycles.last?.cycle ? "" : "cycle \(last.cycle) (the last complete one): "
+            var line = "  " + which + String(format: "discharge capacity %.5f A.h (%.1f mA.h/g CAM), charge %.5f A.h",
+                                             last.dischargeCapacity, last.specificDischargeCapacity, last.chargeCapacity)
             // (No discharge in the cycle: no mean discharge voltage.)
             if last.meanDischargeVoltage.isFinite { line += String(format: ", mean discharge voltage %.3f V", last.meanDischargeVoltage) }
             lines.append(line)
@@ -194,14 +252,78 @@ struct Simulate: ParsableCommand {
 }
 
 struct Models: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the bundled model files.")
+    static let configuration = CommandConfiguration(
+        abstract: "List the bundled model files, or every parameter of one model.",
+        discussion: """
+        With NAME (a bundled model or a model file): every parameter the model reads — key, value, unit, \
+        allowed values, and whether it is required, optional (read only when given) or a built-in function. \
+        The allowed values are the ones the model's readers check. --json prints the same as a JSON array.
+        """)
+
+    @Argument(help: "A bundled model's name or a model file.")
+    var name: String?
+
+    @Flag(name: .long, help: "Print the parameters as JSON (with NAME).")
+    var json = false
 
     func run() throws {
+        if let name {
+            try listParameters(of: name)
+            return
+        }
+        if json { throw fail("--json lists one model's parameters: give its NAME (see `solidcell models`)") }
         let names = BundledModels.names()
         guard !names.isEmpty else { throw fail("no bundled models found (set SOLIDCELL_MODELS to the models/ folder)") }
         for name in names {
             let description = (try? ModelFile.load(path: BundledModels.path(named: name)!).name) ?? ""
             print("\(name)\(name == BundledModels.defaultModelName ? " (default)" : "")  —  \(description)")
+        }
+    }
+}
+
+extension Models {
+    /// The unit in a key's brackets ("Positive electrode thickness [m]" → "m"), or "".
+    static func unit(of key: String) -> String {
+        guard key.hasSuffix("]"), let open = key.lastIndex(of: "[") else { return "" }
+        return String(key[key.index(after: open)..<key.index(before: key.endIndex)])
+    }
+
+    static func text(_ value: ParameterValue?) -> String {
+        switch value {
+        case nil: return "(not given)"
+        case .number(let x)?: return OutputWriter.format(x)
+        case .text(let name)?: return name
+        case let other?: return other.description
+        }
+    }
+
+    func listParameters(of name: String) throws {
+        let path = BundledModels.path(named: name) ?? name
+        let (file, parameters) = try loadModel(path: path, overriding: [])
+        let entries = parameters.catalogue
+        if json {
+            let rows: [[String: Any]] = entries.map { entry in
+                var row: [String: Any] = ["key": entry.key, "unit": Self.unit(of: entry.key), "allowed": entry.allowed,
+                                          "kind": entry.requirement.rawValue]
+                switch entry.value {
+                case .number(let x)?: row["value"] = x
+                case nil: row["value"] = NSNull()
+                case let other?: row["value"] = Self.text(other)
+                }
+                return row
+            }
+            let object: [String: Any] = ["model": file.name, "path": path, "parameters": rows]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("\(file.name) (\(path)): \(entries.count) parameters")
+        for entry in entries {
+            let unit = Self.unit(of: entry.key)
+            var hasUnit = false
+            if case .number? = entry.value { hasUnit = !unit.isEmpty }
+            print("  \(entry.key) = \(Self.text(entry.value))\(hasUnit ? " " + unit : "")  "
+                  + "[\(entry.requirement.rawValue)\(entry.allowed.isEmpty ? "" : "; allowed: " + entry.allowed)]")
         }
     }
 }
@@ -237,5 +359,40 @@ final class ProgressLine {
 
     static func duration(_ seconds: Double) -> String {
         seconds < 120 ? String(format: "%.0f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
+    }
+}
+
+/// `solidcell plot RUN_DIR… --output FILE.svg`: several runs overlaid.
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Overlay several runs (simulate --output folders) in one SVG.",
+        discussion: """
+        Draws voltage against capacity (each run's first cycle) and discharge capacity against cycle \
+        (complete cycles), one colour per run, labelled by the inputs that differ between the runs \
+        (model, --set values, experiment, cycles; from each folder's summary.json).
+        """)
+
+    @Argument(help: "Output folders of `solidcell simulate` runs.")
+    var runs: [String] = []
+
+    @Option(name: .long, help: "The SVG file to write.")
+    var output: String
+
+    func run() throws {
+        guard !runs.isEmpty else { throw fail("give at least one RUN_DIR (an --output folder of `solidcell simulate`)") }
+        var folders: [RunFolder] = []
+        for run in runs {
+            do { folders.append(try RunComparison.load(run)) } catch { throw fail("\(error)") }
+        }
+        do {
+            try RunComparison.svg(folders).write(toFile: output, atomically: true, encoding: .utf8)
+        } catch {
+            var isDirectory: ObjCBool = false
+            let reason = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue
+                ? "it is a folder" : "cannot write the file (does its folder exist, and may it be written?)"
+            throw fail("--output \(quoted(output)): \(reason)", code: 1)
+        }
+        print("\(folders.count) runs plotted in \(output): " + RunComparison.labels(folders).joined(separator: " | "))
     }
 }

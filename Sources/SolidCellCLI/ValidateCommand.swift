@@ -6,7 +6,11 @@ import Validation
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run every validation case (published data and PyBaMM cross-checks) and write the report.",
-        discussion: "Writes report.md (published vs simulated, error and pass/fail per row) to the output folder.")
+        discussion: """
+        Writes report.md (published vs simulated, error and pass/fail per row) to the output folder. \
+        Exits with 1 when any row is outside its tolerance or could not be computed (e.g. its reference \
+        data are missing), 0 only when every row passes.
+        """)
 
     @Option(name: .long, help: "Folder for report.md (default: the repository's validation/ folder).")
     var output: String?
@@ -45,21 +49,33 @@ struct Validate: ParsableCommand {
                 do {
                     try figure.render(context).write(toFile: folder + "/" + figure.file, atomically: true, encoding: .utf8)
                     figures.append(figure)
-                } catch let error as CocoaError {
-                    throw error
                 } catch {
-                    FileHandle.standardError.write(Data("validate: figure \(figure.file) not drawn: \(error)\n".utf8))
+                    // (Reading the figure's data failed; writing it would fail again at report.md.)
+                    FileHandle.standardError.write(Data(("validate: figure \(figure.file) not drawn: "
+                        + ValidationSuite.describe(error, repositoryRoot: root) + "\n").utf8))
                 }
             }
             try ValidationSuite.markdown(rows, figures: figures).write(toFile: folder + "/report.md", atomically: true, encoding: .utf8)
         } catch {
-            throw fail("--output \(folder): cannot write the report: \(error.localizedDescription)", code: 1)
+            throw fail(outputFolderProblem(folder, error: error), code: 1)
         }
         let passed = rows.filter(\.passed).count
         print("\(passed) of \(rows.count) validation rows within tolerance (\(ContinuousClock.now - started)); report: \(folder)/report.md")
         for row in rows where !row.passed {
-            print("  outside tolerance: \(row.validationCase.group) — \(row.validationCase.quantity): "
-                  + (row.error ?? "\(OutputWriter.short(row.simulated)) vs \(OutputWriter.short(row.validationCase.published)) \(row.validationCase.unit)"))
+            if let error = row.error {
+                print("  not computed: \(row.validationCase.group) — \(row.validationCase.quantity): \(error)")
+            } else {
+                print("  outside tolerance: \(row.validationCase.group) — \(row.validationCase.quantity): "
+                      + "\(OutputWriter.short(row.simulated)) vs \(OutputWriter.short(row.validationCase.published)) \(row.validationCase.unit)")
+            }
+        }
+        // A missing reference file fails every row that reads it: name each such file once.
+        let missing = Set(rows.compactMap(\.error).filter { $0.hasPrefix("missing file ") }).sorted()
+        for file in missing {
+            FileHandle.standardError.write(Data("validate: \(file) (run from the repository, or restore validation/)\n".utf8))
+        }
+        if passed < rows.count {
+            throw fail("\(rows.count - passed) of \(rows.count) validation rows failed or could not be computed", code: 1)
         }
     }
 }

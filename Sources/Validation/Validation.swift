@@ -204,6 +204,24 @@ public enum ValidationSuite {
         BundledModels.directory().map { ($0 as NSString).deletingLastPathComponent }
     }
 
+    /// One line saying why a case or figure could not be computed: a missing or unreadable file is
+    /// named by its path in the repository (Foundation's own description is a multi-line dump of
+    /// its error domain and user info).
+    public static func describe(_ error: any Error, repositoryRoot: String) -> String {
+        if let cocoa = error as? CocoaError {
+            var path = (cocoa.userInfo[NSFilePathErrorKey] as? String) ?? cocoa.filePath
+                ?? (cocoa.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
+            if path.hasPrefix(repositoryRoot + "/") { path.removeFirst(repositoryRoot.count + 1) }
+            switch cocoa.code {
+            case .fileReadNoSuchFile, .fileNoSuchFile: return "missing file \(path)"
+            case .fileReadNoPermission: return "cannot read \(path): permission denied"
+            case .fileReadInapplicableStringEncoding, .fileReadCorruptFile: return "cannot read \(path): not UTF-8 text"
+            default: return "cannot read \(path) (Foundation error \(cocoa.code.rawValue))"
+            }
+        }
+        return "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
     /// Every case, in report order.
     public static func all() -> [ValidationCase] {
         pybammCrossChecks() + PublishedData.cases()
@@ -218,7 +236,8 @@ public enum ValidationSuite {
             do {
                 rows.set(index, ValidationRow(validationCase: validationCase, simulated: try validationCase.compute(context), error: nil))
             } catch {
-                rows.set(index, ValidationRow(validationCase: validationCase, simulated: .nan, error: "\(error)"))
+                rows.set(index, ValidationRow(validationCase: validationCase, simulated: .nan,
+                                              error: describe(error, repositoryRoot: context.repositoryRoot)))
             }
             progress?(rows.completed, cases.count)
         }

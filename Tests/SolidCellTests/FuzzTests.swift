@@ -137,9 +137,10 @@ struct FuzzLedger {
             where message.contains(dump) {
             return "message with a type dump (\(dump))"
         }
-        // (Messages stay on one line, so a key with a line break appears with it escaped.)
+        // (Messages stay on one line, so a key with a line break or other control character appears
+        // with it escaped, and a key longer than 80 characters is echoed cut short: InputEcho.truncated.)
         if let parameter = error as? ParameterError,
-           !message.contains("\"\(parameter.key.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n"))\"") {
+           !message.contains("\"\(InputEcho.truncated(parameter.key))\"") {
             return "message without its key"
         }
         if let model = error as? ModelFileError, !message.contains(model.path) { return "message without the file" }

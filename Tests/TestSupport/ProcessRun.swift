@@ -18,14 +18,16 @@ public struct ProcessRun: Sendable {
         return path
     }
 
-    /// Runs `executable` in the repository's root folder with `environment` added to this process's,
-    /// and waits for it to end. Both pipes are drained at once, each on its own thread: read one
-    /// after the other, a child that fills the unread pipe would block, and so would the test.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRun {
+    /// Runs `executable` in `folder` (the repository's root by default) with `environment` added to
+    /// this process's, and waits for it to end. Both pipes are drained at once, each on its own
+    /// thread: read one after the other, a child that fills the unread pipe would block, and so
+    /// would the test.
+    public static func run(_ executable: String, _ arguments: [String], in folder: String = repositoryRoot,
+                           environment: [String: String] = [:]) throws -> ProcessRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -39,8 +41,9 @@ public struct ProcessRun: Sendable {
     }
 
     /// Runs the built `solidcell` with `arguments` (see ``run(_:_:environment:)``).
-    public static func solidcell(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRun {
-        try run(solidcellPath(), arguments, environment: environment)
+    public static func solidcell(_ arguments: [String], in folder: String = repositoryRoot,
+                                 environment: [String: String] = [:]) throws -> ProcessRun {
+        try run(solidcellPath(), arguments, in: folder, environment: environment)
     }
 
     /// Starts the built `solidcell` in the repository's root folder and returns at once, for a test
