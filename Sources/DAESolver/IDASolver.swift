@@ -55,6 +55,15 @@ public final class IDASolver<System: DAESystem> {
     /// Current integrator time (the time of the last returned solution).
     public private(set) var time: Double
 
+    /// The linear solver in use: `.condensed` when the system's ``DAESystem/condensableBlocks``
+    /// passed the structural check at construction (and KLU was not forced), `.klu` otherwise.
+    public private(set) var linearSolverKind: LinearSolverKind = .klu
+    /// Why the solver uses KLU on the whole matrix (nil when it condenses).
+    public private(set) var linearSolverFallbackReason: String?
+    /// Number of unknowns KLU factorises after condensation (nil with KLU on the whole matrix).
+    public private(set) var condensedSkeletonCount: Int?
+    private var condensedSolver: CondensedSolverHandle?
+
     /// Creates the integrator at t₀ with the given y(t₀), ẏ(t₀) and attaches KLU on the
     /// system's sparsity pattern. The initial values need not be consistent if
     /// ``computeConsistentInitialConditions(_:firstOutputTime:)`` is called before integrating.
@@ -113,10 +122,34 @@ public final class IDASolver<System: DAESystem> {
         }
 
         let matrix = try SparseMatrixHandle(pattern: system.jacobianPattern, context: context)
-        let linearSolver = try KLUSolverHandle(template: stateVector, matrix: matrix)
-        try check(IDASetLinearSolver(mem, linearSolver.raw, matrix.raw), "IDASetLinearSolver")
+        let linearSolver: SUNLinearSolver
+        let linearSolverOwner: AnyObject
+        var plan: CondensationPlan?
+        if options.linearSolver == .klu {
+            linearSolverFallbackReason = "KLU requested by SolverOptions.linearSolver"
+        } else {
+            do {
+                plan = try CondensationPlan(pattern: system.jacobianPattern, blocks: system.condensableBlocks)
+            } catch {
+                linearSolverFallbackReason = error.description
+            }
+        }
+        if let plan {
+            let handle = try CondensedSolverHandle(plan: plan, matrix: matrix, context: context)
+            linearSolver = handle.raw
+            linearSolverOwner = handle
+            linearSolverKind = .condensed
+            condensedSolver = handle
+            condensedSkeletonCount = plan.skeletonCount
+        } else {
+            let handle = try KLUSolverHandle(template: stateVector, matrix: matrix)
+            linearSolver = handle.raw
+            linearSolverOwner = handle
+            linearSolverKind = .klu
+        }
+        try check(IDASetLinearSolver(mem, linearSolver, matrix.raw), "IDASetLinearSolver")
         try check(IDASetJacFn(mem, jacobianTrampoline), "IDASetJacFn")
-        memory.attached = [id, linearSolver, matrix]
+        memory.attached = [id, linearSolverOwner, matrix]
 
         if let quadratureVector {
             box.quadratureCount = quadratureVector.count
