@@ -10,11 +10,15 @@
 //     S x_s = r_s − A_sb A_bb⁻¹ r_b,      S = A_ss − A_sb A_bb⁻¹ A_bs,
 //     x_b = A_bb⁻¹ r_b − (A_bb⁻¹ A_bs) x_s.
 //
-// Set-up factorises every A_bb (LU without pivoting, see below), forms X_b = A_bb⁻¹ A_bs (one
-// column per skeleton unknown the block's rows touch, kept for the back-substitution) and subtracts
-// A_sb X_b from S on a pattern fixed at construction, then factorises S with KLU (klu_l_refactor,
+// Only a few rows of a block touch skeleton unknowns (its "coupling rows" ρ; a particle's surface
+// row alone), so A_bs = E_b C_b with E_b the unit columns e_ρ and C_b those rows' skeleton entries,
+// and A_bb⁻¹ A_bs = Z_b C_b with Z_b = A_bb⁻¹ E_b: one column per coupling row, not one per
+// skeleton unknown. Set-up factorises every A_bb (LU without pivoting, see below), forms Z_b (kept
+// for the back-substitution), W_b = A_sb Z_b and subtracts W_b C_b from S on a pattern fixed at
+// construction, then factorises S with KLU (klu_l_refactor,
 // or klu_l_factor at the first set-up and when the condition estimate is poor, as SUNDIALS' KLU
-// does). Solve condenses the right-hand side, solves S with KLU and back-substitutes.
+// does). Solve condenses the right-hand side, solves S with KLU and back-substitutes
+// x_b = A_bb⁻¹ r_b − Z_b (C_b x_s).
 //
 // A block of size n has rows 0..n−2 tridiagonal and a last row that may be dense within the block.
 // Gaussian elimination without pivoting keeps that shape: eliminating column m uses row m (entries
@@ -42,15 +46,16 @@ typedef struct {
   idx plan_length;
   double rcond_limit;  // SUNDIALS' KLU threshold: unit roundoff^(2/3)
   idx n, nnz, blocks, nodes, skeleton, skeleton_nnz, gather;
-  const idx *block_first, *node_ptr, *diag, *sub, *sup, *last;
-  const idx *bs_col_ptr, *bs_col_skel, *bs_ent_ptr, *bs_ent_node, *bs_ent_slot;
+  const idx *block_first, *node_ptr, *diag, *sub, *sup, *last, *dense_last;
+  const idx *bs_col_ptr, *bs_col_skel;
+  const idx *crow_ptr, *crow_node, *crow_ent_ptr, *crow_ent_col, *crow_ent_skel, *crow_ent_slot;
   const idx *sb_row_ptr, *sb_row_skel, *sb_ent_ptr, *sb_ent_node, *sb_ent_slot;
-  const idx *fill_ptr, *fill_pos, *x_ptr, *gather_src, *gather_dst, *skeleton_full;
+  const idx *fill_ptr, *fill_pos, *z_ptr, *gather_src, *gather_dst, *skeleton_full;
   SuiteSparse_long *skeleton_colptr, *skeleton_rowind;  // KLU takes non-const pointers
   // Factors of the blocks, per node: inverse pivots of U, super-diagonal of U, sub-diagonal of L,
   // last row of L.
   double *inv_pivot, *upper, *lower, *last_row;
-  double *x;               // A_bb⁻¹ A_bs, column-major per block
+  double *z;               // Z_b = A_bb⁻¹ E_b, column-major per block
   double *row_work;        // one block's last row during elimination
   double *skeleton_values; // S in the skeleton's CSC pattern
   double *skeleton_rhs;
@@ -74,23 +79,34 @@ static sunindextype condensed_lastflag(SUNLinearSolver S) { return CONTENT(S)->l
 
 static int condensed_space(SUNLinearSolver S, long *real_words, long *integer_words) {
   condensed_content *c = CONTENT(S);
-  *real_words = (long)(4 * c->nodes + c->x_ptr[c->blocks] + c->skeleton_nnz + c->skeleton);
+  *real_words = (long)(4 * c->nodes + c->z_ptr[c->blocks] + c->skeleton_nnz + c->skeleton);
   *integer_words = (long)(c->plan_length + c->skeleton + 1 + c->skeleton_nnz);
   return SUNLS_SUCCESS;
 }
 
-// Solves A_bb v = v in place for the block whose factors start at node p0 (size n, last = n − 1).
-static inline void block_solve(const condensed_content *c, idx p0, idx n, double *v) {
+// Solves A_bb v = r for the block whose factors start at node p0 (size n, last = n − 1); `r` may
+// be `v`. `dense` says whether the last row of L is dense or has only its entry at n − 2.
+static inline void block_solve(const condensed_content *c, idx p0, idx n, int dense, const double *r, double *v) {
   const idx L = n - 1;
   const double *lo = c->lower + p0, *g = c->last_row + p0, *up = c->upper + p0, *ip = c->inv_pivot + p0;
+  if (L == 0) { v[0] = r[0] * ip[0]; return; }
   // Forward: rows 0..L−1 have a unit lower bidiagonal L, the last row a dense one.
-  double prev = v[0], s = v[L] - g[0] * prev;
-  for (idx m = 1; m < L; m++) {
-    prev = v[m] - lo[m] * prev;
-    v[m] = prev;
-    s -= g[m] * prev;
+  double prev = r[0], s;
+  v[0] = prev;
+  if (dense) {
+    s = r[L] - g[0] * prev;
+    for (idx m = 1; m < L; m++) {
+      prev = r[m] - lo[m] * prev;
+      v[m] = prev;
+      s -= g[m] * prev;
+    }
+  } else {
+    for (idx m = 1; m < L; m++) {
+      prev = r[m] - lo[m] * prev;
+      v[m] = prev;
+    }
+    s = r[L] - g[L - 1] * prev;
   }
-  if (L == 0) s = v[0];
   // Backward: upper bidiagonal U with inverse pivots.
   double next = s * ip[L];
   v[L] = next;
@@ -157,26 +173,29 @@ static int condensed_setup(SUNLinearSolver S, SUNMatrix A) {
     lo[0] = 0.0;
     g[L] = 0.0;
 
-    // X_b = A_bb⁻¹ A_bs, one column per skeleton unknown the block's rows touch.
-    const idx c0 = c->bs_col_ptr[b], p = c->bs_col_ptr[b + 1] - c0;
-    double *x = c->x + c->x_ptr[b];
-    for (idx pi = 0; pi < p; pi++) {
-      double *col = x + pi * n;
+    // Z_b = A_bb⁻¹ E_b, one column per coupling row.
+    const int dense = (int)c->dense_last[b];
+    const idx cr0 = c->crow_ptr[b], nc = c->crow_ptr[b + 1] - cr0;
+    double *z = c->z + c->z_ptr[b];
+    for (idx ri = 0; ri < nc; ri++) {
+      double *col = z + ri * n;
       memset(col, 0, (size_t)n * sizeof(double));
-      for (idx k = c->bs_ent_ptr[c0 + pi]; k < c->bs_ent_ptr[c0 + pi + 1]; k++)
-        col[c->bs_ent_node[k]] = a[c->bs_ent_slot[k]];
-      block_solve(c, p0, n, col);
+      col[c->crow_node[cr0 + ri]] = 1.0;
+      block_solve(c, p0, n, dense, col, col);
     }
-    // S[rows, columns] −= A_sb X_b.
+    // W_b = A_sb Z_b, then S[rows, columns] −= W_b C_b.
     const idx r0 = c->sb_row_ptr[b], q = c->sb_row_ptr[b + 1] - r0;
+    const idx p = c->bs_col_ptr[b + 1] - c->bs_col_ptr[b];
     const idx *fill = c->fill_pos + c->fill_ptr[b];
     for (idx qi = 0; qi < q; qi++) {
       const idx k0 = c->sb_ent_ptr[r0 + qi], k1 = c->sb_ent_ptr[r0 + qi + 1];
-      for (idx pi = 0; pi < p; pi++) {
-        const double *col = x + pi * n;
-        double s = 0.0;
-        for (idx k = k0; k < k1; k++) s += a[c->sb_ent_slot[k]] * col[c->sb_ent_node[k]];
-        sv[fill[qi * p + pi]] -= s;
+      const idx *frow = fill + qi * p;
+      for (idx ri = 0; ri < nc; ri++) {
+        const double *col = z + ri * n;
+        double w = 0.0;
+        for (idx k = k0; k < k1; k++) w += a[c->sb_ent_slot[k]] * col[c->sb_ent_node[k]];
+        for (idx e = c->crow_ent_ptr[cr0 + ri]; e < c->crow_ent_ptr[cr0 + ri + 1]; e++)
+          sv[frow[c->crow_ent_col[e]]] -= w * a[c->crow_ent_slot[e]];
       }
     }
   }
@@ -212,12 +231,11 @@ static int condensed_solve(SUNLinearSolver S, SUNMatrix A, N_Vector xv, N_Vector
   c->stats.solves++;
 
   for (idx s = 0; s < c->skeleton; s++) rs[s] = bd[c->skeleton_full[s]];
-  // Condense: x_b = A_bb⁻¹ r_b (in place in x), r_s −= A_sb x_b.
+  // Condense: x_b = A_bb⁻¹ r_b (in x), r_s −= A_sb x_b.
   for (idx b = 0; b < c->blocks; b++) {
     const idx p0 = c->node_ptr[b], n = c->node_ptr[b + 1] - p0, first = c->block_first[b];
     double *v = xd + first;
-    if (xd != bd) memcpy(v, bd + first, (size_t)n * sizeof(double));
-    block_solve(c, p0, n, v);
+    block_solve(c, p0, n, (int)c->dense_last[b], bd + first, v);
     for (idx qi = c->sb_row_ptr[b]; qi < c->sb_row_ptr[b + 1]; qi++) {
       double s = 0.0;
       for (idx k = c->sb_ent_ptr[qi]; k < c->sb_ent_ptr[qi + 1]; k++) s += a[c->sb_ent_slot[k]] * v[c->sb_ent_node[k]];
@@ -226,19 +244,21 @@ static int condensed_solve(SUNLinearSolver S, SUNMatrix A, N_Vector xv, N_Vector
   }
   if (!klu_l_solve(c->symbolic, c->numeric, c->skeleton, 1, rs, &c->common))
     return (int)(c->last_flag = SUNLS_PACKAGE_FAIL_REC);
-  // Back-substitute: x_s, then x_b −= X_b x_s.
+  // Back-substitute: x_s, then x_b −= Z_b (C_b x_s).
   for (idx s = 0; s < c->skeleton; s++) xd[c->skeleton_full[s]] = rs[s];
   for (idx b = 0; b < c->blocks; b++) {
     const idx p0 = c->node_ptr[b], n = c->node_ptr[b + 1] - p0, first = c->block_first[b];
-    const idx c0 = c->bs_col_ptr[b], p = c->bs_col_ptr[b + 1] - c0;
-    const double *x = c->x + c->x_ptr[b];
+    const idx cr0 = c->crow_ptr[b], nc = c->crow_ptr[b + 1] - cr0;
+    const double *z = c->z + c->z_ptr[b];
     double *v = xd + first;
     (void)p0;
-    for (idx pi = 0; pi < p; pi++) {
-      const double xs = rs[c->bs_col_skel[c0 + pi]];
-      if (xs == 0.0) continue;
-      const double *col = x + pi * n;
-      for (idx m = 0; m < n; m++) v[m] -= col[m] * xs;
+    for (idx ri = 0; ri < nc; ri++) {
+      double t = 0.0;
+      for (idx e = c->crow_ent_ptr[cr0 + ri]; e < c->crow_ent_ptr[cr0 + ri + 1]; e++)
+        t += a[c->crow_ent_slot[e]] * rs[c->crow_ent_skel[e]];
+      if (t == 0.0) continue;
+      const double *col = z + ri * n;
+      for (idx m = 0; m < n; m++) v[m] -= col[m] * t;
     }
   }
   return (int)(c->last_flag = SUNLS_SUCCESS);
@@ -255,7 +275,7 @@ static void condensed_free_content(condensed_content *c) {
   free(c->upper);
   free(c->lower);
   free(c->last_row);
-  free(c->x);
+  free(c->z);
   free(c->row_work);
   free(c->skeleton_values);
   free(c->skeleton_rhs);
@@ -294,11 +314,15 @@ SUNLinearSolver solidcell_condensed_create(const int64_t *plan, int64_t plan_len
   c->sub = ARRAY(SUB);
   c->sup = ARRAY(SUP);
   c->last = ARRAY(LAST);
+  c->dense_last = ARRAY(DENSE_LAST);
   c->bs_col_ptr = ARRAY(BS_COL_PTR);
   c->bs_col_skel = ARRAY(BS_COL_SKEL);
-  c->bs_ent_ptr = ARRAY(BS_ENT_PTR);
-  c->bs_ent_node = ARRAY(BS_ENT_NODE);
-  c->bs_ent_slot = ARRAY(BS_ENT_SLOT);
+  c->crow_ptr = ARRAY(CROW_PTR);
+  c->crow_node = ARRAY(CROW_NODE);
+  c->crow_ent_ptr = ARRAY(CROW_ENT_PTR);
+  c->crow_ent_col = ARRAY(CROW_ENT_COL);
+  c->crow_ent_skel = ARRAY(CROW_ENT_SKEL);
+  c->crow_ent_slot = ARRAY(CROW_ENT_SLOT);
   c->sb_row_ptr = ARRAY(SB_ROW_PTR);
   c->sb_row_skel = ARRAY(SB_ROW_SKEL);
   c->sb_ent_ptr = ARRAY(SB_ENT_PTR);
@@ -306,7 +330,7 @@ SUNLinearSolver solidcell_condensed_create(const int64_t *plan, int64_t plan_len
   c->sb_ent_slot = ARRAY(SB_ENT_SLOT);
   c->fill_ptr = ARRAY(FILL_PTR);
   c->fill_pos = ARRAY(FILL_POS);
-  c->x_ptr = ARRAY(X_PTR);
+  c->z_ptr = ARRAY(Z_PTR);
   c->gather_src = ARRAY(GATHER_SRC);
   c->gather_dst = ARRAY(GATHER_DST);
   c->skeleton_full = ARRAY(SKELETON_FULL);
@@ -325,12 +349,12 @@ SUNLinearSolver solidcell_condensed_create(const int64_t *plan, int64_t plan_len
   c->upper = calloc(nodes, sizeof(double));
   c->lower = calloc(nodes, sizeof(double));
   c->last_row = calloc(nodes, sizeof(double));
-  c->x = calloc((size_t)(c->x_ptr[c->blocks] > 0 ? c->x_ptr[c->blocks] : 1), sizeof(double));
+  c->z = calloc((size_t)(c->z_ptr[c->blocks] > 0 ? c->z_ptr[c->blocks] : 1), sizeof(double));
   c->row_work = calloc((size_t)max_block, sizeof(double));
   c->skeleton_values = calloc((size_t)(c->skeleton_nnz > 0 ? c->skeleton_nnz : 1), sizeof(double));
   c->skeleton_rhs = calloc((size_t)(c->skeleton > 0 ? c->skeleton : 1), sizeof(double));
   if (!c->skeleton_colptr || !c->skeleton_rowind || !c->inv_pivot || !c->upper || !c->lower || !c->last_row ||
-      !c->x || !c->row_work || !c->skeleton_values || !c->skeleton_rhs) {
+      !c->z || !c->row_work || !c->skeleton_values || !c->skeleton_rhs) {
     condensed_free_content(c);
     return NULL;
   }

@@ -138,19 +138,30 @@ struct CondensationPlan {
         }
         func set(_ field: Int, _ value: Int) { header[field] = Int64(value) }
 
-        var bsColumnPointer = [0], bsColumnSkeleton: [Int] = [], bsEntryPointer = [0], bsEntryNode: [Int] = [], bsEntrySlot: [Int] = []
+        var bsColumnPointer = [0], bsColumnSkeleton: [Int] = []
+        var couplingPointer = [0], couplingNode: [Int] = [], couplingEntryPointer = [0]
+        var couplingEntryColumn: [Int] = [], couplingEntrySkeleton: [Int] = [], couplingEntrySlot: [Int] = []
         var sbRowPointer = [0], sbRowSkeleton: [Int] = [], sbEntryPointer = [0], sbEntryNode: [Int] = [], sbEntrySlot: [Int] = []
-        var fillPointer = [0], fillPosition: [Int] = [], xPointer = [0]
+        var fillPointer = [0], fillPosition: [Int] = [], zPointer = [0], denseLast: [Int] = []
         for (b, block) in sorted.enumerated() {
-            for c in columnsOf[b] {
-                bsColumnSkeleton.append(c)
-                for e in blockToSkeleton[b][c]!.sorted(by: { $0.node < $1.node }) {
-                    bsEntryNode.append(e.node)
-                    bsEntrySlot.append(e.slot)
-                }
-                bsEntryPointer.append(bsEntryNode.count)
-            }
+            let columns = columnsOf[b]
+            bsColumnSkeleton += columns
             bsColumnPointer.append(bsColumnSkeleton.count)
+            // The block's rows that touch skeleton columns, each with its entries.
+            var byRow: [Int: [(column: Int, skeleton: Int, slot: Int)]] = [:]
+            for (position, c) in columns.enumerated() {
+                for e in blockToSkeleton[b][c]! { byRow[e.node, default: []].append((position, c, e.slot)) }
+            }
+            for node in byRow.keys.sorted() {
+                couplingNode.append(node)
+                for e in byRow[node]! {
+                    couplingEntryColumn.append(e.column)
+                    couplingEntrySkeleton.append(e.skeleton)
+                    couplingEntrySlot.append(e.slot)
+                }
+                couplingEntryPointer.append(couplingEntrySlot.count)
+            }
+            couplingPointer.append(couplingNode.count)
             for r in rowsOf[b] {
                 sbRowSkeleton.append(r)
                 for e in skeletonToBlock[b][r]!.sorted(by: { $0.node < $1.node }) {
@@ -160,9 +171,11 @@ struct CondensationPlan {
                 sbEntryPointer.append(sbEntryNode.count)
             }
             sbRowPointer.append(sbRowSkeleton.count)
-            for r in rowsOf[b] { for c in columnsOf[b] { fillPosition.append(skeletonSlot(r, c)) } }
+            for r in rowsOf[b] { for c in columns { fillPosition.append(skeletonSlot(r, c)) } }
             fillPointer.append(fillPosition.count)
-            xPointer.append(xPointer.last! + block.count * columnsOf[b].count)
+            zPointer.append(zPointer.last! + block.count * byRow.count)
+            let node = nodeStart[b]
+            denseLast.append((0..<max(block.count - 2, 0)).contains { last[node + $0] >= 0 } ? 1 : 0)
         }
         // Diagonal slots of the last rows live in `last`; `diag` holds rows 0..n−2.
         set(SOLIDCELL_CONDENSED_N, n)
@@ -173,20 +186,25 @@ struct CondensationPlan {
         set(SOLIDCELL_CONDENSED_SKELETON_NNZ, skeleton.nonZeroCount)
         set(SOLIDCELL_CONDENSED_GATHER, gather.count)
         set(SOLIDCELL_CONDENSED_BS_COLUMNS, bsColumnSkeleton.count)
+        set(SOLIDCELL_CONDENSED_COUPLING_ROWS, couplingNode.count)
         set(SOLIDCELL_CONDENSED_SB_ROWS, sbRowSkeleton.count)
         set(SOLIDCELL_CONDENSED_FILL, fillPosition.count)
-        set(SOLIDCELL_CONDENSED_X, xPointer.last!)
+        set(SOLIDCELL_CONDENSED_Z, zPointer.last!)
         append(SOLIDCELL_CONDENSED_OFF_BLOCK_FIRST, sorted.map(\.lowerBound))
         append(SOLIDCELL_CONDENSED_OFF_NODE_PTR, nodeStart)
         append(SOLIDCELL_CONDENSED_OFF_DIAG, diag)
         append(SOLIDCELL_CONDENSED_OFF_SUB, sub)
         append(SOLIDCELL_CONDENSED_OFF_SUP, sup)
         append(SOLIDCELL_CONDENSED_OFF_LAST, last)
+        append(SOLIDCELL_CONDENSED_OFF_DENSE_LAST, denseLast)
         append(SOLIDCELL_CONDENSED_OFF_BS_COL_PTR, bsColumnPointer)
         append(SOLIDCELL_CONDENSED_OFF_BS_COL_SKEL, bsColumnSkeleton)
-        append(SOLIDCELL_CONDENSED_OFF_BS_ENT_PTR, bsEntryPointer)
-        append(SOLIDCELL_CONDENSED_OFF_BS_ENT_NODE, bsEntryNode)
-        append(SOLIDCELL_CONDENSED_OFF_BS_ENT_SLOT, bsEntrySlot)
+        append(SOLIDCELL_CONDENSED_OFF_CROW_PTR, couplingPointer)
+        append(SOLIDCELL_CONDENSED_OFF_CROW_NODE, couplingNode)
+        append(SOLIDCELL_CONDENSED_OFF_CROW_ENT_PTR, couplingEntryPointer)
+        append(SOLIDCELL_CONDENSED_OFF_CROW_ENT_COL, couplingEntryColumn)
+        append(SOLIDCELL_CONDENSED_OFF_CROW_ENT_SKEL, couplingEntrySkeleton)
+        append(SOLIDCELL_CONDENSED_OFF_CROW_ENT_SLOT, couplingEntrySlot)
         append(SOLIDCELL_CONDENSED_OFF_SB_ROW_PTR, sbRowPointer)
         append(SOLIDCELL_CONDENSED_OFF_SB_ROW_SKEL, sbRowSkeleton)
         append(SOLIDCELL_CONDENSED_OFF_SB_ENT_PTR, sbEntryPointer)
@@ -194,7 +212,7 @@ struct CondensationPlan {
         append(SOLIDCELL_CONDENSED_OFF_SB_ENT_SLOT, sbEntrySlot)
         append(SOLIDCELL_CONDENSED_OFF_FILL_PTR, fillPointer)
         append(SOLIDCELL_CONDENSED_OFF_FILL_POS, fillPosition)
-        append(SOLIDCELL_CONDENSED_OFF_X_PTR, xPointer)
+        append(SOLIDCELL_CONDENSED_OFF_Z_PTR, zPointer)
         append(SOLIDCELL_CONDENSED_OFF_GATHER_SRC, gather.map(\.source))
         append(SOLIDCELL_CONDENSED_OFF_GATHER_DST, gather.map { skeletonSlot($0.row, $0.column) })
         append(SOLIDCELL_CONDENSED_OFF_SKELETON_FULL, skeletonFull)

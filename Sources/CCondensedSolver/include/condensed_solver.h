@@ -23,9 +23,10 @@ enum {
   SOLIDCELL_CONDENSED_SKELETON_NNZ,   // non-zeros of the skeleton (Schur complement) pattern
   SOLIDCELL_CONDENSED_GATHER,         // skeleton-skeleton entries of the full matrix
   SOLIDCELL_CONDENSED_BS_COLUMNS,     // Σ over blocks of skeleton columns its rows touch
+  SOLIDCELL_CONDENSED_COUPLING_ROWS,  // Σ over blocks of its rows that touch skeleton columns
   SOLIDCELL_CONDENSED_SB_ROWS,        // Σ over blocks of skeleton rows touching its columns
-  SOLIDCELL_CONDENSED_FILL,           // Σ over blocks of (rows × columns) Schur entries
-  SOLIDCELL_CONDENSED_X,              // Σ over blocks of size × columns (stored A_bb⁻¹ A_bs)
+  SOLIDCELL_CONDENSED_FILL,           // Σ over blocks of (skeleton rows × columns) Schur entries
+  SOLIDCELL_CONDENSED_Z,              // Σ over blocks of size × coupling rows (stored A_bb⁻¹ columns)
   // Offsets of the arrays:
   SOLIDCELL_CONDENSED_OFF_BLOCK_FIRST,   // [blocks] first unknown of each block
   SOLIDCELL_CONDENSED_OFF_NODE_PTR,      // [blocks+1] offsets of each block's nodes
@@ -33,11 +34,15 @@ enum {
   SOLIDCELL_CONDENSED_OFF_SUB,           // [nodes] slot of (m, m−1), −1 if absent
   SOLIDCELL_CONDENSED_OFF_SUP,           // [nodes] slot of (m, m+1), −1 if absent
   SOLIDCELL_CONDENSED_OFF_LAST,          // [nodes] slot of (last, m), −1 if absent
-  SOLIDCELL_CONDENSED_OFF_BS_COL_PTR,    // [blocks+1] into the block's skeleton columns
-  SOLIDCELL_CONDENSED_OFF_BS_COL_SKEL,   // [bs columns] skeleton index of the column
-  SOLIDCELL_CONDENSED_OFF_BS_ENT_PTR,    // [bs columns+1] into the column's entries
-  SOLIDCELL_CONDENSED_OFF_BS_ENT_NODE,   // [bs entries] row within the block
-  SOLIDCELL_CONDENSED_OFF_BS_ENT_SLOT,   // [bs entries] slot in the full matrix
+  SOLIDCELL_CONDENSED_OFF_DENSE_LAST,    // [blocks] 1 if the last row has entries left of m = n−2
+  SOLIDCELL_CONDENSED_OFF_BS_COL_PTR,    // [blocks+1] into the skeleton columns the block's rows touch
+  SOLIDCELL_CONDENSED_OFF_BS_COL_SKEL,   // [bs columns] skeleton index of each (ascending per block)
+  SOLIDCELL_CONDENSED_OFF_CROW_PTR,      // [blocks+1] into the block's coupling rows
+  SOLIDCELL_CONDENSED_OFF_CROW_NODE,     // [coupling rows] row within the block
+  SOLIDCELL_CONDENSED_OFF_CROW_ENT_PTR,  // [coupling rows+1] into the row's skeleton entries
+  SOLIDCELL_CONDENSED_OFF_CROW_ENT_COL,  // [entries] position of the column in the block's bs columns
+  SOLIDCELL_CONDENSED_OFF_CROW_ENT_SKEL, // [entries] skeleton index of the column
+  SOLIDCELL_CONDENSED_OFF_CROW_ENT_SLOT, // [entries] slot in the full matrix
   SOLIDCELL_CONDENSED_OFF_SB_ROW_PTR,    // same for the skeleton rows touching the block's columns
   SOLIDCELL_CONDENSED_OFF_SB_ROW_SKEL,
   SOLIDCELL_CONDENSED_OFF_SB_ENT_PTR,
@@ -45,7 +50,7 @@ enum {
   SOLIDCELL_CONDENSED_OFF_SB_ENT_SLOT,
   SOLIDCELL_CONDENSED_OFF_FILL_PTR,      // [blocks+1] into fill positions
   SOLIDCELL_CONDENSED_OFF_FILL_POS,      // [fill] skeleton value slot of (row qi, column pi), row-major
-  SOLIDCELL_CONDENSED_OFF_X_PTR,         // [blocks+1] into the stored A_bb⁻¹ A_bs (column-major)
+  SOLIDCELL_CONDENSED_OFF_Z_PTR,         // [blocks+1] into the stored Z_b = A_bb⁻¹ E (column-major)
   SOLIDCELL_CONDENSED_OFF_GATHER_SRC,    // [gather] slot in the full matrix
   SOLIDCELL_CONDENSED_OFF_GATHER_DST,    // [gather] slot in the skeleton matrix
   SOLIDCELL_CONDENSED_OFF_SKELETON_FULL, // [skeleton] full index of each skeleton unknown
