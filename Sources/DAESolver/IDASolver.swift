@@ -64,6 +64,15 @@ public final class IDASolver<System: DAESystem> {
     public private(set) var condensedSkeletonCount: Int?
     private var condensedSolver: CondensedSolverHandle?
 
+    /// Counters of the condensed linear solver over the solver's life (nil with KLU on the whole
+    /// matrix): set-ups, solves, full KLU factorisations of the skeleton (the first, and after a
+    /// poor condition estimate) and set-ups refused for a zero or tiny block pivot (each makes IDA
+    /// retry with a smaller step).
+    public var condensedStatistics: (setups: Int, solves: Int, fullFactorizations: Int, pivotFailures: Int)? {
+        guard let stats = condensedSolver?.statistics else { return nil }
+        return (stats.setups, stats.solves, stats.full_factorisations, stats.pivot_failures)
+    }
+
     /// Creates the integrator at t₀ with the given y(t₀), ẏ(t₀) and attaches KLU on the
     /// system's sparsity pattern. The initial values need not be consistent if
     /// ``computeConsistentInitialConditions(_:firstOutputTime:)`` is called before integrating.
