@@ -41,6 +41,17 @@
 
 typedef int64_t idx;
 
+// What the solves read per block, in one place (the index arrays it summarises stay in the plan).
+typedef struct {
+  idx first, p0, n, low;  // first unknown, first factor node, size, lowest node a skeleton row touches
+  idx sb0, sb1;           // skeleton rows touching the block: sb_row_* [sb0, sb1)
+  idx cr0, cr1;           // coupling rows: crow_* [cr0, cr1)
+  idx z0;                 // offset of the stored columns
+  int dense, partial;
+} block_info;
+
+#define SMALL_LOOP _Pragma("clang loop unroll(disable) vectorize(disable)")
+
 typedef struct {
   idx *plan;  // own copy of the packed plan
   idx plan_length;
@@ -56,7 +67,14 @@ typedef struct {
   // last row of L.
   double *inv_pivot, *upper, *lower, *last_row;
   double *z;               // Z_b = A_bb⁻¹ E_b, column-major per block
-  double *row_work;        // one block's last row during elimination
+  double *row_work;        // one block's last row during elimination; partial solutions in solves
+  double *col_work;        // one column of Z_b during set-up
+  idx *sb_low;             // per block: the lowest block node a skeleton row touches
+  unsigned char *partial;  // per block: store L⁻¹ E_b instead of Z_b (see condensed_solve)
+  block_info *info;
+  idx sb_entries, crow_entries;
+  double *sb_values;       // A_sb entries in sb_ent order, copied at set-up
+  double *crow_values;     // C_b entries in crow_ent order, copied at set-up
   double *skeleton_values; // S in the skeleton's CSC pattern
   double *skeleton_rhs;
   klu_l_common common;
@@ -84,13 +102,15 @@ static int condensed_space(SUNLinearSolver S, long *real_words, long *integer_wo
   return SUNLS_SUCCESS;
 }
 
-// Solves A_bb v = r for the block whose factors start at node p0 (size n, last = n − 1); `r` may
-// be `v`. `dense` says whether the last row of L is dense or has only its entry at n − 2.
-static inline void block_solve(const condensed_content *c, idx p0, idx n, int dense, const double *r, double *v) {
+// The two triangular halves of A_bb⁻¹ for the block whose factors start at node p0 (size n,
+// last row L = n − 1). `dense` says whether the last row of L is dense or has only its entry at
+// n − 2.
+
+// v = L⁻¹ r (r may be v): rows 0..L−1 have a unit lower bidiagonal L, the last row a dense one.
+static inline void block_forward(const condensed_content *c, idx p0, idx n, int dense, const double *r, double *v) {
   const idx L = n - 1;
-  const double *lo = c->lower + p0, *g = c->last_row + p0, *up = c->upper + p0, *ip = c->inv_pivot + p0;
-  if (L == 0) { v[0] = r[0] * ip[0]; return; }
-  // Forward: rows 0..L−1 have a unit lower bidiagonal L, the last row a dense one.
+  const double *lo = c->lower + p0, *g = c->last_row + p0;
+  if (L == 0) { v[0] = r[0]; return; }
   double prev = r[0], s;
   v[0] = prev;
   if (dense) {
@@ -107,12 +127,18 @@ static inline void block_solve(const condensed_content *c, idx p0, idx n, int de
     }
     s = r[L] - g[L - 1] * prev;
   }
-  // Backward: upper bidiagonal U with inverse pivots.
-  double next = s * ip[L];
-  v[L] = next;
-  for (idx m = L - 1; m >= 0; m--) {
-    next = (v[m] - up[m] * next) * ip[m];
-    v[m] = next;
+  v[L] = s;
+}
+
+// t[m] = (U⁻¹ y)[m] for m = L down to `low` (t may be y, then with low = 0 it is U⁻¹ y in place).
+static inline void block_backward(const condensed_content *c, idx p0, idx n, idx low, const double *y, double *t) {
+  const idx L = n - 1;
+  const double *up = c->upper + p0, *ip = c->inv_pivot + p0;
+  double next = y[L] * ip[L];
+  t[L] = next;
+  for (idx m = L - 1; m >= low; m--) {
+    next = (y[m] - up[m] * next) * ip[m];
+    t[m] = next;
   }
 }
 
@@ -173,32 +199,38 @@ static int condensed_setup(SUNLinearSolver S, SUNMatrix A) {
     lo[0] = 0.0;
     g[L] = 0.0;
 
-    // Z_b = A_bb⁻¹ E_b, one column per coupling row.
-    const int dense = (int)c->dense_last[b];
+    // Per coupling row ρ: F = L⁻¹ e_ρ, Z = U⁻¹ F = A_bb⁻¹ e_ρ; keep F or Z for the solves
+    // (see condensed_solve); then S[rows, columns] −= (A_sb Z) C_ρ.
+    const int dense = (int)c->dense_last[b], partial = c->partial[b];
     const idx cr0 = c->crow_ptr[b], nc = c->crow_ptr[b + 1] - cr0;
-    double *z = c->z + c->z_ptr[b];
-    for (idx ri = 0; ri < nc; ri++) {
-      double *col = z + ri * n;
-      memset(col, 0, (size_t)n * sizeof(double));
-      col[c->crow_node[cr0 + ri]] = 1.0;
-      block_solve(c, p0, n, dense, col, col);
-    }
-    // W_b = A_sb Z_b, then S[rows, columns] −= W_b C_b.
     const idx r0 = c->sb_row_ptr[b], q = c->sb_row_ptr[b + 1] - r0;
     const idx p = c->bs_col_ptr[b + 1] - c->bs_col_ptr[b];
     const idx *fill = c->fill_pos + c->fill_ptr[b];
-    for (idx qi = 0; qi < q; qi++) {
-      const idx k0 = c->sb_ent_ptr[r0 + qi], k1 = c->sb_ent_ptr[r0 + qi + 1];
-      const idx *frow = fill + qi * p;
-      for (idx ri = 0; ri < nc; ri++) {
-        const double *col = z + ri * n;
+    double *stored = c->z + c->z_ptr[b];
+    for (idx ri = 0; ri < nc; ri++) {
+      double *col = stored + ri * n;
+      memset(col, 0, (size_t)n * sizeof(double));
+      col[c->crow_node[cr0 + ri]] = 1.0;
+      block_forward(c, p0, n, dense, col, col);
+      double *z = col;
+      if (partial) {
+        z = c->col_work;
+        memcpy(z, col, (size_t)n * sizeof(double));
+      }
+      block_backward(c, p0, n, 0, z, z);
+      const idx e0 = c->crow_ent_ptr[cr0 + ri], e1 = c->crow_ent_ptr[cr0 + ri + 1];
+      for (idx qi = 0; qi < q; qi++) {
         double w = 0.0;
-        for (idx k = k0; k < k1; k++) w += a[c->sb_ent_slot[k]] * col[c->sb_ent_node[k]];
-        for (idx e = c->crow_ent_ptr[cr0 + ri]; e < c->crow_ent_ptr[cr0 + ri + 1]; e++)
-          sv[frow[c->crow_ent_col[e]]] -= w * a[c->crow_ent_slot[e]];
+        for (idx k = c->sb_ent_ptr[r0 + qi]; k < c->sb_ent_ptr[r0 + qi + 1]; k++) w += a[c->sb_ent_slot[k]] * z[c->sb_ent_node[k]];
+        const idx *frow = fill + qi * p;
+        for (idx e = e0; e < e1; e++) sv[frow[c->crow_ent_col[e]]] -= w * a[c->crow_ent_slot[e]];
       }
     }
   }
+
+  // The coupling values the solves read, contiguous.
+  for (idx k = 0; k < c->sb_entries; k++) c->sb_values[k] = a[c->sb_ent_slot[k]];
+  for (idx e = 0; e < c->crow_entries; e++) c->crow_values[e] = a[c->crow_ent_slot[e]];
 
   // The skeleton, as SUNDIALS' KLU does it: refactorise numerically, factorise afresh the first
   // time, when refactorisation fails, or when the condition estimate says the old pivots went bad.
@@ -231,35 +263,56 @@ static int condensed_solve(SUNLinearSolver S, SUNMatrix A, N_Vector xv, N_Vector
   c->stats.solves++;
 
   for (idx s = 0; s < c->skeleton; s++) rs[s] = bd[c->skeleton_full[s]];
-  // Condense: x_b = A_bb⁻¹ r_b (in x), r_s −= A_sb x_b.
+  // Condense: r_s −= A_sb A_bb⁻¹ r_b. A block whose skeleton rows only touch its last few nodes
+  // (a particle without mechanics: nodes n − 2, n − 1) is "partial": only y = L⁻¹ r_b is kept in x,
+  // and U⁻¹ y is formed just for the touched nodes; the others keep x = A_bb⁻¹ r_b.
+  const idx *sb_node = c->sb_ent_node, *sb_ptr = c->sb_ent_ptr, *sb_skel = c->sb_row_skel;
+  const idx *ce_ptr = c->crow_ent_ptr, *ce_skel = c->crow_ent_skel, *cr_node = c->crow_node;
+  const double *sbv = c->sb_values, *cv = c->crow_values;
+  double *work = c->row_work;
   for (idx b = 0; b < c->blocks; b++) {
-    const idx p0 = c->node_ptr[b], n = c->node_ptr[b + 1] - p0, first = c->block_first[b];
-    double *v = xd + first;
-    block_solve(c, p0, n, (int)c->dense_last[b], bd + first, v);
-    for (idx qi = c->sb_row_ptr[b]; qi < c->sb_row_ptr[b + 1]; qi++) {
+    const block_info bi = c->info[b];
+    double *v = xd + bi.first;
+    const double *u = v;
+    block_forward(c, bi.p0, bi.n, bi.dense, bd + bi.first, v);
+    if (bi.partial) {
+      block_backward(c, bi.p0, bi.n, bi.low, v, work);
+      u = work;
+    } else {
+      block_backward(c, bi.p0, bi.n, 0, v, v);
+    }
+    SMALL_LOOP for (idx qi = bi.sb0; qi < bi.sb1; qi++) {
       double s = 0.0;
-      for (idx k = c->sb_ent_ptr[qi]; k < c->sb_ent_ptr[qi + 1]; k++) s += a[c->sb_ent_slot[k]] * v[c->sb_ent_node[k]];
-      rs[c->sb_row_skel[qi]] -= s;
+      SMALL_LOOP for (idx k = sb_ptr[qi]; k < sb_ptr[qi + 1]; k++) s += sbv[k] * u[sb_node[k]];
+      rs[sb_skel[qi]] -= s;
     }
   }
   if (!klu_l_solve(c->symbolic, c->numeric, c->skeleton, 1, rs, &c->common))
     return (int)(c->last_flag = SUNLS_PACKAGE_FAIL_REC);
-  // Back-substitute: x_s, then x_b −= Z_b (C_b x_s).
+  // Back-substitute: x_s, then x_b = A_bb⁻¹ r_b − Σ_ρ (A_bb⁻¹ e_ρ) t_ρ with t_ρ = C_ρ x_s:
+  // partial blocks as U⁻¹ (y − Σ_ρ (L⁻¹ e_ρ) t_ρ), where L⁻¹ e_ρ is zero above ρ (just e_ρ for the
+  // last row), the others as x − Σ_ρ Z_ρ t_ρ.
   for (idx s = 0; s < c->skeleton; s++) xd[c->skeleton_full[s]] = rs[s];
   for (idx b = 0; b < c->blocks; b++) {
-    const idx p0 = c->node_ptr[b], n = c->node_ptr[b + 1] - p0, first = c->block_first[b];
-    const idx cr0 = c->crow_ptr[b], nc = c->crow_ptr[b + 1] - cr0;
-    const double *z = c->z + c->z_ptr[b];
-    double *v = xd + first;
-    (void)p0;
-    for (idx ri = 0; ri < nc; ri++) {
+    const block_info bi = c->info[b];
+    const double *stored = c->z + bi.z0;
+    double *v = xd + bi.first;
+    SMALL_LOOP for (idx ri = bi.cr0; ri < bi.cr1; ri++) {
       double t = 0.0;
-      for (idx e = c->crow_ent_ptr[cr0 + ri]; e < c->crow_ent_ptr[cr0 + ri + 1]; e++)
-        t += a[c->crow_ent_slot[e]] * rs[c->crow_ent_skel[e]];
-      if (t == 0.0) continue;
-      const double *col = z + ri * n;
-      for (idx m = 0; m < n; m++) v[m] -= col[m] * t;
+      SMALL_LOOP for (idx e = ce_ptr[ri]; e < ce_ptr[ri + 1]; e++) t += cv[e] * rs[ce_skel[e]];
+      const double *col = stored + (ri - bi.cr0) * bi.n;
+      if (bi.partial) {
+        const idx rho = cr_node[ri];
+        if (rho == bi.n - 1) {
+          v[rho] -= t;  // L⁻¹ e_last = e_last
+        } else {
+          for (idx m = rho; m < bi.n; m++) v[m] -= col[m] * t;
+        }
+      } else {
+        for (idx m = 0; m < bi.n; m++) v[m] -= col[m] * t;
+      }
     }
+    if (bi.partial) block_backward(c, bi.p0, bi.n, 0, v, v);
   }
   return (int)(c->last_flag = SUNLS_SUCCESS);
 }
@@ -277,6 +330,12 @@ static void condensed_free_content(condensed_content *c) {
   free(c->last_row);
   free(c->z);
   free(c->row_work);
+  free(c->col_work);
+  free(c->sb_low);
+  free(c->partial);
+  free(c->info);
+  free(c->sb_values);
+  free(c->crow_values);
   free(c->skeleton_values);
   free(c->skeleton_rhs);
   free(c);
@@ -351,12 +410,44 @@ SUNLinearSolver solidcell_condensed_create(const int64_t *plan, int64_t plan_len
   c->last_row = calloc(nodes, sizeof(double));
   c->z = calloc((size_t)(c->z_ptr[c->blocks] > 0 ? c->z_ptr[c->blocks] : 1), sizeof(double));
   c->row_work = calloc((size_t)max_block, sizeof(double));
+  c->col_work = calloc((size_t)max_block, sizeof(double));
+  c->sb_low = calloc((size_t)(c->blocks > 0 ? c->blocks : 1), sizeof(idx));
+  c->partial = calloc((size_t)(c->blocks > 0 ? c->blocks : 1), 1);
+  c->info = calloc((size_t)(c->blocks > 0 ? c->blocks : 1), sizeof(block_info));
+  {
+    idx sb_entries = c->sb_entries = c->sb_ent_ptr[h[SOLIDCELL_CONDENSED_SB_ROWS]];
+    idx crow_entries = c->crow_entries = c->crow_ent_ptr[h[SOLIDCELL_CONDENSED_COUPLING_ROWS]];
+    c->sb_values = calloc((size_t)(sb_entries > 0 ? sb_entries : 1), sizeof(double));
+    c->crow_values = calloc((size_t)(crow_entries > 0 ? crow_entries : 1), sizeof(double));
+  }
   c->skeleton_values = calloc((size_t)(c->skeleton_nnz > 0 ? c->skeleton_nnz : 1), sizeof(double));
   c->skeleton_rhs = calloc((size_t)(c->skeleton > 0 ? c->skeleton : 1), sizeof(double));
   if (!c->skeleton_colptr || !c->skeleton_rowind || !c->inv_pivot || !c->upper || !c->lower || !c->last_row ||
-      !c->z || !c->row_work || !c->skeleton_values || !c->skeleton_rhs) {
+      !c->z || !c->row_work || !c->col_work || !c->sb_low || !c->partial || !c->info || !c->sb_values || !c->crow_values || !c->skeleton_values || !c->skeleton_rhs) {
     condensed_free_content(c);
     return NULL;
+  }
+  // A block is solved "partially" when the skeleton rows touch only its last quarter of nodes
+  // (at least its last two): then the first pass needs no full back-substitution.
+  for (idx b = 0; b < c->blocks; b++) {
+    const idx n = c->node_ptr[b + 1] - c->node_ptr[b];
+    idx low = n - 1;
+    for (idx k = c->sb_ent_ptr[c->sb_row_ptr[b]]; k < c->sb_ent_ptr[c->sb_row_ptr[b + 1]]; k++)
+      if (c->sb_ent_node[k] < low) low = c->sb_ent_node[k];
+    c->sb_low[b] = low;
+    c->partial[b] = (unsigned char)(n - low <= (n / 4 > 2 ? n / 4 : 2));
+    block_info *bi = c->info + b;
+    bi->first = c->block_first[b];
+    bi->p0 = c->node_ptr[b];
+    bi->n = n;
+    bi->low = low;
+    bi->sb0 = c->sb_row_ptr[b];
+    bi->sb1 = c->sb_row_ptr[b + 1];
+    bi->cr0 = c->crow_ptr[b];
+    bi->cr1 = c->crow_ptr[b + 1];
+    bi->z0 = c->z_ptr[b];
+    bi->dense = (int)c->dense_last[b];
+    bi->partial = c->partial[b];
   }
   for (idx j = 0; j <= c->skeleton; j++) c->skeleton_colptr[j] = (SuiteSparse_long)colptr[j];
   for (idx k = 0; k < c->skeleton_nnz; k++) c->skeleton_rowind[k] = (SuiteSparse_long)rowind[k];
