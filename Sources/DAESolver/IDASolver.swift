@@ -20,7 +20,10 @@ public enum AdvanceResult: Equatable, Sendable {
 }
 
 /// Implicit DAE integrator: SUNDIALS IDA (variable-order, variable-step BDF; linked from IDAS) with
-/// the KLU sparse direct solver on the system's exact Jacobian, and IDAS's quadratures when the
+/// a sparse direct solver on the system's exact Jacobian — KLU, or, when the system declares
+/// condensable blocks (``DAESystem/condensableBlocks``) whose pattern allows it, the blocks
+/// eliminated by static condensation and KLU on the Schur complement over the other unknowns
+/// (``linearSolverKind``; Sources/CCondensedSolver) — and IDAS's quadratures when the
 /// system has any (integrated with the same BDF formulas after each step's corrector, outside the
 /// error test, so they do not change the steps taken).
 ///
@@ -73,8 +76,9 @@ public final class IDASolver<System: DAESystem> {
         return (stats.setups, stats.solves, stats.full_factorisations, stats.pivot_failures)
     }
 
-    /// Creates the integrator at t₀ with the given y(t₀), ẏ(t₀) and attaches KLU on the
-    /// system's sparsity pattern. The initial values need not be consistent if
+    /// Creates the integrator at t₀ with the given y(t₀), ẏ(t₀) and attaches the linear solver
+    /// (``SolverOptions/linearSolver``: the condensed solver if the system's blocks pass the
+    /// structural check, else KLU) on the system's sparsity pattern. The initial values need not be consistent if
     /// ``computeConsistentInitialConditions(_:firstOutputTime:)`` is called before integrating.
     public init(system: System, time t0: Double, state y0: [Double], derivative yp0: [Double],
                 options: SolverOptions = SolverOptions()) throws(SolverError) {
