@@ -20,8 +20,11 @@ let package = Package(
         ),
         // IDA's element-wise vector loops, compiled (Debian's libsundials is built without optimisation).
         .target(name: "CVectorOps"),
+        // A SUNDIALS linear solver that condenses tridiagonal (+ dense last row) blocks and factorises
+        // the remaining skeleton with KLU (the plan comes from DAESolver's CondensedLinearSolver.swift).
+        .target(name: "CCondensedSolver", linkerSettings: [.linkedLibrary("klu")]),
         // Battery-agnostic implicit DAE solver (IDA + KLU) and sparse linear algebra.
-        .target(name: "DAESolver", dependencies: ["CSundials", "CVectorOps"]),
+        .target(name: "DAESolver", dependencies: ["CSundials", "CVectorOps", "CCondensedSolver"]),
         // Linear and monotone cubic (PCHIP) interpolation of tabulated data.
         .target(name: "Interpolation"),
         // Experiment (protocol) steps and their text language; stands alone.

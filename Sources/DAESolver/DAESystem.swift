@@ -57,6 +57,16 @@ public protocol DAESystem {
     /// Number of quadratures (fixed for the system's lifetime; 0 for none).
     var quadratureCount: Int { get }
 
+    /// Contiguous, disjoint index ranges ("blocks") that the linear solver may eliminate by static
+    /// condensation (none by default). A block qualifies when no entry of ``jacobianPattern``
+    /// couples it to another block and its own rows are tridiagonal, except its last row, which may
+    /// be dense within the block; couplings to the unknowns outside every block are free. Its rows
+    /// 0..n−2 should be diagonally dominant (as diffusion rows with c_j on the diagonal are): the
+    /// elimination does not pivot (it checks the pivots and reports a recoverable failure on a tiny
+    /// one). ``IDASolver`` verifies the structure from the pattern and falls back to KLU on the whole
+    /// matrix when it does not hold (``IDASolver/linearSolverKind``).
+    var condensableBlocks: [Range<Int>] { get }
+
     /// Writes the integrands q_m(t, y, ẏ), m = 0..<quadratureCount, into `integrands`.
     mutating func quadratureIntegrands(
         time: Double,
@@ -77,6 +87,8 @@ extension DAESystem {
     ) throws {}
 
     public var quadratureCount: Int { 0 }
+
+    public var condensableBlocks: [Range<Int>] { [] }
 
     public mutating func quadratureIntegrands(
         time: Double,

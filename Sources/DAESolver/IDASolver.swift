@@ -10,7 +10,10 @@ public enum AdvanceResult: Equatable, Sendable {
 }
 
 /// Implicit DAE integrator: SUNDIALS IDA (variable-order, variable-step BDF; linked from IDAS) with
-/// the KLU sparse direct solver on the system's exact Jacobian, and IDAS's quadratures when the
+/// a sparse direct solver on the system's exact Jacobian — KLU, or, when the system declares
+/// condensable blocks (``DAESystem/condensableBlocks``) whose pattern allows it, the blocks
+/// eliminated by static condensation and KLU on the Schur complement over the other unknowns
+/// (``linearSolverKind``; Sources/CCondensedSolver) — and IDAS's quadratures when the
 /// system has any (integrated with the same BDF formulas after each step's corrector, outside the
 /// error test, so they do not change the steps taken).
 ///
@@ -45,8 +48,27 @@ public final class IDASolver<System: DAESystem> {
     /// Current integrator time (the time of the last returned solution).
     public private(set) var time: Double
 
-    /// Creates the integrator at t₀ with the given y(t₀), ẏ(t₀) and attaches KLU on the
-    /// system's sparsity pattern. The initial values need not be consistent if
+    /// The linear solver in use: `.condensed` when the system's ``DAESystem/condensableBlocks``
+    /// passed the structural check at construction (and KLU was not forced), `.klu` otherwise.
+    public private(set) var linearSolverKind: LinearSolverKind = .klu
+    /// Why the solver uses KLU on the whole matrix (nil when it condenses).
+    public private(set) var linearSolverFallbackReason: String?
+    /// Number of unknowns KLU factorises after condensation (nil with KLU on the whole matrix).
+    public private(set) var condensedSkeletonCount: Int?
+    private var condensedSolver: CondensedSolverHandle?
+
+    /// Counters of the condensed linear solver over the solver's life (nil with KLU on the whole
+    /// matrix): set-ups, solves, full KLU factorisations of the skeleton (the first, and after a
+    /// poor condition estimate) and set-ups refused for a zero or tiny block pivot (each makes IDA
+    /// retry with a smaller step).
+    public var condensedStatistics: (setups: Int, solves: Int, fullFactorizations: Int, pivotFailures: Int)? {
+        guard let stats = condensedSolver?.statistics else { return nil }
+        return (stats.setups, stats.solves, stats.full_factorisations, stats.pivot_failures)
+    }
+
+    /// Creates the integrator at t₀ with the given y(t₀), ẏ(t₀) and attaches the linear solver
+    /// (``SolverOptions/linearSolver``: the condensed solver if the system's blocks pass the
+    /// structural check, else KLU) on the system's sparsity pattern. The initial values need not be consistent if
     /// ``computeConsistentInitialConditions(firstOutputTime:)`` is called before integrating.
     public init(system: System, time t0: Double, state y0: [Double], derivative yp0: [Double],
                 options: SolverOptions = SolverOptions()) throws(SolverError) {
@@ -103,10 +125,34 @@ public final class IDASolver<System: DAESystem> {
         }
 
         let matrix = try SparseMatrixHandle(pattern: system.jacobianPattern, context: context)
-        let linearSolver = try KLUSolverHandle(template: stateVector, matrix: matrix)
-        try check(IDASetLinearSolver(mem, linearSolver.raw, matrix.raw), "IDASetLinearSolver")
+        let linearSolver: SUNLinearSolver
+        let linearSolverOwner: AnyObject
+        var plan: CondensationPlan?
+        if options.linearSolver == .klu {
+            linearSolverFallbackReason = "KLU requested by SolverOptions.linearSolver"
+        } else {
+            do {
+                plan = try CondensationPlan(pattern: system.jacobianPattern, blocks: system.condensableBlocks)
+            } catch {
+                linearSolverFallbackReason = error.description
+            }
+        }
+        if let plan {
+            let handle = try CondensedSolverHandle(plan: plan, matrix: matrix, context: context)
+            linearSolver = handle.raw
+            linearSolverOwner = handle
+            linearSolverKind = .condensed
+            condensedSolver = handle
+            condensedSkeletonCount = plan.skeletonCount
+        } else {
+            let handle = try KLUSolverHandle(template: stateVector, matrix: matrix)
+            linearSolver = handle.raw
+            linearSolverOwner = handle
+            linearSolverKind = .klu
+        }
+        try check(IDASetLinearSolver(mem, linearSolver, matrix.raw), "IDASetLinearSolver")
         try check(IDASetJacFn(mem, jacobianTrampoline), "IDASetJacFn")
-        memory.attached = [id, linearSolver, matrix]
+        memory.attached = [id, linearSolverOwner, matrix]
 
         if let quadratureVector {
             box.quadratureCount = quadratureVector.count

@@ -36,6 +36,11 @@ public struct SolverOptions: Equatable, Sendable {
     /// cycling runs take fewer steps. The measurements behind the value: Benchmarks/README.md,
     /// "Jacobian refresh".
     public var jacobianRefreshThreshold: Double = 0.1
+    /// The sparse direct solver of the iteration matrix: `.automatic` condenses the system's
+    /// ``DAESystem/condensableBlocks`` when their pattern allows it (KLU on the Schur complement),
+    /// `.klu` factorises the whole matrix with KLU (the reference; also what `.automatic` falls back
+    /// to). Both give the same Newton corrections to rounding.
+    public var linearSolver: LinearSolverChoice = .automatic
 
     public init() {}
 

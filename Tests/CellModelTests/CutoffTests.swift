@@ -62,7 +62,7 @@ struct CutoffTests {
     /// as does IDA's interpolation to the root; measured ~1e-15 V).
     @Test("voltage hold stops when |I| falls to the set value", arguments: ModelName.allCases)
     func voltageHoldCurrentCutoff(_ name: ModelName) throws {
-        let (driver, p) = try Self.driver(name, .current(amperes: 1), events: [])
+        let (driver, p) = try Self.driver(name, .current(amperes: 0), events: [])
         let oneC = p.nominalCapacity
         let hold: Double
         switch name {
