@@ -207,6 +207,10 @@ public enum OutputWriter {
         var failure: String?
         var solve_time_s: Double
         var solver: Solver
+        /// `condensed` (each particle's block eliminated, KLU on the rest) or `klu` (KLU on the whole
+        /// matrix), with the reason the blocks were not condensed.
+        var linear_solver: String
+        var linear_solver_fallback_reason: String?
         var final_time_s: Double
         var discharge_capacity_Ah: [Double]
         /// With cycle jumping: cycles simulated and jumped over, jumps accepted and rejected.
@@ -246,6 +250,7 @@ public enum OutputWriter {
             },
             failure: result.failure?.description, solve_time_s: result.solveTime,
             solver: .init(result.solverStatistics),
+            linear_solver: result.linearSolver.rawValue, linear_solver_fallback_reason: result.linearSolverFallbackReason,
             final_time_s: result.timeSeries.time.last ?? 0,
             discharge_capacity_Ah: result.cycles.map(\.dischargeCapacity),
             cycle_jumps: result.cycleJumps.map(Summary.CycleJumps.init))

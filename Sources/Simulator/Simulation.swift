@@ -235,6 +235,8 @@ final class Runner {
             if degradation != nil { result.finalContactDamage = solver.system.contactDamage }
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
             result.solverStatistics = solver.cumulativeStatistics
+            result.linearSolver = solver.linearSolverKind
+            result.linearSolverFallbackReason = solver.linearSolverFallbackReason
         }
         // The cell is at rest at t = 0: the open-circuit state is the "before" of a first discharge.
         lastSample = (voltage: solver.system.voltage(solver.state), current: 0)

@@ -205,6 +205,9 @@ public struct SimulationResult: Sendable {
     /// IDA's counters over the whole run (steps, residual and Jacobian evaluations, Newton
     /// iterations, error-test and convergence failures).
     public var solverStatistics = SolverStatistics()
+    /// The linear solver IDA used, and why KLU when it was not the condensed one.
+    public var linearSolver: LinearSolverKind = .klu
+    public var linearSolverFallbackReason: String?
     /// How cycle jumping went, when the run asked for it (``SimulationOptions/acceleration``).
     public var cycleJumps: CycleJumpStatistics?
     /// The model's full state at the end of the run (for post-processing such as resistances).

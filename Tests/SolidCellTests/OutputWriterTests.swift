@@ -41,6 +41,8 @@ struct OutputWriterTests {
         result.solverStatistics.nonlinearIterations = 10 * cycles
         result.solverStatistics.errorTestFailures = 3 * cycles
         result.solverStatistics.nonlinearConvergenceFailures = cycles
+        result.linearSolver = cycles == 0 ? .condensed : .klu
+        result.linearSolverFallbackReason = cycles == 0 ? nil : "a block is not tridiagonal"
         let inputs = RunInputs(model: "m \"1\"", modelPath: "/a/b.json", overrides: ["K=1"], experiment: ["Rest for 1 hour"], cycles: cycles)
         let data = try OutputWriter.summaryJSON(result, inputs: inputs)
         let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -60,6 +62,8 @@ struct OutputWriterTests {
         #expect(solver == ["steps": 7 * cycles, "residual_evaluations": 11 * cycles, "jacobian_evaluations": 2 * cycles,
                            "nonlinear_iterations": 10 * cycles, "error_test_failures": 3 * cycles,
                            "nonlinear_convergence_failures": cycles])
+        #expect(summary["linear_solver"] as? String == (cycles == 0 ? "condensed" : "klu"))
+        #expect(summary["linear_solver_fallback_reason"] as? String == (cycles == 0 ? nil : "a block is not tridiagonal"))
         #expect(summary["status"] as? String == (cycles == 0 ? "completed" : "failed"))
         #expect((summary["failure"] as? String)?.contains("IDA said \"no\"") == (cycles == 0 ? nil : true))
     }
