@@ -102,8 +102,8 @@ public struct CellParameters: Sendable {
             throw ParameterError(key: "Upper voltage cut-off [V]", value: "\(upperVoltageCutoff)",
                                  allowed: "greater than \"Lower voltage cut-off [V]\" (\(lowerVoltageCutoff))")
         }
-        referenceTemperature = try r.number("Reference temperature [K]", in: 150...600)
-        temperature = try r.number("Ambient temperature [K]", in: 150...600)
+        referenceTemperature = try r.number("Reference temperature [K]", in: Self.allowedTemperatures)
+        temperature = try r.number("Ambient temperature [K]", in: Self.allowedTemperatures)
 
         electrolyteConductivity = try r.positive("Electrolyte conductivity [S.m-1]", atMost: 1e3)
         electrolyteConductivityActivationEnergy = try r.number("Electrolyte conductivity activation energy [J.mol-1]", in: 0...3e5)
@@ -272,6 +272,9 @@ public struct CellParameters: Sendable {
 
     /// Largest model accepted (about 1 GB of solver memory).
     public static let maximumUnknowns = 1_000_000
+    /// The ambient (and reference) temperatures a model may have [K], also those an experiment's
+    /// step may ask for.
+    public static let allowedTemperatures = 150.0...600.0
 
     // Derived quantities
 

@@ -34,8 +34,9 @@
 /// Steps longer than ``Experiment/maximumStepLength`` Unicode scalars are rejected.
 ///
 /// PyBaMM's temperature suffix (`Rest for 1 hour at 45oC`, `Discharge at 1C until 2.5 V at 0oC`,
-/// also `°C`, `degC`, `K`) is recognised and refused with its own message: the model is
-/// isothermal at its `"Ambient temperature [K]"`, and changing it within a run is not supported.
+/// also `°C`, `degC`, `K`) sets the step's ``ExperimentStep/temperature``: the ambient temperature
+/// during that step (the cell is isothermal at the ambient); a step without one runs at the
+/// model's `"Ambient temperature [K]"`.
 public struct Experiment: Equatable, Sendable {
     /// The steps, in order.
     public var steps: [ExperimentStep]
@@ -53,15 +54,15 @@ public struct Experiment: Equatable, Sendable {
         var steps: [ExperimentStep] = []
         steps.reserveCapacity(stepTexts.count)
         for (offset, stepText) in stepTexts.enumerated() {
-            if let temperature = Self.temperatureClause(in: stepText) {
-                throw ExperimentParseError(
-                    stepIndex: offset + 1, stepText: stepText,
-                    message: "a step temperature (\"\(temperature)\") is not supported: the model is isothermal at the "
-                        + "model's \"Ambient temperature [K]\"; run the steps at another temperature as a separate run "
-                        + "with --set \"Ambient temperature [K]=…\"")
+            let clause = Self.temperatureClause(in: stepText)
+            var parser = StepParser(text: clause?.remainder ?? stepText, index: offset + 1)
+            var step = try parser.parse()
+            if let clause {
+                // (The model checks the value against its own range of ambient temperatures.)
+                step.text = String(stepText.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+                step.temperature = clause.kelvin
             }
-            var parser = StepParser(text: stepText, index: offset + 1)
-            steps.append(try parser.parse())
+            steps.append(step)
         }
         if steps.isEmpty {
             throw ExperimentParseError(
@@ -75,9 +76,17 @@ public struct Experiment: Equatable, Sendable {
         self.steps = steps
     }
 
+    /// A step's temperature suffix: as written (`"at 45oC"`), its value in kelvin, and the step's
+    /// text without it (parsed as any step).
+    struct TemperatureClause {
+        var text: String
+        var kelvin: Double
+        var remainder: String
+    }
+
     /// PyBaMM's step temperature, " at 45oC" / " at -10 °C" / " at 298 K" (before an optional
-    /// "(… period)"), as written; nil when the step has none. ("at 1C" is a C-rate, not a temperature.)
-    static func temperatureClause(in step: String) -> String? {
+    /// "(… period)"); nil when the step has none. ("at 1C" is a C-rate, not a temperature.)
+    static func temperatureClause(in step: String) -> TemperatureClause? {
         func trimmed(_ text: Substring) -> Substring {
             var text = text
             while text.first?.isWhitespace == true { text = text.dropFirst() }
@@ -85,7 +94,11 @@ public struct Experiment: Equatable, Sendable {
             return text
         }
         var text = Substring(step)
-        if let open = text.lastIndex(of: "("), text[open...].lowercased().contains("period") { text = text[..<open] }
+        var period: Substring = ""
+        if let open = text.lastIndex(of: "("), text[open...].lowercased().contains("period") {
+            period = text[open...]
+            text = text[..<open]
+        }
         text = trimmed(text)
         // The last " at " (any case) and what follows it.
         let words = text.split(separator: " ", omittingEmptySubsequences: true)
@@ -93,10 +106,13 @@ public struct Experiment: Equatable, Sendable {
         let clause = words[(at + 1)...].joined(separator: " ")
         let tail = clause.lowercased()
         let numberPart = tail.prefix { $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }
-        guard !numberPart.isEmpty, Double(numberPart) != nil else { return nil }
+        guard !numberPart.isEmpty, let value = Double(numberPart) else { return nil }
         let unit = String(trimmed(tail.dropFirst(numberPart.count)[...]))
         guard ["oc", "°c", "degc", "k", "celsius", "kelvin"].contains(unit) else { return nil }
-        return "at " + clause
+        let kelvin = unit == "k" || unit == "kelvin" ? value : value + 273.15
+        guard kelvin.isFinite else { return nil }
+        let remainder = words[..<at].joined(separator: " ") + (period.isEmpty ? "" : " " + period)
+        return TemperatureClause(text: "at " + clause, kelvin: kelvin, remainder: remainder)
     }
 
     /// Creates an experiment from already-built steps (no validation is done here).

@@ -60,6 +60,9 @@ public struct ExperimentStep: Equatable, Sendable, CustomStringConvertible {
     /// Output sampling period in seconds from a `"(1 minute period)"` suffix → `60`; `nil` if none
     /// was given (the simulation then records every solver step).
     public var period: Double?
+    /// The ambient temperature during the step [K], from PyBaMM's `"… at 45oC"` suffix; `nil`
+    /// keeps the model's `"Ambient temperature [K]"`. The cell stays isothermal at the ambient.
+    public var temperature: Double?
 
     /// Durations and periods a step may have [s]: shorter than a millisecond or longer than about
     /// 30 years is a typo, not a protocol.
@@ -77,13 +80,15 @@ public struct ExperimentStep: Equatable, Sendable, CustomStringConvertible {
         control: StepControl,
         duration: Double? = nil,
         terminations: [StepTermination] = [],
-        period: Double? = nil
+        period: Double? = nil,
+        temperature: Double? = nil
     ) {
         self.text = text
         self.control = control
         self.duration = duration
         self.terminations = terminations
         self.period = period
+        self.temperature = temperature
     }
 
     /// The step as the user wrote it (same as `text`).

@@ -314,6 +314,7 @@ final class Runner {
         var started: (charge: Double, energy: Double)?
         var end: StepEnd?
         do {
+            try setAmbientTemperature(step.temperature ?? simulation.parameters.temperature)
             try timed { try switchOn(to: control, at: start, from: state, duration: step.duration) }
             started = (solver.system.dischargedCapacity(solver.state), quadrature(.energy))
             record(cycle: cycle, step: number)
@@ -398,6 +399,25 @@ final class Runner {
         return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time, end: end,
                           dischargedCharge: solver.system.dischargedCapacity(solver.state) - started.charge,
                           energy: quadrature(.energy) - started.energy)
+    }
+
+    /// Runs the model at ambient temperature `kelvin` from here on (a step's `"… at 45oC"`, or the
+    /// model's own ambient after such a step): the model is rebuilt with every temperature-dependent
+    /// constant (conductivity, diffusivity, exchange currents, side reactions) evaluated at the new
+    /// temperature, keeping its state, control, events and contact damage; the cell is isothermal
+    /// at the ambient, so the change takes effect at once.
+    private func setAmbientTemperature(_ kelvin: Double) throws {
+        guard solver.system.parameters.temperature != kelvin else { return }
+        guard CellParameters.allowedTemperatures.contains(kelvin) else {
+            throw StepTemperatureOutOfRange(kelvin: kelvin)
+        }
+        var parameters = solver.system.parameters
+        parameters.temperature = kelvin
+        var model = P2DModel(parameters: parameters)
+        model.control = solver.system.control
+        model.events = solver.system.events
+        model.contactDamage = solver.system.contactDamage
+        solver.system = model
     }
 
     /// Makes the state consistent with a step's control at its switch-on (IDACalcIC: the
@@ -635,4 +655,35 @@ struct SampleSchedule {
 struct StepBudgetExceeded: Error, CustomStringConvertible {
     var limit: Int
     var description: String { "more than \(limit) solver steps in all: abandoned as far costlier than a cycle" }
+}
+
+/// A step asks for an ambient temperature the model cannot take.
+struct StepTemperatureOutOfRange: Error, CustomStringConvertible {
+    var kelvin: Double
+    var description: String {
+        "the step's ambient temperature \(kelvin) K is outside \(CellParameters.allowedTemperatures.lowerBound)"
+            + "…\(CellParameters.allowedTemperatures.upperBound) K"
+    }
+}
+
+/// A step temperature the model cannot take.
+public struct StepTemperatureError: Error, CustomStringConvertible {
+    public var stepIndex: Int
+    public var stepText: String
+    public var kelvin: Double
+
+    /// The first step of `experiment` whose ambient temperature is outside the model's range.
+    public static func check(_ experiment: Experiment) throws(StepTemperatureError) {
+        for (index, step) in experiment.steps.enumerated() {
+            if let kelvin = step.temperature, !CellParameters.allowedTemperatures.contains(kelvin) {
+                throw StepTemperatureError(stepIndex: index + 1, stepText: step.text, kelvin: kelvin)
+            }
+        }
+    }
+
+    public var description: String {
+        let range = CellParameters.allowedTemperatures
+        return "step \(stepIndex) (\"\(stepText)\"): the ambient temperature \(kelvin) K is outside the model's "
+            + "\(range.lowerBound)…\(range.upperBound) K"
+    }
 }

@@ -89,6 +89,7 @@ struct ImpedanceCommand: ParsableCommand {
             let experiment: Experiment
             do {
                 experiment = try Experiment(parsing: afterExperiment)
+                try StepTemperatureError.check(experiment)
             } catch {
                 throw fail("--after-experiment: \(error)")
             }

@@ -152,6 +152,7 @@ struct Simulate: ParsableCommand {
         let protocolSteps: Experiment
         do {
             protocolSteps = try Experiment(parsing: text)
+            try StepTemperatureError.check(protocolSteps)
         } catch {
             throw fail("\(error)")
         }

@@ -99,7 +99,10 @@ struct SweepRun: ParsableCommand {
                 text = Simulate.defaultExperiment(lower: parameters.lowerVoltageCutoff, upper: parameters.upperVoltageCutoff)
             }
             let steps: Experiment
-            do { steps = try Experiment(parsing: text) } catch { throw SweepError("\(error)") }
+            do {
+                steps = try Experiment(parsing: text)
+                try StepTemperatureError.check(steps)
+            } catch { throw SweepError("\(error)") }
             sweep = try ParameterSweep(model: file, overrides: overrides, variables: variables, experiment: steps, cycles: cycles,
                                        options: options)
         } catch {

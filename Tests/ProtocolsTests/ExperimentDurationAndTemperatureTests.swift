@@ -1,8 +1,7 @@
 import Testing
 @testable import Protocols
 
-/// Issue #18 item 9: durations in days and weeks; PyBaMM's step temperatures recognised and refused
-/// (the model is isothermal) rather than misread or ignored.
+/// Durations in days and weeks; PyBaMM's step temperatures (the ambient temperature of that step).
 @Suite("Experiment text: days, weeks and step temperatures")
 struct ExperimentDurationAndTemperatureTests {
     @Test("durations in days and weeks", arguments: [
@@ -14,20 +13,20 @@ struct ExperimentDurationAndTemperatureTests {
         #expect(step.duration == seconds)
     }
 
-    @Test("a PyBaMM step temperature is refused with a message naming it", arguments: [
-        ("Rest for 1 hour at 45oC", "at 45oC"), ("Discharge at 1C until 2.5 V at 0oC", "at 0oC"),
-        ("Charge at 0.5C until 4.2 V at 25 °C", "at 25 °C"), ("Rest for 10 minutes at 318.15 K", "at 318.15 K"),
-        ("Rest for 1 hour at -10oC (1 minute period)", "at -10oC"),
+    @Test("a PyBaMM step temperature sets the step's ambient temperature; the rest of the step parses as usual", arguments: [
+        ("Rest for 1 hour at 45oC", 318.15, "Rest for 1 hour"), ("Discharge at 1C until 2.5 V at 0oC", 273.15, "Discharge at 1C until 2.5 V"),
+        ("Charge at 0.5C until 4.2 V at 25 °C", 298.15, "Charge at 0.5C until 4.2 V"),
+        ("Rest for 10 minutes at 318.15 K", 318.15, "Rest for 10 minutes"),
+        ("Rest for 1 hour at -10oC (1 minute period)", 263.15, "Rest for 1 hour (1 minute period)"),
     ])
-    func temperatureRefused(text: String, clause: String) {
-        #expect(throws: ExperimentParseError.self) { try Experiment(parsing: text) }
-        do {
-            _ = try Experiment(parsing: "Rest for 1 minute; " + text)
-        } catch {
-            #expect(error.stepIndex == 2)
-            #expect(error.description.contains("a step temperature (\"\(clause)\") is not supported"), "\(error)")
-            #expect(error.description.contains("Ambient temperature [K]"))
-        } 
+    func temperatureParsed(text: String, kelvin: Double, plain: String) throws {
+        let step = try #require(try Experiment(parsing: "Rest for 1 minute; " + text).steps.last)
+        let reference = try #require(try Experiment(parsing: plain).steps.first)
+        #expect(abs(try #require(step.temperature) - kelvin) < 1e-12)
+        #expect(step.text == text)
+        #expect(step.control == reference.control && step.duration == reference.duration)
+        #expect(step.terminations == reference.terminations && step.period == reference.period)
+        #expect(reference.temperature == nil)
     }
 
     @Test("C-rates, voltages and currents after \"at\" are not temperatures", arguments: [
@@ -35,6 +34,6 @@ struct ExperimentDurationAndTemperatureTests {
     ])
     func notTemperatures(text: String) throws {
         #expect(Experiment.temperatureClause(in: text) == nil)
-        _ = try Experiment(parsing: text)
+        #expect(try Experiment(parsing: text).steps[0].temperature == nil)
     }
 }

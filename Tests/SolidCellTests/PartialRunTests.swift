@@ -42,12 +42,7 @@ struct PartialRunTests {
 
     @Test("a step that runs out of time keeps its duration and charge, and completed cycles before it stay complete")
     func timeoutKeepsWhatHappened() throws {
-        var options = SimulationOptions()
-        options.maximumStepDuration = 3600
-        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
-        let result = Simulation(parameters: parameters,
-                                experiment: try Experiment(parsing: "Discharge at 1C for 5 minutes; Discharge at 0.001C"),
-                                options: options).run()
+        let (_, result) = try runIntoStepTimeout()
         #expect(result.failure != nil)
         let step = result.steps[1]
         #expect(abs(step.endTime - step.startTime - 3600) < 1e-6)

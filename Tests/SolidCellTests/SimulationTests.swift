@@ -13,6 +13,18 @@ import Testing
 @testable import Sweeps
 @testable import Validation
 
+/// A run whose second step times out: 5 minutes at 1C, then a 0.001C discharge with no end that
+/// does not reach a cut-off within the hour allowed to a step.
+func runIntoStepTimeout() throws -> (parameters: CellParameters, result: SimulationResult) {
+    var options = SimulationOptions()
+    options.maximumStepDuration = 3600
+    let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
+    let result = Simulation(parameters: parameters,
+                            experiment: try Experiment(parsing: "Discharge at 1C for 5 minutes; Discharge at 0.001C"),
+                            options: options).run()
+    return (parameters, result)
+}
+
 /// Runs an experiment once and records an issue if it stops on a failure.
 func runExpectingSuccess(_ parameters: CellParameters, _ text: String) throws -> SimulationResult {
     let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: text)).run()
@@ -208,13 +220,7 @@ struct SimulationTests {
 
     @Test("a solver failure keeps everything computed before it and says where it stopped")
     func failureKeepsResults() throws {
-        // A step with no end that never reaches a cut-off: resting has no voltage limit.
-        var options = SimulationOptions()
-        options.maximumStepDuration = 3600
-        let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
-        let result = Simulation(parameters: parameters,
-                                experiment: try Experiment(parsing: "Discharge at 1C for 5 minutes; Discharge at 0.001C"),
-                                options: options).run()
+        let (_, result) = try runIntoStepTimeout()
         let failure = try #require(result.failure)
         #expect(failure.step == 2)
         #expect(failure.cycle == 1)
