@@ -1,0 +1,401 @@
+import CellModel
+import DAESolver
+import Foundation
+import Interpolation
+import Parameters
+import Protocols
+
+/// The mutable state of one run.
+final class Runner {
+    let simulation: Simulation
+    let solver: IDASolver<P2DModel>
+    var solveTime = Duration.zero
+    /// The contact-damage law's bookkeeping, when the model has one.
+    var degradation: CycleDegradation?
+    /// What is gathered during the cycle being run.
+    var cycleData = CycleMeasurements()
+    /// A cap on IDA's cumulative step count, past which a step fails (a landing of a cycle jump
+    /// that costs far more than a cycle should is abandoned rather than run to `maxSteps`).
+    var stepLimit: Int?
+    /// The state being recorded and its per-class stoichiometries (reused, so that recording a
+    /// step allocates nothing).
+    private var recordingBuffer: [Double]
+    private var classStoichiometryBuffer: [Double]
+
+    /// Voltage and current of the last sample recorded (the open-circuit state before the first step).
+    var lastSample = (voltage: Double.nan, current: 0.0)
+
+    /// Samples and measurements of one cycle, started afresh at every cycle.
+    struct CycleMeasurements {
+        var series = TimeSeries()
+        /// The side-reaction charge quadrature at the cycle's start [A h].
+        var sideChargeAtStart = 0.0
+        /// The 10-second DC resistance, once measured [Ω].
+        var dcResistance = Double.nan
+        /// Interfacial resistance at the end of the last charging step [Ω].
+        var resistanceAfterCharge = Double.nan
+    }
+
+    init(simulation: Simulation) throws {
+        self.simulation = simulation
+        let model = P2DModel(parameters: simulation.parameters)
+        let o = simulation.options
+        recordingBuffer = model.restingState()
+        classStoichiometryBuffer = [Double](repeating: 0, count: model.classCount)
+        // Made consistent at each step's switch-on, with the step's control.
+        solver = try model.makeSolver(relativeTolerance: o.relativeTolerance, absoluteTolerance: o.absoluteTolerance,
+                                      maxSteps: o.maxSteps)
+        degradation = CycleDegradation(model: model)
+    }
+
+    func run(into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?,
+             cycleCompleted: ((CycleSummary, TimeSeries) -> Void)?) {
+        defer {
+            result.finalState = solver.state
+            result.finalDerivative = solver.derivative
+            if degradation != nil { result.finalContactDamage = solver.system.contactDamage }
+            result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
+            result.solverStatistics = solver.cumulativeStatistics
+            result.linearSolver = solver.linearSolverKind
+            result.linearSolverFallbackReason = solver.linearSolverFallbackReason
+        }
+        // The cell is at rest at t = 0: the open-circuit state is the "before" of a first discharge.
+        lastSample = (voltage: solver.system.voltage(solver.state), current: 0)
+        guard let acceleration = simulation.options.acceleration, simulation.cycles > CycleJumpController.cyclesBeforeFirstJump
+        else {
+            for cycle in 1...simulation.cycles {
+                let outcome = runCycle(cycle, into: &result, progress: progress)
+                report(outcome, into: &result, cycleCompleted: cycleCompleted)
+                if result.failure != nil { break }
+                degradation?.endCycle(&solver.system)
+            }
+            return
+        }
+        runWithJumps(acceleration, into: &result, progress: progress, cycleCompleted: cycleCompleted)
+    }
+
+    /// What one cycle produced before it is reported.
+    struct CycleOutcome {
+        var summary: CycleSummary
+        var series: TimeSeries
+    }
+
+    /// Runs every step of one cycle, appending the steps' records (and a failure) to `result`;
+    /// the cycle's summary is returned, not yet appended.
+    func runCycle(_ cycle: Int, into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?) -> CycleOutcome {
+        let steps = simulation.experiment.steps
+        let firstStep = result.steps.count
+        cycleData = CycleMeasurements(sideChargeAtStart: quadrature(.sideReactionCharge))
+        for (index, step) in steps.enumerated() {
+            progress?(SimulationProgress(cycle: cycle, cycles: simulation.cycles, step: index + 1,
+                                         steps: steps.count, time: solver.time, lastCycle: result.cycles.last))
+            do {
+                result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
+            } catch {
+                // The step's record holds what it did up to the stop (its duration, charge and
+                // energy so far), not zeros.
+                result.steps.append(error.record)
+                result.failure = SimulationFailure(cycle: cycle, step: index + 1, stepText: step.text,
+                                                   time: solver.time, message: error.message)
+                break
+            }
+        }
+        return CycleOutcome(summary: summary(of: cycle, steps: result.steps[firstStep...], cycles: result.cycles,
+                                             complete: result.failure == nil),
+                            series: cycleData.series)
+    }
+
+    /// Appends a cycle's summary (and its samples, when kept) to the result and hands it on.
+    func report(_ outcome: CycleOutcome, into result: inout SimulationResult,
+                cycleCompleted: ((CycleSummary, TimeSeries) -> Void)?) {
+        result.cycles.append(outcome.summary)
+        cycleCompleted?(outcome.summary, outcome.series)
+        if simulation.options.keptCycles.keeps(outcome.summary.cycle, of: simulation.cycles) || result.failure != nil {
+            result.timeSeries.append(outcome.series)
+        }
+    }
+
+    /// Runs one protocol step. When it stops before its end (a solver failure or a cancellation), it
+    /// throws a ``StepStopped`` whose record holds what the step did up to the stop: its duration,
+    /// the charge and energy passed, and the last solution the solver reached (recorded as a sample,
+    /// so the time series and the record agree).
+    private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws(StepStopped) -> StepRecord {
+        let control = simulation.control(for: step)
+        let events = simulation.events(for: step, control: control)
+        // The last sample before this step (of this cycle, an earlier one, or the resting state at
+        // t = 0), for the DC resistance.
+        let before = lastSample
+        solver.system.control = control
+        solver.system.events = events.map(\.event)
+        var state = solver.state
+        if resetCapacity { state[solver.system.dischargedCapacityIndex] = 0 }
+        let start = solver.time
+        let firstSample = cycleData.series.count
+        let direction = control.direction
+        var started: (charge: Double, energy: Double)?
+        var end: StepEnd?
+        do {
+            try setAmbientTemperature(step.temperature ?? simulation.parameters.temperature)
+            try timed { try switchOn(to: control, at: start, from: state, duration: step.duration) }
+            started = (solver.system.dischargedCapacity(solver.state), quadrature(.energy))
+            record(cycle: cycle, step: number)
+
+            let y = solver.state
+            for (event, reason) in events
+            where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
+                                        current: solver.system.current(y)) {
+                // A condition already met at switch-on ends the step at once: its own condition (skipped),
+                // or the model's voltage cut-off (the cell is already beyond it under this load).
+                if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
+                break
+            }
+
+            let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
+            if end == nil { try solver.setStopTime(endTime) }
+            // The step's "(… period)", else the run's option; a sampled discharge that measures the DC
+            // resistance is also sampled at the end of the pulse.
+            let measuresPulse = direction > 0 && cycleData.dcResistance.isNaN
+            var schedule = SampleSchedule(start: start, end: endTime, period: step.period ?? simulation.options.samplePeriod,
+                                          extraTime: measuresPulse ? start + Simulation.dcResistancePulse : nil)
+            var solverCalls = 0
+            while end == nil {
+                if simulation.options.cancellation?.isCancelled == true { throw SimulationInterrupted() }
+                if let stepLimit, solverCalls % 16 == 0, solver.cumulativeStatistics.steps > stepLimit {
+                    throw StepBudgetExceeded(limit: stepLimit)
+                }
+                // In one-step mode IDA's own step limit applies per call, so bound the calls here.
+                solverCalls += 1
+                if schedule.everyStep && solverCalls > simulation.options.maxSteps {
+                    throw SimulationStepLimit(limit: simulation.options.maxSteps)
+                }
+                let target = schedule.nextSample(after: solver.time)
+                let outcome = try timed {
+                    schedule.everyStep ? try solver.step(toward: target) : try solver.advance(to: target)
+                }
+                record(cycle: cycle, step: number)
+                if case .root(let indices, _) = outcome {
+                    end = events[indices[0]].end
+                } else if solver.time >= endTime {
+                    guard step.duration != nil else {
+                        throw SimulationStepTimeout(limit: simulation.options.maximumStepDuration)
+                    }
+                    end = .duration
+                }
+            }
+        } catch {
+            let message = (error as? SolverError)?.description ?? "\(error)"
+            // After a failed solver call the solver holds its last successful step: record it.
+            if started != nil, let last = cycleData.series.time.last, solver.time > last { record(cycle: cycle, step: number) }
+            let record = finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
+                                samples: firstSample..<cycleData.series.count, before: before, end: .failed(message),
+                                pulseComplete: { $0 >= start + Simulation.dcResistancePulse })
+            throw StepStopped(record: record, message: message)
+        }
+        return finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
+                      samples: firstSample..<cycleData.series.count, before: before, end: end!, pulseComplete: { _ in true })
+    }
+
+    /// A step's record, and the cycle's measurements it provides (the DC resistance, when the
+    /// step is the cycle's first discharge and ran past the pulse, `pulseComplete(last time)`; the
+    /// interfacial resistance after a charge). `started`: the discharged-capacity counter and energy
+    /// quadrature after switch-on (nil when the step failed to switch on: nothing passed).
+    private func finish(_ step: ExperimentStep, number: Int, cycle: Int, control: CellControl, start: Double,
+                        started: (charge: Double, energy: Double)?, samples: Range<Int>,
+                        before: (voltage: Double, current: Double), end: StepEnd,
+                        pulseComplete: (Double) -> Bool) -> StepRecord {
+        let direction = control.direction
+        if let lastIndex = samples.last {
+            lastSample = (cycleData.series.voltage[lastIndex], cycleData.series.current[lastIndex])
+        }
+        guard let started else {
+            return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: start,
+                              end: end, dischargedCharge: 0, energy: 0)
+        }
+        if direction > 0, cycleData.dcResistance.isNaN, let last = samples.last, pulseComplete(cycleData.series.time[last]) {
+            cycleData.dcResistance = Self.dcResistance(cycleData.series, samples: samples, before: before)
+        }
+        if direction < 0 || (control.isVoltageHold && solver.system.current(solver.state) < 0) {
+            cycleData.resistanceAfterCharge = solver.system.chargeTransferResistance(solver.state)
+        }
+        return StepRecord(cycle: cycle, step: number, text: step.text, startTime: start, endTime: solver.time, end: end,
+                          dischargedCharge: solver.system.dischargedCapacity(solver.state) - started.charge,
+                          energy: quadrature(.energy) - started.energy)
+    }
+
+    /// Runs the model at ambient temperature `kelvin` from here on (a step's `"… at 45oC"`, or the
+    /// model's own ambient after such a step): the model is rebuilt with every temperature-dependent
+    /// constant (conductivity, diffusivity, exchange currents, side reactions) evaluated at the new
+    /// temperature, keeping its state, control, events and contact damage; the cell is isothermal
+    /// at the ambient, so the change takes effect at once.
+    private func setAmbientTemperature(_ kelvin: Double) throws {
+        guard solver.system.parameters.temperature != kelvin else { return }
+        guard CellParameters.allowedTemperatures.contains(kelvin) else {
+            throw StepTemperatureOutOfRange(kelvin: kelvin)
+        }
+        var parameters = solver.system.parameters
+        parameters.temperature = kelvin
+        var model = P2DModel(parameters: parameters)
+        model.control = solver.system.control
+        model.events = solver.system.events
+        model.contactDamage = solver.system.contactDamage
+        solver.system = model
+    }
+
+    /// Makes the state consistent with a step's control at its switch-on (IDACalcIC: the
+    /// differential states, concentrations, films and double layers, stay; the potentials and the
+    /// current follow). IDA's Newton iteration starts from the last step's potentials and current;
+    /// far from the new operating point (a voltage hold half a volt from the present voltage, a
+    /// huge current from rest) it can diverge before it gets close. Then the same consistent state
+    /// is approached by continuation: the control's target moves from the value the cell has
+    /// towards the step's own, each stage's solution the next stage's starting guess, the stride
+    /// doubled after a stage that converges and halved after one that does not. Only the
+    /// last stage's equations are the step's, so the state reached does not depend on the path.
+    private func switchOn(to control: CellControl, at start: Double, from state: [Double], duration: Double?) throws {
+        let derivative = solver.derivative
+        func makeConsistent(_ target: CellControl, from y: [Double], horizon: Double) throws(SolverError) {
+            solver.system.control = target
+            try solver.reinitialize(time: start, state: y, derivative: derivative)
+            try solver.computeConsistentInitialConditions(firstOutputTime: start + horizon)
+        }
+        let firstFailure: SolverError
+        do throws(SolverError) {
+            try makeConsistent(control, from: state, horizon: Simulation.initialConditionHorizon)
+            return
+        } catch { firstFailure = error }
+        // The step's own horizon sometimes converges where the short one does not (a 400C step from rest).
+        do throws(SolverError) {
+            try makeConsistent(control, from: state, horizon: min(duration ?? 1, 1))
+            return
+        } catch {}
+        var reached = 0.0, stride = 0.25, guess = state
+        while reached < 1 {
+            let fraction = min(reached + stride, 1)
+            do throws(SolverError) {
+                try makeConsistent(control.partway(fraction, from: state, of: solver.system), from: guess,
+                                   horizon: Simulation.initialConditionHorizon)
+                guess = solver.state
+                reached = fraction
+                stride *= 2
+            } catch {
+                stride /= 2
+                guard stride >= Simulation.smallestSwitchOnStride else {
+                    solver.system.control = control
+                    throw SwitchOnFailure(solverError: firstFailure)
+                }
+            }
+        }
+    }
+
+    /// A running total the solver integrates with the solution, at its current time.
+    private func quadrature(_ total: Quadrature) -> Double { solver.quadratures[total.rawValue] }
+
+    /// The DC resistance: the voltage drop per current step over the first 10 s of a cycle's first
+    /// discharge step, R = (V_before − V(t₀ + 10 s)) / (I(t₀ + 10 s) − I_before), or at the step's
+    /// end when it is shorter. "Before" is the last sample before the discharge whichever cycle it
+    /// was in (the previous step of the cycle, the last step of the previous cycle), and for a
+    /// discharge that is the run's first step the open-circuit state at t = 0 (I = 0: the cell
+    /// starts at rest). A discharge stopped (failure, interruption) before the 10 s is not measured.
+    static func dcResistance(_ series: TimeSeries, samples: Range<Int>, before: (voltage: Double, current: Double)) -> Double {
+        guard let first = samples.first, let last = samples.last else { return .nan }
+        let times = Array(series.time[samples])
+        let at = min(series.time[first] + Simulation.dcResistancePulse, series.time[last])
+        guard let voltage = interpolate(times, Array(series.voltage[samples]), at: at),
+              let current = interpolate(times, Array(series.current[samples]), at: at), current != before.current else { return .nan }
+        return (before.voltage - voltage) / (current - before.current)
+    }
+
+    /// Appends the current solution to the cycle's samples. Allocates nothing (beyond the amortised
+    /// growth of the sample arrays): the state is copied into a reused buffer.
+    private func record(cycle: Int, step: Int) {
+        let model = solver.system
+        let averages = solver.withCurrentSolution { state, _ in
+            recordingBuffer.withUnsafeMutableBufferPointer { buffer in
+                for index in buffer.indices { buffer[index] = state[index] }
+            }
+            return classStoichiometryBuffer.withUnsafeMutableBufferPointer {
+                model.particleAverages(state, classStoichiometry: $0)
+            }
+        }
+        let y = recordingBuffer
+        cycleData.series.time.append(solver.time)
+        cycleData.series.cycle.append(cycle)
+        cycleData.series.step.append(step)
+        cycleData.series.current.append(model.current(y))
+        cycleData.series.voltage.append(model.voltage(y))
+        cycleData.series.dischargeCapacity.append(model.dischargedCapacity(y))
+        cycleData.series.averageStoichiometry.append(averages.stoichiometry)
+        cycleData.series.stackPressure.append(model.stackPressure(y))
+        cycleData.series.meanContactFraction.append(averages.contactFraction)
+        cycleData.series.classStoichiometry.append(classes: model.classCount) { classStoichiometryBuffer[$0] }
+        degradation?.observe(model, state: y, time: solver.time)
+    }
+
+    /// Runs `body`, adding its wall time to the solve time.
+    private func timed<T>(_ body: () throws -> T) rethrows -> T {
+        let clock = ContinuousClock()
+        let started = clock.now
+        defer { solveTime += clock.now - started }
+        return try body()
+    }
+
+    /// The cycle's totals. A cycle that did not run to its end (`complete` false: a step failed
+    /// or the run was stopped) has its totals up to the stop but no retention: it is not compared
+    /// with complete cycles, nor used as their reference.
+    private func summary(of cycle: Int, steps records: ArraySlice<StepRecord>, cycles: [CycleSummary],
+                         complete: Bool) -> CycleSummary {
+        let discharge = records.filter { $0.dischargedCharge > 0 }
+        let charge = records.filter { $0.dischargedCharge < 0 }
+        let dischargeCapacity = discharge.reduce(0) { $0 + $1.dischargedCharge }
+        let chargeCapacity = 0 - charge.reduce(0) { $0 + $1.dischargedCharge }  // (0 − x: no −0 without a charge)
+        let energy = discharge.reduce(0) { $0 + $1.energy }
+        let chargeEnergy = 0 - charge.reduce(0) { $0 + $1.energy }
+        let grams = simulation.parameters.positiveActiveMaterialMass * 1000
+        let completeCycles = cycles.filter(\.complete)
+        let best = max(completeCycles.map(\.dischargeCapacity).max() ?? 0, dischargeCapacity)
+        let retention = completeCycles.first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100
+        return CycleSummary(
+            cycle: cycle, complete: complete, chargeCapacity: chargeCapacity, dischargeCapacity: dischargeCapacity,
+            specificChargeCapacity: chargeCapacity * 1000 / grams,
+            specificDischargeCapacity: dischargeCapacity * 1000 / grams,
+            coulombicEfficiency: chargeCapacity > 0 ? dischargeCapacity / chargeCapacity : .nan,
+            retention: complete ? retention : .nan,
+            retentionOfMaximum: complete && best > 0 ? 100 * dischargeCapacity / best : .nan,
+            meanDischargeVoltage: dischargeCapacity > 0 ? energy / dischargeCapacity : .nan,
+            dischargeEnergy: energy, chargeEnergy: chargeEnergy,
+            energyEfficiency: chargeEnergy > 0 ? energy / chargeEnergy : .nan,
+            dcResistance: cycleData.dcResistance, interfacialResistanceAfterCharge: cycleData.resistanceAfterCharge,
+            sideReactionCharge: quadrature(.sideReactionCharge) - cycleData.sideChargeAtStart,
+            meanContactFraction: cycleData.series.meanContactFraction.last ?? .nan)
+    }
+}
+
+extension CellControl {
+    /// The same kind of control, its target a fraction s of the way from the value the cell has in
+    /// state y (its current, voltage or power) to this control's own: a stage of the switch-on
+    /// continuation.
+    func partway(_ s: Double, from y: [Double], of model: P2DModel) -> CellControl {
+        guard s < 1 else { return self }  // (exactly the step's own target, not present + (target − present))
+        func blend(_ present: Double, _ target: Double) -> Double { present + s * (target - present) }
+        switch self {
+        case .current(let amperes): return .current(amperes: blend(model.current(y), amperes))
+        case .voltage(let volts): return .voltage(volts: blend(model.voltage(y), volts))
+        case .power(let watts): return .power(watts: blend(model.voltage(y) * model.current(y), watts))
+        }
+    }
+}
+
+extension CellControl {
+    var isVoltageHold: Bool {
+        if case .voltage = self { return true }
+        return false
+    }
+
+    /// +1 discharge, −1 charge, 0 rest or voltage hold.
+    var direction: Int {
+        switch self {
+        case .current(let a): return a > 0 ? 1 : (a < 0 ? -1 : 0)
+        case .power(let w): return w > 0 ? 1 : (w < 0 ? -1 : 0)
+        case .voltage: return 0
+        }
+    }
+}
