@@ -35,10 +35,16 @@ public enum SVGPlot {
     /// that needs fewer is extended upwards from its lower end; a Nyquist plot's arcs are then
     /// round); `yFromZero` makes the y axis include 0. `note`, when given, is written under the
     /// plot's title line (e.g. what was left out).
+    /// The longest legend label shown in full, in characters.
+    static let legendCharacters = 70
+
     public static func plot(_ curves: [Curve], xTitle: String, yTitle: String, markers: Bool = false,
                             equalScale: Bool = false, yFromZero: Bool = false, note: String? = nil) -> String {
-        // Labelled curves get a legend column to the right of the axes.
-        let legendWidth = curves.contains { $0.label != nil } ? 170.0 : 0
+        // Labelled curves get a legend column to the right of the axes, as wide as its longest label
+        // (about 7 px a character at 12 px; labels longer than `legendCharacters` are shortened,
+        // the whole label kept as the entry's tooltip).
+        let labels = curves.compactMap(\.label)
+        let legendWidth = labels.isEmpty ? 0 : 50 + 7 * Double(min(labels.map(\.count).max() ?? 0, Self.legendCharacters))
         let width = 640.0 + legendWidth, height = 420.0, margin = 60.0
         let right = width - legendWidth - margin / 2   // right end of the x axis
         let points = curves.flatMap { $0.segments.flatMap { $0 } }.filter { $0.x.isFinite && $0.y.isFinite }
@@ -97,7 +103,8 @@ public enum SVGPlot {
             guard let label = curve.label else { continue }
             let y = margin / 2 + 14 * row
             svg += "<line x1=\"\(right + 15)\" y1=\"\(y - 4)\" x2=\"\(right + 35)\" y2=\"\(y - 4)\" stroke=\"\(curve.colour)\" stroke-width=\"2\"/>\n"
-            svg += "<text x=\"\(right + 40)\" y=\"\(y)\">\(escape(label))</text>\n"
+            let shown = label.count > Self.legendCharacters ? label.prefix(Self.legendCharacters - 1) + "…" : label
+            svg += "<text x=\"\(right + 40)\" y=\"\(y)\"><title>\(escape(label))</title>\(escape(shown))</text>\n"
             row += 1
         }
         return svg + "</svg>\n"

@@ -63,4 +63,19 @@ struct PlotTests {
         #expect(bad.error.contains("no readable summary.json"))
         #expect(bad.error.split(separator: "\n").count == 1)
     }
+
+    @Test("the legend is as wide as its longest label; a label longer than the legend takes is shortened, whole in its tooltip")
+    func legendWidth() {
+        func width(_ label: String) -> Int? {
+            let svg = SVGPlot.plot([SVGPlot.Curve(label: label, segments: [[(x: 0, y: 0), (x: 1, y: 1)]])], xTitle: "x", yTitle: "y")
+            guard let range = svg.range(of: "width=\"") else { return nil }
+            return Int(svg[range.upperBound...].prefix { $0.isNumber })
+        }
+        let short = "a", medium = String(repeating: "m", count: 40), long = String(repeating: "l", count: 200)
+        #expect(width(short)! < width(medium)!)
+        #expect(width(long)! == width(String(repeating: "l", count: SVGPlot.legendCharacters))!)
+        let svg = SVGPlot.plot([SVGPlot.Curve(label: long, segments: [[(x: 0, y: 0), (x: 1, y: 1)]])], xTitle: "x", yTitle: "y")
+        #expect(svg.contains("<title>\(long)</title>"))
+        #expect(svg.contains(String(repeating: "l", count: SVGPlot.legendCharacters - 1) + "…</text>"))
+    }
 }
