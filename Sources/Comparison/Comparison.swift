@@ -19,6 +19,10 @@ public struct StepMapping: Sendable {
     public var experimentSteps: Range<Int>
     /// "rest", "constant current", "constant voltage" or "varying current".
     public var kindText: String
+    /// The measured charge in the discharge direction over the mapped span [A h]: the step's own
+    /// (trapezoidal ∫ I dt over its samples) plus the gap from `start` to its first sample at
+    /// that sample's current, the span the simulated step covers.
+    public var capacity: Double
     public var duration: Double { measured.endTime - start }
 }
 
@@ -84,8 +88,9 @@ public struct ComparisonPlan: Sendable {
             } else {
                 kindText = Self.kindText(step.kind)
             }
+            let gap = series.current[step.rows.lowerBound] * (step.startTime - start) / 3600
             mappings.append(StepMapping(measuredIndex: index, measured: step, start: start, experimentSteps: first..<steps.count,
-                                        kindText: kindText))
+                                        kindText: kindText, capacity: step.capacity + gap))
         }
         experiment = Experiment(steps: steps)
         self.mappings = mappings
@@ -303,8 +308,8 @@ public enum MeasuredComparison {
                 index: mapping.measuredIndex + 1, cycle: mapping.measured.cycle, step: mapping.measured.step, kind: mapping.kindText,
                 measuredStart: mapping.start, simulatedStart: simStart, measuredDuration: mapping.duration,
                 simulatedDuration: simStart.flatMap { s in simEnd.map { $0 - s } },
-                measuredCapacity: mapping.measured.capacity, simulatedCapacity: simCapacity,
-                capacityDifference: simCapacity.map { $0 - mapping.measured.capacity }, simulatedEnd: endText,
+                measuredCapacity: mapping.capacity, simulatedCapacity: simCapacity,
+                capacityDifference: simCapacity.map { $0 - mapping.capacity }, simulatedEnd: endText,
                 comparedSamples: n, voltageRMSmV: n > 0 ? (squares / Double(n)).squareRoot() : nil, voltageMaxmV: n > 0 ? largest : nil))
         }
 

@@ -1,0 +1,126 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Comparison
+@testable import MeasuredData
+@testable import Parameters
+@testable import Protocols
+@testable import Simulator
+
+/// Issue #19: `solidcell compare` drives the model with a measured log and compares.
+@Suite("solidcell compare", .serialized)
+struct CompareCommandLineTests {
+    static let model = "xu2019-nmc532-half-cell-t1"
+    static let mesh = ["--set", "Separator mesh points=5", "--set", "Positive electrode mesh points=10",
+                       "--set", "Positive particle mesh points=10"]
+    static let protocolText = "Rest for 10 minutes; Discharge at 1C until 3.5 V; Rest for 20 minutes; "
+        + "Charge at 0.5C for 30 minutes; Hold at 4.0 V for 10 minutes; Rest for 5 minutes"
+
+    /// Simulates the protocol and writes its timeseries as a Battery Data Format file (current
+    /// positive on charge, as BDF counts it); returns the file's path.
+    static func measuredFile(in folder: String) throws -> String {
+        let run = try ProcessRun.solidcell(["simulate", "--model", model] + mesh
+                                           + ["--experiment", protocolText, "--period", "10", "--output", folder + "/sim"])
+        #expect(run.status == 0, "\(run.error)")
+        let lines = try String(contentsOfFile: folder + "/sim/timeseries.csv", encoding: .utf8).split(separator: "\n")
+        var bdf = "Test Time / s,Voltage / V,Current / A,Step Count / 1\n"
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            // Time [s], Cycle, Step, Current [A] (discharge positive), Voltage [V], …
+            bdf += "\(f[0]),\(f[4]),\(-Double(f[3])!),\(f[2])\n"
+        }
+        let path = folder + "/measured-bdf.csv"
+        try bdf.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    static func json(_ folder: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/comparison.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test("round trip: the model's own output as BDF data is reproduced to < 0.1 mV RMS, capacities to 1e-4")
+    func roundTrip() throws {
+        let folder = temporaryFolder("compare")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let data = try Self.measuredFile(in: folder)
+        let run = try ProcessRun.solidcell(["compare", "--model", Self.model] + Self.mesh + ["--data", data, "--output", folder + "/cmp"])
+        #expect(run.status == 0, "\(run.error)")
+        let summary = try Self.json(folder + "/cmp")
+        let rms = try #require(summary["voltage_rms_mV"] as? Double)
+        let largest = try #require(summary["voltage_max_mV"] as? Double)
+        #expect(rms < 0.1, "RMS \(rms) mV")
+        #expect(largest < 1, "largest \(largest) mV")
+        let steps = try #require(summary["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["kind"] as? String } == ["rest", "constant current", "rest", "constant current", "constant voltage", "rest"])
+        for step in steps where step["kind"] as? String != "constant voltage" {
+            // The measured capacity of a hold is the trapezoidal rule over its 10 s samples, which
+            // misses its fast initial decay; every other step's current is constant.
+            let measured = try #require(step["measured_capacity_Ah"] as? Double)
+            let simulated = try #require(step["simulated_capacity_Ah"] as? Double)
+            #expect(abs(simulated - measured) <= 1e-4 * max(abs(measured), 1e-3), "step \(step)")
+            let d1 = try #require(step["measured_duration_s"] as? Double), d2 = try #require(step["simulated_duration_s"] as? Double)
+            #expect(abs(d1 - d2) < 0.1, "step \(step)")
+        }
+        let cycles = try #require(summary["cycles"] as? [[String: Any]])
+        #expect(cycles.count == 1)
+        let m = try #require(cycles.first?["measured_discharge_capacity_Ah"] as? Double)
+        let s = try #require(cycles.first?["simulated_discharge_capacity_Ah"] as? Double)
+        #expect(abs(s - m) <= 1e-4 * m)
+        let csv = try String(contentsOfFile: folder + "/cmp/comparison.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.first == "Time [s],Measured voltage [V],Simulated voltage [V],Measured current [A],Simulated current [A]")
+        #expect(FileManager.default.fileExists(atPath: folder + "/cmp/voltage.svg"))
+
+        // A changed parameter: the same data, a slower particle diffusion.
+        let changed = try ProcessRun.solidcell(["compare", "--model", Self.model] + Self.mesh
+            + ["--set", "Positive particle diffusivity [m2.s-1]=3e-15", "--data", data, "--output", folder + "/changed"])
+        #expect(changed.status == 0, "\(changed.error)")
+        let other = try #require(try Self.json(folder + "/changed")["voltage_rms_mV"] as? Double)
+        #expect(other > 1, "RMS with a changed diffusivity \(other) mV")
+        #expect(other > 1000 * rms)
+    }
+
+    @Test("a varying-current step is simulated as constant currents over its sample intervals")
+    func varyingCurrent() throws {
+        // A current changing at every 10 s sample, with no step numbers: one varying-current step.
+        var time: [Double] = [], current: [Double] = []
+        for k in 0...60 {
+            time.append(10 * Double(k))
+            current.append(1e-3 * (1 + 0.5 * sin(Double(k))))
+        }
+        let series = MeasuredTimeSeries(time: time, voltage: current.map { 3.9 - 50 * $0 }, current: current,
+                                        source: MeasuredSource(file: "x", format: .bdf, currentSign: .dischargePositive,
+                                                               headerLines: 1, skippedLines: 0))
+        let steps = series.steps()
+        #expect(steps.map(\.kind) == [.varyingCurrent])
+        let plan = ComparisonPlan(series: series, steps: steps)
+        #expect(plan.experiment.steps.count == 60)
+        let charge = plan.experiment.steps.map { step -> Double in
+            guard case .current(let a) = step.control else { return 0 }
+            return a * (step.duration ?? 0) / 3600
+        }.reduce(0, +)
+        #expect(abs(charge - plan.mappings.map(\.capacity).reduce(0, +)) < 1e-12)
+        #expect(abs(plan.mappings.map(\.duration).reduce(0, +) - 600) < 1e-9)
+    }
+
+    @Test("bad inputs end in one line naming the flag and the value, exit code 2")
+    func badInputs() throws {
+        let folder = temporaryFolder("compare-bad")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let missing = try ProcessRun.solidcell(["compare", "--model", Self.model, "--data", folder + "/nothing.csv", "--output", folder])
+        #expect(missing.status == 2)
+        #expect(missing.error.split(separator: "\n").count == 1)
+        #expect(missing.error.contains("--data") && missing.error.contains("nothing.csv"), "\(missing.error)")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "Test Time / s,Voltage / V,Current / A\n0,4.0,0\n1,4.0,0\n".write(toFile: folder + "/d.csv", atomically: true, encoding: .utf8)
+        let sign = try ProcessRun.solidcell(["compare", "--model", Self.model, "--data", folder + "/d.csv",
+                                             "--current-sign", "upwards", "--output", folder + "/out"])
+        #expect(sign.status == 2)
+        #expect(sign.error.split(separator: "\n").count == 1)
+        #expect(sign.error.contains("--current-sign") && sign.error.contains("upwards")
+                && sign.error.contains("charge-positive or discharge-positive"), "\(sign.error)")
+        let soc = try ProcessRun.solidcell(["compare", "--model", Self.model, "--data", folder + "/d.csv",
+                                            "--initial-soc", "2", "--output", folder + "/out"])
+        #expect(soc.status == 2 && soc.error.split(separator: "\n").count == 1 && soc.error.contains("--initial-soc"), "\(soc.error)")
+    }
+}
