@@ -14,8 +14,8 @@ public struct StepMapping: Sendable {
     /// The step's start for the mapping [s]: the previous step's last sample (its own first
     /// sample for the first step), so that the mapped durations add up to the data's time span.
     public var start: Double
-    /// Indices (0-based) of the experiment steps this measured step became: one, or one per
-    /// sample interval for a varying-current step.
+    /// Indices (0-based) of the experiment steps this measured step became (one; none for a
+    /// step shorter than a millisecond).
     public var experimentSteps: Range<Int>
     /// "rest", "constant current", "constant voltage" or "varying current".
     public var kindText: String
@@ -30,16 +30,19 @@ public struct StepMapping: Sendable {
 public struct ComparisonPlan: Sendable {
     public var experiment: Experiment
     public var mappings: [StepMapping]
+    /// The current profiles of the varying-current steps, by the name their steps use.
+    public var currentProfiles: [String: CurrentProfile]
 
     /// Each measured step becomes a step with the same control and the same duration: a rest a
     /// rest, a constant current that current, a constant voltage a hold at that voltage, and a
-    /// varying current one constant-current step per sample interval at the interval's mean
-    /// current (the trapezoidal rule's, so the charge passed is the measured one). The model's
+    /// varying current a current profile, piecewise-linear between its samples (so the charge
+    /// passed is the trapezoidal rule's, the measured one). The model's
     /// voltage cut-offs still end current steps. Each step samples at its measured median
     /// sample interval, so that simulated samples fall on the measured times.
     public init(series: MeasuredTimeSeries, steps measuredSteps: [MeasuredStep]) {
         var steps: [ExperimentStep] = []
         var mappings: [StepMapping] = []
+        var profiles: [String: CurrentProfile] = [:]
         let minimum = ExperimentStep.allowedDurations.lowerBound
         func text(_ x: Double) -> String { String(format: "%.6g", x) }
         func currentStep(_ amperes: Double, _ duration: Double, period: Double?) -> ExperimentStep {
@@ -69,21 +72,19 @@ public struct ComparisonPlan: Sendable {
                                                 duration: duration, period: period))
                 case .varyingCurrent:
                     kindText = "varying current"
-                    // The interval from the previous step's end to this step's first sample runs
-                    // at the first sample's current.
-                    var t = start
-                    var rows = Array(step.rows)
-                    if let firstRow = rows.first, series.time[firstRow] - start >= minimum {
-                        steps.append(currentStep(series.current[firstRow], series.time[firstRow] - start, period: nil))
-                        t = series.time[firstRow]
+                    // The measured current, piecewise-linear between the samples (from the
+                    // previous step's end to the first sample at the first sample's current).
+                    var times: [Double] = [], amperes: [Double] = []
+                    if series.time[step.rows.lowerBound] > start { times.append(0); amperes.append(series.current[step.rows.lowerBound]) }
+                    for r in step.rows {
+                        let t = series.time[r] - start
+                        if let last = times.last, t <= last { continue }
+                        times.append(t); amperes.append(series.current[r])
                     }
-                    if rows.count == 1 { rows = [] }
-                    for (a, b) in zip(rows, rows.dropFirst()) {
-                        let dt = series.time[b] - max(t, series.time[a])
-                        guard dt >= minimum else { continue }
-                        steps.append(currentStep(0.5 * (series.current[a] + series.current[b]), dt, period: nil))
-                        t = series.time[b]
-                    }
+                    let key = "measured step \(index + 1)"
+                    profiles[key] = CurrentProfile(times: times, amperes: amperes)
+                    steps.append(ExperimentStep(text: "Run current profile \(key) (\(times.count) points, \(text(duration)) s)",
+                                                control: .currentProfile(path: key), period: period))
                 }
             } else {
                 kindText = Self.kindText(step.kind)
@@ -94,6 +95,7 @@ public struct ComparisonPlan: Sendable {
         }
         experiment = Experiment(steps: steps)
         self.mappings = mappings
+        currentProfiles = profiles
     }
 
     static func kindText(_ kind: MeasuredStep.Kind) -> String {
@@ -249,7 +251,9 @@ public enum MeasuredComparison {
             stateText = "at rest at SOC \(soc)"
         }
         cell.positiveInitialConcentration = y0 * parameters.positiveMaximumConcentration
-        let simulation = Simulation(parameters: cell, experiment: plan.experiment, cycles: 1, options: options).run(progress: progress)
+        var run = Simulation(parameters: cell, experiment: plan.experiment, cycles: 1, options: options)
+        run.currentProfiles = plan.currentProfiles
+        let simulation = run.run(progress: progress)
         return compare(plan: plan, series: series, simulation: simulation, initialStoichiometry: y0, initialStateText: stateText)
     }
 

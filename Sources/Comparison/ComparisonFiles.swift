@@ -27,8 +27,7 @@ public enum ComparisonFiles {
     }
 
     /// How varying-current steps are simulated (written into comparison.json).
-    public static let varyingCurrentNote = "simulated as one constant-current step per sample interval at the interval's mean current "
-        + "(piecewise constant, the measured charge; not a piecewise-linear current profile)"
+    public static let varyingCurrentNote = "simulated as a current profile: the measured current, piecewise-linear between the samples"
 
     public static func write(_ result: MeasuredComparisonResult, dataFile: String, format: String, currentSign: String, model: String,
                              to folder: String) throws {

@@ -118,6 +118,8 @@ public struct Simulation: Sendable {
     public let experiment: Experiment
     public let cycles: Int
     public var options: SimulationOptions
+    /// The tables of the experiment's `Run current profile PATH` steps, by PATH (loaded by the caller).
+    public var currentProfiles: [String: CurrentProfile] = [:]
 
     public init(parameters: CellParameters, experiment: Experiment, cycles: Int = 1,
                 options: SimulationOptions = SimulationOptions()) {
@@ -138,7 +140,15 @@ public struct Simulation: Sendable {
         case .power(let watts): return .power(watts: watts)
         case .voltage(let volts): return .voltage(volts: volts)
         case .rest: return .current(amperes: 0)
+        case .currentProfile(let path): return currentProfiles[path].map { .currentProfile($0) } ?? .current(amperes: 0)
         }
+    }
+
+    /// The step's duration: its own, or a current profile's table's.
+    func duration(of step: ExperimentStep) -> Double? {
+        if let duration = step.duration { return duration }
+        if case .currentProfile(let path) = step.control { return currentProfiles[path]?.duration }
+        return nil
     }
 
     /// The step's own end conditions (with the text to report), then the model's voltage limits.
@@ -151,13 +161,21 @@ public struct Simulation: Sendable {
             }
         }
         let direction = control.direction
-        if direction > 0 { events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff))) }
+        if case .currentProfile = control {
+            // Either cut-off, whichever way the profile drives the cell.
+            events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff)))
+            events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff)))
+        } else if direction > 0 { events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff))) }
         if direction < 0 { events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff))) }
         return events
     }
 
     /// Whether an end condition already holds at the start of a step with this control.
-    func alreadyMet(_ event: CellEvent, direction: Int, voltage: Double, current: Double) -> Bool {
+    func alreadyMet(_ event: CellEvent, direction: Int, voltage: Double, current: Double, profile: Bool = false) -> Bool {
+        if profile, case .voltage(let v) = event {
+            // A profile has both cut-offs: each is met beyond its own side.
+            return (v == parameters.lowerVoltageCutoff && voltage <= v) || (v == parameters.upperVoltageCutoff && voltage >= v)
+        }
         switch event {
         case .voltage(let v): return (direction > 0 && voltage <= v) || (direction < 0 && voltage >= v)
         case .currentMagnitude(let a): return direction == 0 && abs(current) <= a
@@ -216,6 +234,11 @@ final class Runner {
     }
 
     init(simulation: Simulation) throws {
+        for step in simulation.experiment.steps {
+            if case .currentProfile(let path) = step.control, simulation.currentProfiles[path] == nil {
+                throw MissingCurrentProfile(path: path)
+            }
+        }
         self.simulation = simulation
         let model = P2DModel(parameters: simulation.parameters)
         let o = simulation.options
@@ -299,8 +322,13 @@ final class Runner {
     /// the charge and energy passed, and the last solution the solver reached (recorded as a sample,
     /// so the time series and the record agree).
     private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws(StepStopped) -> StepRecord {
-        let control = simulation.control(for: step)
+        var control = simulation.control(for: step)
+        if case .currentProfile(var profile) = control {
+            profile.start = solver.time
+            control = .currentProfile(profile)
+        }
         let events = simulation.events(for: step, control: control)
+        let stepDuration = simulation.duration(of: step)
         // The last sample before this step (of this cycle, an earlier one, or the resting state at
         // t = 0), for the DC resistance.
         let before = lastSample
@@ -314,21 +342,22 @@ final class Runner {
         var started: (charge: Double, energy: Double)?
         var end: StepEnd?
         do {
-            try timed { try switchOn(to: control, at: start, from: state, duration: step.duration) }
+            try timed { try switchOn(to: control, at: start, from: state, duration: stepDuration) }
+            if control.isProfile { try timed { try setProfileRates(at: start) } }
             started = (solver.system.dischargedCapacity(solver.state), quadrature(.energy))
             record(cycle: cycle, step: number)
 
             let y = solver.state
             for (event, reason) in events
             where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
-                                        current: solver.system.current(y)) {
+                                        current: solver.system.current(y), profile: control.isProfile) {
                 // A condition already met at switch-on ends the step at once: its own condition (skipped),
                 // or the model's voltage cut-off (the cell is already beyond it under this load).
                 if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
                 break
             }
 
-            let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
+            let endTime = start + (stepDuration ?? simulation.options.maximumStepDuration)
             if end == nil { try solver.setStopTime(endTime) }
             // The step's "(… period)", else the run's option; a sampled discharge that measures the DC
             // resistance is also sampled at the end of the pulse.
@@ -354,7 +383,7 @@ final class Runner {
                 if case .root(let indices, _) = outcome {
                     end = events[indices[0]].end
                 } else if solver.time >= endTime {
-                    guard step.duration != nil else {
+                    guard stepDuration != nil else {
                         throw SimulationStepTimeout(limit: simulation.options.maximumStepDuration)
                     }
                     end = .duration
@@ -443,6 +472,22 @@ final class Runner {
                 }
             }
         }
+    }
+
+    /// Under a current profile the algebraic unknowns (current, potentials) move with I(t) from
+    /// the start, but IDACalcIC leaves their rates at the last step's (zero after a rest); IDA's
+    /// first error test then fails at every step size (the predictor misses I's slope, an error
+    /// ∝ h against a fixed tolerance). Their rates are set by a difference: the consistent
+    /// algebraic state a millisecond later, the differential state held.
+    private func setProfileRates(at start: Double) throws {
+        let delta = 1e-3
+        let y0 = solver.state, yp0 = solver.derivative
+        try solver.reinitialize(time: start + delta, state: y0, derivative: yp0)
+        try solver.computeConsistentInitialConditions(firstOutputTime: start + delta + Simulation.initialConditionHorizon)
+        let y1 = solver.state
+        var yp = yp0
+        for k in y0.indices where y1[k] != y0[k] { yp[k] = (y1[k] - y0[k]) / delta }
+        try solver.reinitialize(time: start, state: y0, derivative: yp)
     }
 
     /// A running total the solver integrates with the solution, at its current time.
@@ -539,8 +584,15 @@ extension CellControl {
         case .current(let amperes): return .current(amperes: blend(model.current(y), amperes))
         case .voltage(let volts): return .voltage(volts: blend(model.voltage(y), volts))
         case .power(let watts): return .power(watts: blend(model.voltage(y) * model.current(y), watts))
+        case .currentProfile(let profile): return .current(amperes: blend(model.current(y), profile.current(at: profile.start)))
         }
     }
+}
+
+/// A `Run current profile PATH` step whose table the caller did not load.
+struct MissingCurrentProfile: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "no current profile loaded for \"\(path)\" (load the table into Simulation.currentProfiles)" }
 }
 
 /// A protocol step that stopped before its end: what it did up to the stop, and why.
@@ -581,6 +633,11 @@ struct SimulationStepTimeout: Error, CustomStringConvertible {
 }
 
 extension CellControl {
+    var isProfile: Bool {
+        if case .currentProfile = self { return true }
+        return false
+    }
+
     var isVoltageHold: Bool {
         if case .voltage = self { return true }
         return false
@@ -592,6 +649,7 @@ extension CellControl {
         case .current(let a): return a > 0 ? 1 : (a < 0 ? -1 : 0)
         case .power(let w): return w > 0 ? 1 : (w < 0 ? -1 : 0)
         case .voltage: return 0
+        case .currentProfile(let p): return p.current(at: p.start) > 0 ? 1 : (p.current(at: p.start) < 0 ? -1 : 0)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Comparison
 import Foundation
 import OutputFiles
 import Parameters
@@ -158,7 +159,11 @@ struct Simulate: ParsableCommand {
 
         options.keptCycles = .plotSelection
         options.cancellation = CancellationFlag()
-        let simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
+        var simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
+        for step in protocolSteps.steps {
+            guard case .currentProfile(let path) = step.control, simulation.currentProfiles[path] == nil else { continue }
+            do { simulation.currentProfiles[path] = try CurrentProfileFile.read(path: path) } catch { throw fail("experiment step \"\(step.text)\": \(error)") }
+        }
         let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
                                experiment: protocolSteps.steps.map(\.text), cycles: cycles, options: options,
                                nominalCapacity: parameters.nominalCapacity)

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import CellModel
 @testable import Comparison
 @testable import MeasuredData
 @testable import Parameters
@@ -19,8 +20,14 @@ struct CompareCommandLineTests {
     /// Simulates the protocol and writes its timeseries as a Battery Data Format file (current
     /// positive on charge, as BDF counts it); returns the file's path.
     static func measuredFile(in folder: String) throws -> String {
+        // A current profile (pulses of changing height, every 20 s) at the end: a varying-current step.
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var table = "Time [s],Current [A]\n"
+        for k in 0...15 { table += "\(20 * k),\(0.0024 * (k % 2 == 0 ? 0.5 : 1.5) * (1 + 0.05 * Double(k)))\n" }
+        try table.write(toFile: folder + "/profile.csv", atomically: true, encoding: .utf8)
         let run = try ProcessRun.solidcell(["simulate", "--model", model] + mesh
-                                           + ["--experiment", protocolText, "--period", "10", "--output", folder + "/sim"])
+                                           + ["--experiment", protocolText + "; Run current profile \(folder)/profile.csv",
+                                              "--period", "10", "--output", folder + "/sim"])
         #expect(run.status == 0, "\(run.error)")
         let lines = try String(contentsOfFile: folder + "/sim/timeseries.csv", encoding: .utf8).split(separator: "\n")
         var bdf = "Test Time / s,Voltage / V,Current / A,Step Count / 1\n"
@@ -39,7 +46,7 @@ struct CompareCommandLineTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test("round trip: the model's own output as BDF data is reproduced to < 0.1 mV RMS, capacities to 1e-4")
+    @Test("round trip: the model's own output (with a current profile) as BDF data is reproduced to < 0.1 mV RMS, capacities to 1e-4")
     func roundTrip() throws {
         let folder = temporaryFolder("compare")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -52,7 +59,8 @@ struct CompareCommandLineTests {
         #expect(rms < 0.1, "RMS \(rms) mV")
         #expect(largest < 1, "largest \(largest) mV")
         let steps = try #require(summary["steps"] as? [[String: Any]])
-        #expect(steps.map { $0["kind"] as? String } == ["rest", "constant current", "rest", "constant current", "constant voltage", "rest"])
+        #expect(steps.map { $0["kind"] as? String } == ["rest", "constant current", "rest", "constant current", "constant voltage", "rest",
+                                                   "varying current"])
         for step in steps where step["kind"] as? String != "constant voltage" {
             // The measured capacity of a hold is the trapezoidal rule over its 10 s samples, which
             // misses its fast initial decay; every other step's current is constant.
@@ -80,7 +88,7 @@ struct CompareCommandLineTests {
         #expect(other > 1000 * rms)
     }
 
-    @Test("a varying-current step is simulated as constant currents over its sample intervals")
+    @Test("a varying-current step becomes one current-profile step through its samples, with the measured charge")
     func varyingCurrent() throws {
         // A current changing at every 10 s sample, with no step numbers: one varying-current step.
         var time: [Double] = [], current: [Double] = []
@@ -94,13 +102,44 @@ struct CompareCommandLineTests {
         let steps = series.steps()
         #expect(steps.map(\.kind) == [.varyingCurrent])
         let plan = ComparisonPlan(series: series, steps: steps)
-        #expect(plan.experiment.steps.count == 60)
-        let charge = plan.experiment.steps.map { step -> Double in
-            guard case .current(let a) = step.control else { return 0 }
-            return a * (step.duration ?? 0) / 3600
-        }.reduce(0, +)
-        #expect(abs(charge - plan.mappings.map(\.capacity).reduce(0, +)) < 1e-12)
-        #expect(abs(plan.mappings.map(\.duration).reduce(0, +) - 600) < 1e-9)
+        #expect(plan.experiment.steps.count == 1)
+        guard case .currentProfile(let key)? = plan.experiment.steps.first?.control, let profile = plan.currentProfiles[key] else {
+            Issue.record("not a profile step: \(plan.experiment.steps)")
+            return
+        }
+        #expect(profile.times == time && profile.amperes == current && profile.duration == 600)
+        #expect(profile.current(at: 15) == 0.5 * (current[1] + current[2]))
+        #expect(abs(plan.mappings[0].capacity - steps[0].capacity) < 1e-15)
+    }
+
+    @Test("Run current profile: parsed into a step holding the path; a constant table runs as the constant current, a ramp passes its integral")
+    func currentProfileStep() throws {
+        let step = try #require(try Experiment(parsing: "Run current profile data/pulses 1.csv").steps.first)
+        #expect(step.control == .currentProfile(path: "data/pulses 1.csv") && step.duration == nil)
+        #expect(throws: ExperimentParseError.self) { try Experiment(parsing: "Run current profile") }
+        #expect(throws: ExperimentParseError.self) { try Experiment(parsing: "Run at 1 A") }
+
+        let parameters = try loadModel(Self.model, ["Separator mesh points": 5, "Positive electrode mesh points": 10,
+                                                    "Positive particle mesh points": 10])
+        let amperes = parameters.nominalCapacity
+        var constant = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Rest for 1 minute; Run current profile flat"))
+        constant.currentProfiles["flat"] = CurrentProfile(times: [0, 300, 600], amperes: [amperes, amperes, amperes])
+        let reference = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Rest for 1 minute; Discharge at \(amperes) A for 600 s"))
+        let a = constant.run(), b = reference.run()
+        #expect(a.failure == nil && b.failure == nil, "\(String(describing: a.failure))")
+        #expect(abs(a.timeSeries.time.last! - 660) < 1e-9 && abs(a.timeSeries.voltage.last! - b.timeSeries.voltage.last!) < 1e-6)
+        #expect(abs(a.steps[1].dischargedCharge - amperes / 6) < 1e-9 * amperes)
+
+        var ramp = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Run current profile ramp"))
+        ramp.currentProfiles["ramp"] = CurrentProfile(times: [0, 100, 400], amperes: [0, 2 * amperes, -amperes])
+        let r = ramp.run()
+        #expect(r.failure == nil, "\(String(describing: r.failure))")
+        let expected = (0.5 * 100 * 2 * amperes + 0.5 * 300 * amperes) / 3600  // (2A·100/2 + (2A − A)·300/2) / 3600
+        #expect(abs(r.steps[0].dischargedCharge - expected) < 1e-6 * amperes, "\(r.steps[0].dischargedCharge) vs \(expected)")
+        #expect(abs(r.timeSeries.time.last! - 400) < 1e-9)
+        var missing = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Run current profile nowhere.csv"))
+        missing.options.maxSteps = 100
+        #expect(missing.run().failure?.message.contains("nowhere.csv") == true)
     }
 
     @Test("bad inputs end in one line naming the flag and the value, exit code 2")
