@@ -16,7 +16,7 @@ struct CompareCommand: ParsableCommand {
         [--set "KEY=VALUE" …] [--initial-soc X] --output DIR
 
         Each measured step becomes a protocol step with the same control and duration (rest, constant \
-        current, constant voltage; a varying current one constant-current step per sample interval); \
+        current, constant voltage; a varying current a current profile through its samples, piecewise-linear); \
         the model's voltage cut-offs still end current steps. The run starts at rest at the open-circuit \
         voltage equal to the first measured voltage (or at --initial-soc). Writes comparison.json \
         (RMS and largest voltage difference, per step and per cycle capacities and durations), \

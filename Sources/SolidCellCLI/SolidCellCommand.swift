@@ -80,7 +80,9 @@ struct Simulate: ParsableCommand {
         Experiment steps follow PyBaMM's wording, one per line or separated by ';':
           "Discharge at 0.1C until 2.5 V", "Charge at 0.5 mA until 4.3 V",
           "Hold at 4.3 V until C/20", "Rest for 10 minutes",
-          "Discharge at 1 W for 1 hour".
+          "Discharge at 1 W for 1 hour",
+          "Run current profile pulses.csv" (columns Time [s],Current [A],
+            current positive on discharge, piecewise-linear).
         Units that steps accept:
           C-rates 1C, 0.5 C, C/10 (multiples of the model's
             "Nominal cell capacity [A.h]", recorded in summary.json);
