@@ -6,6 +6,17 @@ import OutputFiles
 import Parameters
 import Simulator
 
+/// Reads the tables of the experiment's `Run current profile PATH` steps into the simulation; a
+/// bad table ends in one line naming the step and the problem, exit code 2.
+func loadCurrentProfiles(into simulation: inout Simulation, flag: String = "experiment") throws {
+    for step in simulation.experiment.steps {
+        guard case .currentProfile(let path) = step.control, simulation.currentProfiles[path] == nil else { continue }
+        do { simulation.currentProfiles[path] = try CurrentProfileFile.read(path: path) } catch {
+            throw fail("\(flag) step \"\(step.text)\": \(error)")
+        }
+    }
+}
+
 /// `solidcell compare`: drive the model with a measured log's controls and compare.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

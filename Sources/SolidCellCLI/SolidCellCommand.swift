@@ -162,10 +162,7 @@ struct Simulate: ParsableCommand {
         options.keptCycles = .plotSelection
         options.cancellation = CancellationFlag()
         var simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
-        for step in protocolSteps.steps {
-            guard case .currentProfile(let path) = step.control, simulation.currentProfiles[path] == nil else { continue }
-            do { simulation.currentProfiles[path] = try CurrentProfileFile.read(path: path) } catch { throw fail("experiment step \"\(step.text)\": \(error)") }
-        }
+        try loadCurrentProfiles(into: &simulation)
         let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
                                experiment: protocolSteps.steps.map(\.text), cycles: cycles, options: options,
                                nominalCapacity: parameters.nominalCapacity)

@@ -158,6 +158,10 @@ struct CompareCommandLineTests {
         #expect(sign.error.split(separator: "\n").count == 1)
         #expect(sign.error.contains("--current-sign") && sign.error.contains("upwards")
                 && sign.error.contains("charge-positive or discharge-positive"), "\(sign.error)")
+        let profile = try ProcessRun.solidcell(["simulate", "--model", Self.model, "--experiment",
+                                                "Rest for 1 minute; Run current profile \(folder)/missing-profile.csv", "--output", folder + "/out"])
+        #expect(profile.status == 2 && profile.error.split(separator: "\n").count == 1
+                && profile.error.contains("missing-profile.csv") && profile.error.contains("Run current profile"), "\(profile.error)")
         let soc = try ProcessRun.solidcell(["compare", "--model", Self.model, "--data", folder + "/d.csv",
                                             "--initial-soc", "2", "--output", folder + "/out"])
         #expect(soc.status == 2 && soc.error.split(separator: "\n").count == 1 && soc.error.contains("--initial-soc"), "\(soc.error)")
