@@ -50,15 +50,19 @@ let package = Package(
         // The library's one import: re-exports the modules above for users of the package.
         .target(name: "SolidCell", dependencies: ["DAESolver", "Interpolation", "Protocols", "CellPhysics", "Parameters",
                                                   "CellModel", "Simulator", "Impedance", "OutputFiles", "Sweeps",
-                                                  "MeasuredData"]),
+                                                  "MeasuredData", "Comparison"]),
         // Readers of measured cycler data (Battery Data Format, BioLogic, Arbin, Maccor, Neware,
         // SolidCell's own outputs, impedance spectra, per-cycle tables); Foundation only.
         .target(name: "MeasuredData"),
+        // Drives the model with a measured log's controls and compares voltages and capacities.
+        .target(name: "Comparison", dependencies: ["MeasuredData", "Simulator", "Protocols", "Parameters", "CellModel",
+                                                   "Interpolation", "OutputFiles"]),
         // The command-line tool.
         .executableTarget(
             name: "SolidCellCLI",
             dependencies: [
                 "Parameters", "Protocols", "Simulator", "Impedance", "OutputFiles", "Sweeps", "Validation",
+                "MeasuredData", "Comparison",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,7 +75,7 @@ let package = Package(
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "CellPhysics", "Parameters", "DAESolver", "TestSupport"]),
         .testTarget(name: "SolidCellTests", dependencies: ["CellModel", "CellPhysics", "DAESolver", "Impedance", "Interpolation",
                                                     "OutputFiles", "Parameters", "Protocols", "Simulator", "Sweeps",
-                                                    "Validation", "TestSupport"]),
+                                                    "Validation", "MeasuredData", "Comparison", "TestSupport"]),
         .testTarget(name: "MeasuredDataTests", dependencies: ["MeasuredData", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

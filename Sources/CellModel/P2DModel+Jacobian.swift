@@ -137,7 +137,7 @@ extension P2DModel {
         // Control row.
         let v = terminalVoltage(y)
         switch control {
-        case .current:
+        case .current, .currentProfile:  // (I(t) does not depend on the state)
             values[s.controlCurrent] += area
         case .voltage:
             values[s.controlElectrode] += v.dLast

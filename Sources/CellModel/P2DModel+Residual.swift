@@ -102,6 +102,7 @@ extension P2DModel {
         case .current(let amperes): r[currentIndex] = i * area - amperes
         case .voltage(let volts): r[currentIndex] = v - volts
         case .power(let watts): r[currentIndex] = i * area * v - watts
+        case .currentProfile(let profile): r[currentIndex] = i * area - profile.current(at: time)
         }
         r[capacityIndex] = yp[capacityIndex] - i * area / 3600
         let stiffness = stackStiffness  // (the thickness is needed only by a constant-gap fixture)

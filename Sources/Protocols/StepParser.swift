@@ -35,8 +35,9 @@ struct StepParser {
         if take("charge") { return try parseElectrical(sign: -1) }
         if take("hold") { return try parseHold() }
         if take("rest") { return try parseRest() }
+        if take("run") { return try parseProfile() }
         throw error(
-            #"expected a step starting with "Discharge", "Charge", "Hold" or "Rest", found "#
+            #"expected a step starting with "Discharge", "Charge", "Hold", "Rest" or "Run current profile", found "#
                 + found(token: true)
         )
     }
@@ -61,6 +62,21 @@ struct StepParser {
         let (duration, terminations) = try parseLimits()
         let period = try parsePeriodAndEnd()
         return ExperimentStep(text: text, control: control, duration: duration, terminations: terminations, period: period)
+    }
+
+    /// `Run current profile PATH`: the rest of the step is the table's path.
+    private mutating func parseProfile() throws(ExperimentParseError) -> ExperimentStep {
+        guard take("current"), take("profile") else {
+            throw error(#"expected "current profile" and a file after "# + "\(context()), found \(found(token: false)) "
+                        + #"(e.g. "Run current profile pulses.csv")"#)
+        }
+        let path = ScalarClass.trimmed(scalars[min(pos, scalars.count)..<scalars.count])
+        guard !path.isEmpty else {
+            throw error(#"expected the current profile's file after "# + "\(context()) "
+                        + #"(a CSV with columns "Time [s],Current [A]", e.g. "Run current profile pulses.csv")"#)
+        }
+        pos = scalars.count
+        return ExperimentStep(text: text, control: .currentProfile(path: path))
     }
 
     private mutating func parseHold() throws(ExperimentParseError) -> ExperimentStep {

@@ -37,6 +37,11 @@ final class Runner {
     }
 
     init(simulation: Simulation) throws {
+        for step in simulation.experiment.steps {
+            if case .currentProfile(let path) = step.control, simulation.currentProfiles[path] == nil {
+                throw MissingCurrentProfile(path: path)
+            }
+        }
         self.simulation = simulation
         let model = P2DModel(parameters: simulation.parameters)
         let o = simulation.options
@@ -120,8 +125,13 @@ final class Runner {
     /// the charge and energy passed, and the last solution the solver reached (recorded as a sample,
     /// so the time series and the record agree).
     private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws(StepStopped) -> StepRecord {
-        let control = simulation.control(for: step)
+        var control = simulation.control(for: step)
+        if case .currentProfile(var profile) = control {
+            profile.start = solver.time
+            control = .currentProfile(profile)
+        }
         let events = simulation.events(for: step, control: control)
+        let stepDuration = simulation.duration(of: step)
         // The last sample before this step (of this cycle, an earlier one, or the resting state at
         // t = 0), for the DC resistance.
         let before = lastSample
@@ -136,21 +146,22 @@ final class Runner {
         var end: StepEnd?
         do {
             try setAmbientTemperature(step.temperature ?? simulation.parameters.temperature)
-            try timed { try switchOn(to: control, at: start, from: state, duration: step.duration) }
+            try timed { try switchOn(to: control, at: start, from: state, duration: stepDuration) }
+            if control.isProfile { try timed { try setProfileRates(at: start) } }
             started = (solver.system.dischargedCapacity(solver.state), quadrature(.energy))
             record(cycle: cycle, step: number)
 
             let y = solver.state
             for (event, reason) in events
             where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
-                                        current: solver.system.current(y)) {
+                                        current: solver.system.current(y), profile: control.isProfile) {
                 // A condition already met at switch-on ends the step at once: its own condition (skipped),
                 // or the model's voltage cut-off (the cell is already beyond it under this load).
                 if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
                 break
             }
 
-            let endTime = start + (step.duration ?? simulation.options.maximumStepDuration)
+            let endTime = start + (stepDuration ?? simulation.options.maximumStepDuration)
             if end == nil { try solver.setStopTime(endTime) }
             // The step's "(… period)", else the run's option; a sampled discharge that measures the DC
             // resistance is also sampled at the end of the pulse.
@@ -176,7 +187,7 @@ final class Runner {
                 if case .root(let indices, _) = outcome {
                     end = events[indices[0]].end
                 } else if solver.time >= endTime {
-                    guard step.duration != nil else {
+                    guard stepDuration != nil else {
                         throw SimulationStepTimeout(limit: simulation.options.maximumStepDuration)
                     }
                     end = .duration
@@ -286,6 +297,22 @@ final class Runner {
         }
     }
 
+    /// Under a current profile the algebraic unknowns (current, potentials) move with I(t) from
+    /// the start, but IDACalcIC leaves their rates at the last step's (zero after a rest); IDA's
+    /// first error test then fails at every step size (the predictor misses I's slope, an error
+    /// ∝ h against a fixed tolerance). Their rates are set by a difference: the consistent
+    /// algebraic state a millisecond later, the differential state held.
+    private func setProfileRates(at start: Double) throws {
+        let delta = 1e-3
+        let y0 = solver.state, yp0 = solver.derivative
+        try solver.reinitialize(time: start + delta, state: y0, derivative: yp0)
+        try solver.computeConsistentInitialConditions(firstOutputTime: start + delta + Simulation.initialConditionHorizon)
+        let y1 = solver.state
+        var yp = yp0
+        for k in y0.indices where y1[k] != y0[k] { yp[k] = (y1[k] - y0[k]) / delta }
+        try solver.reinitialize(time: start, state: y0, derivative: yp)
+    }
+
     /// A running total the solver integrates with the solution, at its current time.
     private func quadrature(_ total: Quadrature) -> Double { solver.quadratures[total.rawValue] }
 
@@ -380,11 +407,17 @@ extension CellControl {
         case .current(let amperes): return .current(amperes: blend(model.current(y), amperes))
         case .voltage(let volts): return .voltage(volts: blend(model.voltage(y), volts))
         case .power(let watts): return .power(watts: blend(model.voltage(y) * model.current(y), watts))
+        case .currentProfile(let profile): return .current(amperes: blend(model.current(y), profile.current(at: profile.start)))
         }
     }
 }
 
 extension CellControl {
+    var isProfile: Bool {
+        if case .currentProfile = self { return true }
+        return false
+    }
+
     var isVoltageHold: Bool {
         if case .voltage = self { return true }
         return false
@@ -396,6 +429,7 @@ extension CellControl {
         case .current(let a): return a > 0 ? 1 : (a < 0 ? -1 : 0)
         case .power(let w): return w > 0 ? 1 : (w < 0 ? -1 : 0)
         case .voltage: return 0
+        case .currentProfile(let p): return p.current(at: p.start) > 0 ? 1 : (p.current(at: p.start) < 0 ? -1 : 0)
         }
     }
 }

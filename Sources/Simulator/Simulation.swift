@@ -118,6 +118,8 @@ public struct Simulation: Sendable {
     public let experiment: Experiment
     public let cycles: Int
     public var options: SimulationOptions
+    /// The tables of the experiment's `Run current profile PATH` steps, by PATH (loaded by the caller).
+    public var currentProfiles: [String: CurrentProfile] = [:]
 
     public init(parameters: CellParameters, experiment: Experiment, cycles: Int = 1,
                 options: SimulationOptions = SimulationOptions()) {
@@ -138,7 +140,15 @@ public struct Simulation: Sendable {
         case .power(let watts): return .power(watts: watts)
         case .voltage(let volts): return .voltage(volts: volts)
         case .rest: return .current(amperes: 0)
+        case .currentProfile(let path): return currentProfiles[path].map { .currentProfile($0) } ?? .current(amperes: 0)
         }
+    }
+
+    /// The step's duration: its own, or a current profile's table's.
+    func duration(of step: ExperimentStep) -> Double? {
+        if let duration = step.duration { return duration }
+        if case .currentProfile(let path) = step.control { return currentProfiles[path]?.duration }
+        return nil
     }
 
     /// The step's own end conditions (with the text to report), then the model's voltage limits.
@@ -151,13 +161,21 @@ public struct Simulation: Sendable {
             }
         }
         let direction = control.direction
-        if direction > 0 { events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff))) }
+        if case .currentProfile = control {
+            // Either cut-off, whichever way the profile drives the cell.
+            events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff)))
+            events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff)))
+        } else if direction > 0 { events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff))) }
         if direction < 0 { events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff))) }
         return events
     }
 
     /// Whether an end condition already holds at the start of a step with this control.
-    func alreadyMet(_ event: CellEvent, direction: Int, voltage: Double, current: Double) -> Bool {
+    func alreadyMet(_ event: CellEvent, direction: Int, voltage: Double, current: Double, profile: Bool = false) -> Bool {
+        if profile, case .voltage(let v) = event {
+            // A profile has both cut-offs: each is met beyond its own side.
+            return (v == parameters.lowerVoltageCutoff && voltage <= v) || (v == parameters.upperVoltageCutoff && voltage >= v)
+        }
         switch event {
         case .voltage(let v): return (direction > 0 && voltage <= v) || (direction < 0 && voltage >= v)
         case .currentMagnitude(let a): return direction == 0 && abs(current) <= a

@@ -5,6 +5,12 @@ import Interpolation
 import Parameters
 import Protocols
 
+/// A `Run current profile PATH` step whose table the caller did not load.
+struct MissingCurrentProfile: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "no current profile loaded for \"\(path)\" (load the table into Simulation.currentProfiles)" }
+}
+
 /// A protocol step that stopped before its end: what it did up to the stop, and why.
 struct StepStopped: Error {
     var record: StepRecord

@@ -1,6 +1,7 @@
 // The SolidCell library's one import: every module a user of the package needs, re-exported.
 @_exported import CellModel
 @_exported import CellPhysics
+@_exported import Comparison
 @_exported import DAESolver
 @_exported import Impedance
 @_exported import Interpolation

@@ -93,7 +93,9 @@ struct ImpedanceCommand: ParsableCommand {
             } catch {
                 throw fail("--after-experiment: \(error)")
             }
-            let result = Simulation(parameters: parameters, experiment: experiment, cycles: repeats).run()
+            var simulation = Simulation(parameters: parameters, experiment: experiment, cycles: repeats)
+            try loadCurrentProfiles(into: &simulation, flag: "--after-experiment")
+            let result = simulation.run()
             if let failure = result.failure { throw fail("--after-experiment: \(failure)", code: 1) }
             guard let y = result.finalState, let yp = result.finalDerivative else {
                 throw fail("--after-experiment: the experiment produced no final state", code: 1)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Comparison
 import Foundation
 import OutputFiles
 import Parameters
@@ -11,7 +12,7 @@ struct SolidCellCommand: ParsableCommand {
         commandName: "solidcell",
         abstract: "Pressure-aware P2D simulation of all-solid-state lithium cells.",
         version: SolidCellInfo.version,
-        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self, PlotCommand.self],
+        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self, PlotCommand.self, CompareCommand.self],
         defaultSubcommand: Simulate.self)
 
     /// Parses and runs the command line. One that cannot be parsed (an unknown flag, a flag without
@@ -79,7 +80,9 @@ struct Simulate: ParsableCommand {
         Experiment steps follow PyBaMM's wording, one per line or separated by ';':
           "Discharge at 0.1C until 2.5 V", "Charge at 0.5 mA until 4.3 V",
           "Hold at 4.3 V until C/20", "Rest for 10 minutes",
-          "Discharge at 1 W for 1 hour".
+          "Discharge at 1 W for 1 hour",
+          "Run current profile pulses.csv" (columns Time [s],Current [A],
+            current positive on discharge, piecewise-linear).
         Units that steps accept:
           C-rates 1C, 0.5 C, C/10 (multiples of the model's
             "Nominal cell capacity [A.h]", recorded in summary.json);
@@ -159,7 +162,8 @@ struct Simulate: ParsableCommand {
 
         options.keptCycles = .plotSelection
         options.cancellation = CancellationFlag()
-        let simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
+        var simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
+        try loadCurrentProfiles(into: &simulation)
         let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
                                experiment: protocolSteps.steps.map(\.text), cycles: cycles, options: options,
                                nominalCapacity: parameters.nominalCapacity)

@@ -110,6 +110,8 @@ struct ExperimentRobustnessTests {
             #expect(step.duration != nil || !step.terminations.isEmpty)
         case .rest:
             #expect(step.duration != nil && step.terminations.isEmpty)
+        case .currentProfile(let path):
+            #expect(!path.isEmpty && step.duration == nil && step.terminations.isEmpty)
         }
     }
 

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Comparison
+import Foundation
+import MeasuredData
+import OutputFiles
+import Parameters
+import Simulator
+
+/// Reads the tables of the experiment's `Run current profile PATH` steps into the simulation; a
+/// bad table ends in one line naming the step and the problem, exit code 2.
+func loadCurrentProfiles(into simulation: inout Simulation, flag: String = "experiment") throws {
+    for step in simulation.experiment.steps {
+        guard case .currentProfile(let path) = step.control, simulation.currentProfiles[path] == nil else { continue }
+        do { simulation.currentProfiles[path] = try CurrentProfileFile.read(path: path) } catch {
+            throw fail("\(flag) step \"\(step.text)\": \(error)")
+        }
+    }
+}
+
+/// `solidcell compare`: drive the model with a measured log's controls and compare.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Run the model through a measured cycling log's steps and compare voltages and capacities.",
+        discussion: """
+        solidcell compare --model M --data FILE [--format F] [--current-sign charge-positive|discharge-positive] \
+        [--set "KEY=VALUE" …] [--initial-soc X] --output DIR
+
+        Each measured step becomes a protocol step with the same control and duration (rest, constant \
+        current, constant voltage; a varying current a current profile through its samples, piecewise-linear); \
+        the model's voltage cut-offs still end current steps. The run starts at rest at the open-circuit \
+        voltage equal to the first measured voltage (or at --initial-soc). Writes comparison.json \
+        (RMS and largest voltage difference, per step and per cycle capacities and durations), \
+        comparison.csv and voltage.svg.
+        """)
+
+    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("The measured cycling log.", valueName: "FILE"))
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("The file's format (detected from its header by default): "
+        + MeasuredDataFormat.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "F"))
+    var format: String?
+
+    @Option(name: .customLong("current-sign"), help: ArgumentHelp(
+        "Which way the file's current counts positive (the format's own convention by default).",
+        valueName: "charge-positive|discharge-positive"))
+    var currentSign: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    @Option(name: .customLong("initial-soc"), help: ArgumentHelp(
+        "Start at rest at this state of charge instead of at the first measured voltage.", valueName: "X"))
+    var initialSOC: String?
+
+    @Option(name: .long, help: "Folder for comparison.json, comparison.csv and voltage.svg.")
+    var output: String?
+
+    static let signs: [String: CurrentSign] = ["charge-positive": .chargePositive, "discharge-positive": .dischargePositive]
+
+    func run() throws {
+        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        guard let data else { throw fail("--data FILE is required (a measured cycling log: BDF, BioLogic, Arbin, Maccor, Neware or SolidCell timeseries.csv)") }
+        guard let output else { throw fail("--output DIR is required (the folder for comparison.json, comparison.csv and voltage.svg)") }
+        var fileFormat: MeasuredDataFormat?
+        if let format {
+            guard let f = MeasuredDataFormat(rawValue: format.trimmingCharacters(in: .whitespaces)) else {
+                throw fail("--format \(quoted(format)): allowed " + MeasuredDataFormat.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            guard f != .cycleTable && f != .impedanceCSV else {
+                throw fail("--format \(quoted(format)): compare needs a time series (bdf, bioLogic, arbin, maccor, neware, solidCell)")
+            }
+            fileFormat = f
+        }
+        var sign: CurrentSign?
+        if let currentSign {
+            guard let s = Self.signs[currentSign.trimmingCharacters(in: .whitespaces)] else {
+                throw fail("--current-sign \(quoted(currentSign)): allowed charge-positive or discharge-positive")
+            }
+            sign = s
+        }
+        var initialState = InitialState.firstMeasuredVoltage
+        if let initialSOC {
+            guard let x = Double(initialSOC.trimmingCharacters(in: .whitespaces)), x.isFinite, (0...1).contains(x) else {
+                throw fail("--initial-soc \(quoted(initialSOC)): allowed a number from 0 to 1 (state of charge: 0 at the lower, 1 at the upper voltage cut-off)")
+            }
+            initialState = .stateOfCharge(x)
+        }
+        guard FileManager.default.fileExists(atPath: data) else {
+            throw fail("--data \(quoted(data)): no such file")
+        }
+        let modelPath = BundledModels.path(named: model) ?? model
+        let (file, parameters) = try loadModel(path: modelPath, overriding: overrides)
+
+        let dataset: MeasuredDataset
+        do {
+            dataset = try MeasuredDataReader.read(url: URL(fileURLWithPath: data), format: fileFormat, currentSign: sign)
+        } catch {
+            throw fail("--data \(quoted(data)): \(error)")
+        }
+        guard let series = dataset.timeSeries else {
+            throw fail("--data \(quoted(data)): holds \(dataset.cycles != nil ? "a per-cycle table" : "an impedance spectrum"), "
+                       + "not a time series of voltage and current")
+        }
+        let result: MeasuredComparisonResult
+        do {
+            result = try MeasuredComparison.run(parameters: parameters, series: series, initialState: initialState)
+        } catch {
+            throw fail("--data \(quoted(data)): \(error)")
+        }
+        do {
+            try ComparisonFiles.write(result, dataFile: data, format: series.source.format.rawValue,
+                                      currentSign: series.source.currentSign == .chargePositive ? "charge-positive" : "discharge-positive",
+                                      model: file.name, to: output)
+        } catch {
+            throw fail(outputFolderProblem(output, error: error), code: 1)
+        }
+        func mV(_ x: Double?) -> String { x.map { String(format: "%.4g mV", $0) } ?? "n/a" }
+        var lines = ["SolidCell \(SolidCellInfo.version) — \(file.name) against \(data)"]
+        lines.append("  \(result.plan.mappings.count) measured steps → \(result.plan.experiment.steps.count) protocol steps; "
+                     + "\(result.comparedSamples) of \(result.samples.count) samples compared")
+        lines.append("  start: \(result.initialStateText)")
+        lines.append("  voltage difference: RMS \(mV(result.voltageRMSmV)), largest \(mV(result.voltageMaxmV))")
+        if let failure = result.simulation.failure { lines.append("  the simulation stopped: \(failure)") }
+        lines.append("  results written to \(output)/ (comparison.json, comparison.csv, voltage.svg)")
+        print(lines.joined(separator: "\n"))
+        if result.simulation.failure != nil { throw ExitCode(1) }
+    }
+}
