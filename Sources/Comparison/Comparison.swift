@@ -121,6 +121,9 @@ public enum InitialState: Sendable, Equatable {
     case firstMeasuredVoltage
     /// At rest at this state of charge (0 at the lower, 1 at the upper voltage cut-off).
     case stateOfCharge(Double)
+    /// At rest at the model file's own `"Initial concentration in positive electrode [mol.m-3]"`
+    /// (for a log that another simulation of the same cell produced).
+    case modelInitialConcentration
 }
 
 /// Measured against simulated, step by step.
@@ -249,6 +252,9 @@ public enum MeasuredComparison {
         case .stateOfCharge(let soc):
             y0 = model.stoichiometry(atStateOfCharge: soc)
             stateText = "at rest at SOC \(soc)"
+        case .modelInitialConcentration:
+            y0 = parameters.positiveInitialConcentration / parameters.positiveMaximumConcentration
+            stateText = "at rest at the model's initial concentration"
         }
         cell.positiveInitialConcentration = y0 * parameters.positiveMaximumConcentration
         var run = Simulation(parameters: cell, experiment: plan.experiment, cycles: 1, options: options)

@@ -53,7 +53,8 @@ struct CompareCommand: ParsableCommand {
     var overrides: [String] = []
 
     @Option(name: .customLong("initial-soc"), help: ArgumentHelp(
-        "Start at rest at this state of charge instead of at the first measured voltage.", valueName: "X"))
+        "Start at rest at this state of charge instead of at the first measured voltage; \"model\": at the model file's own initial concentration.",
+        valueName: "X|model"))
     var initialSOC: String?
 
     @Option(name: .long, help: "Folder for comparison.json, comparison.csv and voltage.svg.")
@@ -83,9 +84,11 @@ struct CompareCommand: ParsableCommand {
             sign = s
         }
         var initialState = InitialState.firstMeasuredVoltage
-        if let initialSOC {
+        if initialSOC?.trimmingCharacters(in: .whitespaces) == "model" {
+            initialState = .modelInitialConcentration
+        } else if let initialSOC {
             guard let x = Double(initialSOC.trimmingCharacters(in: .whitespaces)), x.isFinite, (0...1).contains(x) else {
-                throw fail("--initial-soc \(quoted(initialSOC)): allowed a number from 0 to 1 (state of charge: 0 at the lower, 1 at the upper voltage cut-off)")
+                throw fail("--initial-soc \(quoted(initialSOC)): allowed a number from 0 to 1 (state of charge: 0 at the lower, 1 at the upper voltage cut-off) or \"model\" (the model file's initial concentration)")
             }
             initialState = .stateOfCharge(x)
         }

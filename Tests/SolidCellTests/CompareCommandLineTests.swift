@@ -142,6 +142,23 @@ struct CompareCommandLineTests {
         #expect(missing.run().failure?.message.contains("nowhere.csv") == true)
     }
 
+    @Test("a PyBaMM log of the same cell (validation/pybamm/xu2019_log.bdf.csv) is reproduced; one with two parameters changed is not, until they are set")
+    func pybammLog() throws {
+        func rms(_ file: String, _ overrides: [String] = []) throws -> Double {
+            var set = try loadParameterSet(Self.model)
+            for assignment in overrides { try ParameterOverrides.apply([assignment], to: &set) }
+            let series = try #require(try MeasuredDataReader.read(url: URL(fileURLWithPath: "\(repositoryRoot)/validation/pybamm/\(file)")).timeSeries)
+            let result = try MeasuredComparison.run(parameters: try CellParameters(set), series: series,
+                                                    initialState: .modelInitialConcentration)
+            #expect(result.simulation.failure == nil)
+            return try #require(result.voltageRMSmV)
+        }
+        #expect(try rms("xu2019_log.bdf.csv") < 0.1)  // the cross-check's own agreement, well inside 3 mV
+        #expect(try rms("xu2019_log_changed.bdf.csv") > 3)
+        #expect(try rms("xu2019_log_changed.bdf.csv", ["Positive particle diffusivity [m2.s-1]=2e-14",
+                                                       "Positive electrode exchange-current density [A.m-2]=2.119049248194614"]) < 0.1)
+    }
+
     @Test("bad inputs end in one line naming the flag and the value, exit code 2")
     func badInputs() throws {
         let folder = temporaryFolder("compare-bad")
