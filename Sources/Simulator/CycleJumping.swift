@@ -177,6 +177,8 @@ struct CycleStartState {
     var state: [Double]
     var derivative: [Double]
     var contactDamage: [Double]
+    /// The last recorded sample (the "before" of the next cycle's DC resistance).
+    var lastSample: (voltage: Double, current: Double)
 }
 
 /// The change of the cycle-start state over one simulated cycle that began from a settled state
@@ -205,11 +207,12 @@ extension Runner {
 
     func cycleStartState() -> CycleStartState {
         CycleStartState(time: solver.time, state: solver.state, derivative: solver.derivative,
-                        contactDamage: solver.system.contactDamage)
+                        contactDamage: solver.system.contactDamage, lastSample: lastSample)
     }
 
     func restore(_ start: CycleStartState) throws(SolverError) {
         solver.system.contactDamage = start.contactDamage
+        lastSample = start.lastSample
         try solver.reinitialize(time: start.time, state: start.state, derivative: start.derivative)
     }
 
