@@ -43,7 +43,7 @@ let package = Package(
         // What a run writes: CSV and JSON files, SVG plots.
         .target(name: "OutputFiles", dependencies: ["Simulator", "Impedance", "Parameters", "DAESolver"]),
         // Parameter sweeps: design, sharding, parallel runs, index and merge.
-        .target(name: "Sweeps", dependencies: ["Simulator", "OutputFiles", "Parameters", "Protocols"]),
+        .target(name: "Sweeps", dependencies: ["Simulator", "CellModel", "OutputFiles", "Parameters", "Protocols"]),
         // Published data and PyBaMM cross-checks, and the validation report. A leaf: nothing imports it.
         .target(name: "Validation", dependencies: ["Simulator", "Impedance", "OutputFiles", "Parameters", "Protocols", "CellModel",
                                                    "CellPhysics", "Interpolation", "DAESolver"]),
@@ -62,7 +62,7 @@ let package = Package(
             name: "SolidCellCLI",
             dependencies: [
                 "Parameters", "Protocols", "Simulator", "Impedance", "OutputFiles", "Sweeps", "Validation",
-                "MeasuredData", "Comparison",
+                "MeasuredData", "Comparison", "CellModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,20 +1,30 @@
 import ArgumentParser
+import CellModel
 import Comparison
 import Foundation
 import MeasuredData
 import OutputFiles
 import Parameters
+import Protocols
 import Simulator
 
 /// Reads the tables of the experiment's `Run current profile PATH` steps into the simulation; a
 /// bad table ends in one line naming the step and the problem, exit code 2.
 func loadCurrentProfiles(into simulation: inout Simulation, flag: String = "experiment") throws {
-    for step in simulation.experiment.steps {
-        guard case .currentProfile(let path) = step.control, simulation.currentProfiles[path] == nil else { continue }
-        do { simulation.currentProfiles[path] = try CurrentProfileFile.read(path: path) } catch {
+    simulation.currentProfiles = try currentProfiles(of: simulation.experiment, flag: flag)
+}
+
+/// The tables of an experiment's `Run current profile PATH` steps, by PATH; a bad table ends in one
+/// line naming the step and the problem, exit code 2.
+func currentProfiles(of experiment: Experiment, flag: String = "experiment") throws -> [String: CurrentProfile] {
+    var profiles: [String: CurrentProfile] = [:]
+    for step in experiment.steps {
+        guard case .currentProfile(let path) = step.control, profiles[path] == nil else { continue }
+        do { profiles[path] = try CurrentProfileFile.read(path: path) } catch {
             throw fail("\(flag) step \"\(step.text)\": \(error)")
         }
     }
+    return profiles
 }
 
 /// `solidcell compare`: drive the model with a measured log's controls and compare.

@@ -59,7 +59,7 @@ struct SweepRun: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func run() throws {
-        let sweep: ParameterSweep
+        var sweep: ParameterSweep
         let slice: SweepShard
         let jobs: Int
         do {
@@ -109,6 +109,7 @@ struct SweepRun: ParsableCommand {
             throw fail("\(error)")
         }
 
+        sweep.currentProfiles = try currentProfiles(of: sweep.experiment)
         let design = sweep.design
         let total = design.cases(in: slice).count
         let shardText = slice.count > 1 ? " (shard \(slice): \(total) of them)" : ""

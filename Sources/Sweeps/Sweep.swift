@@ -1,3 +1,4 @@
+import CellModel
 import Foundation
 import OutputFiles
 import Parameters
@@ -228,6 +229,9 @@ public struct ParameterSweep: Sendable {
     public let experiment: Experiment
     /// Settings of every case's run (its tolerances are part of ``design``).
     public let options: SimulationOptions
+    /// The tables of the experiment's `Run current profile PATH` steps, by PATH (loaded by the
+    /// caller, as for ``Simulation/currentProfiles``); every case runs with them.
+    public var currentProfiles: [String: CurrentProfile] = [:]
 
     /// The most cases one sweep may have.
     public static let maximumCaseCount = 1_000_000
@@ -353,7 +357,9 @@ public struct ParameterSweep: Sendable {
                                                message: "invalid parameters: \(error)")
             return result
         }
-        return Simulation(parameters: parameters, experiment: experiment, cycles: design.cycles, options: options).run()
+        var simulation = Simulation(parameters: parameters, experiment: experiment, cycles: design.cycles, options: options)
+        simulation.currentProfiles = currentProfiles
+        return simulation.run()
     }
 
     /// The inputs recorded in a case's `summary.json`.
