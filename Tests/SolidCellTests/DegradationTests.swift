@@ -3,15 +3,9 @@ import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
-@testable import DAESolver
-@testable import Impedance
-@testable import Interpolation
-@testable import OutputFiles
 @testable import Parameters
 @testable import Protocols
 @testable import Simulator
-@testable import Sweeps
-@testable import Validation
 
 /// Contact-damage keys of the strain-cycle law (docs/MODEL.md, "Degradation"); unless given, the
 /// values whose 50-cycle damage `damageLawAnchors` checks.

@@ -1,17 +1,11 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import CellModel
-@testable import CellPhysics
-@testable import DAESolver
-@testable import Impedance
-@testable import Interpolation
 @testable import OutputFiles
 @testable import Parameters
 @testable import Protocols
 @testable import Simulator
 @testable import Sweeps
-@testable import Validation
 
 // Input robustness: thousands of mutated model files, `--set` overrides, experiment texts and sweep
 // arguments, pushed through the entry points the command line uses (ModelFile.parse → overrides →

@@ -5,12 +5,8 @@ import Testing
 @testable import CellPhysics
 @testable import DAESolver
 @testable import Impedance
-@testable import Interpolation
 @testable import OutputFiles
 @testable import Parameters
-@testable import Protocols
-@testable import Simulator
-@testable import Sweeps
 @testable import Validation
 
 /// The Xu 2019 cell with SolidCell's harmonic face rule (exact across the separator | composite face),

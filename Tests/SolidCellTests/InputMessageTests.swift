@@ -1,7 +1,6 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import OutputFiles
 @testable import Parameters
 
 /// Issue #18 items 5-7 and 9: messages that name the cause (negative numbers, misspelt required

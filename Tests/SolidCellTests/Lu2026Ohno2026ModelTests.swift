@@ -1,16 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import CellModel
-@testable import CellPhysics
-@testable import DAESolver
-@testable import Impedance
-@testable import Interpolation
-@testable import OutputFiles
 @testable import Parameters
-@testable import Protocols
-@testable import Simulator
-@testable import Sweeps
 @testable import Validation
 
 /// Contracts of the Lu 2026 and Ohno 2026 model files and their validation cases.

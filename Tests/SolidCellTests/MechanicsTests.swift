@@ -3,15 +3,9 @@ import TestSupport
 import Testing
 @testable import CellModel
 @testable import CellPhysics
-@testable import DAESolver
-@testable import Impedance
-@testable import Interpolation
-@testable import OutputFiles
 @testable import Parameters
 @testable import Protocols
 @testable import Simulator
-@testable import Sweeps
-@testable import Validation
 
 /// The Chen 2020 NMC811 | Li cell on a small mesh, with the given extra keys (mechanics, classes).
 func nmc811Cell(_ extra: [String: ParameterValue] = [:], mesh: Int = 8) throws -> CellParameters {

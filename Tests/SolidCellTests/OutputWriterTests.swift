@@ -1,17 +1,8 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import CellModel
-@testable import CellPhysics
-@testable import DAESolver
-@testable import Impedance
-@testable import Interpolation
 @testable import OutputFiles
-@testable import Parameters
-@testable import Protocols
 @testable import Simulator
-@testable import Sweeps
-@testable import Validation
 
 @Suite("Output files")
 struct OutputWriterTests {

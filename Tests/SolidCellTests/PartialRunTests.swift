@@ -3,7 +3,6 @@ import TestSupport
 import Testing
 @testable import CellModel
 @testable import OutputFiles
-@testable import Parameters
 @testable import Protocols
 @testable import Simulator
 

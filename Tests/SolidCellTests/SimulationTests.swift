@@ -2,16 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 @testable import CellModel
-@testable import CellPhysics
-@testable import DAESolver
-@testable import Impedance
-@testable import Interpolation
-@testable import OutputFiles
 @testable import Parameters
 @testable import Protocols
 @testable import Simulator
-@testable import Sweeps
-@testable import Validation
 
 /// A run whose second step times out: 5 minutes at 1C, then a 0.001C discharge with no end that
 /// does not reach a cut-off within the hour allowed to a step.

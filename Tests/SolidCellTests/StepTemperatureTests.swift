@@ -1,7 +1,6 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import Parameters
 @testable import Protocols
 @testable import Simulator
 

@@ -2,16 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 @testable import CellModel
-@testable import CellPhysics
-@testable import DAESolver
-@testable import Impedance
-@testable import Interpolation
-@testable import OutputFiles
 @testable import Parameters
 @testable import Protocols
 @testable import Simulator
 @testable import Sweeps
-@testable import Validation
 
 /// Small, fast sweeps of the Xu 2019 half cell on a tiny mesh.
 enum SweepFixture {
