@@ -50,25 +50,28 @@ let package = Package(
         // The library's one import: re-exports the modules above for users of the package.
         .target(name: "SolidCell", dependencies: ["DAESolver", "Interpolation", "Protocols", "CellPhysics", "Parameters",
                                                   "CellModel", "Simulator", "Impedance", "OutputFiles", "Sweeps",
-                                                  "MeasuredData", "Comparison"]),
+                                                  "MeasuredData", "Comparison", "Fitting"]),
         // Readers of measured cycler data (Battery Data Format, BioLogic, Arbin, Maccor, Neware,
         // SolidCell's own outputs, impedance spectra, per-cycle tables); Foundation only.
         .target(name: "MeasuredData"),
         // Drives the model with a measured log's controls and compares voltages and capacities.
         .target(name: "Comparison", dependencies: ["MeasuredData", "Simulator", "Protocols", "Parameters", "CellModel",
                                                    "Interpolation", "OutputFiles"]),
+        // Fits model keys to measured data: weighted least squares, Levenberg–Marquardt, statistics.
+        .target(name: "Fitting", dependencies: ["Comparison", "MeasuredData", "Simulator", "Protocols", "Parameters", "CellModel",
+                                                "OutputFiles"]),
         // The command-line tool.
         .executableTarget(
             name: "SolidCellCLI",
             dependencies: [
                 "Parameters", "Protocols", "Simulator", "Impedance", "OutputFiles", "Sweeps", "Validation",
-                "MeasuredData", "Comparison", "CellModel",
+                "MeasuredData", "Comparison", "CellModel", "Fitting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Helpers shared by the test targets: a seedable random generator, the repository root, model
+        // Helpers shared by the test targets: the seedable random generator (Fitting's), the repository root, model
         // loading, the runner of command-line processes and IDA on a P2D model.
-        .target(name: "TestSupport", dependencies: ["Parameters", "CellModel", "DAESolver"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Parameters", "CellModel", "DAESolver", "Fitting"], path: "Tests/TestSupport"),
         .testTarget(name: "DAESolverTests", dependencies: ["DAESolver", "TestSupport"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
         .testTarget(name: "CellPhysicsTests", dependencies: ["CellPhysics", "Interpolation", "TestSupport"]),
@@ -76,6 +79,8 @@ let package = Package(
         .testTarget(name: "SolidCellTests", dependencies: ["CellModel", "CellPhysics", "DAESolver", "Impedance", "Interpolation",
                                                     "OutputFiles", "Parameters", "Protocols", "Simulator", "Sweeps",
                                                     "Validation", "MeasuredData", "Comparison", "TestSupport"]),
+        .testTarget(name: "FittingTests", dependencies: ["Fitting", "Comparison", "MeasuredData", "Parameters", "Simulator",
+                                                   "Protocols", "TestSupport"]),
         .testTarget(name: "MeasuredDataTests", dependencies: ["MeasuredData", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -113,7 +113,7 @@ public struct ParameterError: Error, Equatable, CustomStringConvertible {
 
     /// The candidate closest to `key` by edit distance (ignoring case), when close enough to be a
     /// misspelling of it.
-    static func closest(to key: String, among candidates: [String]) -> String? {
+    public static func closest(to key: String, among candidates: [String]) -> String? {
         guard key.count < 1000 else { return nil }
         let lowered = Array(key.lowercased())
         var best: (String, Int)?
@@ -194,9 +194,10 @@ public struct ParameterReader {
     private var optionalKeys: Set<String> = []
 
     /// Records what `key` allows as it is read.
-    private mutating func log(_ key: String, _ value: ParameterValue?, allowed: String, function: Bool = false) {
+    private mutating func log(_ key: String, _ value: ParameterValue?, allowed: String, range: ClosedRange<Double>? = nil,
+                              function: Bool = false) {
         let requirement: ParameterEntry.Requirement = function ? .function : (optionalKeys.contains(key) ? .optional : .required)
-        let entry = ParameterEntry(key: key, value: value, allowed: allowed, requirement: requirement)
+        let entry = ParameterEntry(key: key, value: value, allowed: allowed, requirement: requirement, range: range)
         if let index = catalogue.firstIndex(where: { $0.key == key }) {
             catalogue[index] = entry
         } else {
@@ -210,7 +211,7 @@ public struct ParameterReader {
         let allowedText = allowed ?? (excludingLowerBound
             ? "a number > \(range.lowerBound) and ≤ \(range.upperBound)"
             : "a number from \(range.lowerBound) to \(range.upperBound)")
-        log(key, parameters[key], allowed: allowedText)
+        log(key, parameters[key], allowed: allowedText, range: range)
         let raw = try value(key)
         guard case .number(let x) = raw else {
             throw ParameterError(key: key, value: raw.description, allowed: allowedText, problem: "not a number")
@@ -245,7 +246,7 @@ public struct ParameterReader {
         let allowedText = "a number from \(range.lowerBound) to \(range.upperBound)"
             + (choices.isEmpty ? "" : ", or one of: " + choices.map { "\"\($0)\"" }.joined(separator: ", "))
         if case .text? = parameters[key] { log(key, parameters[key], allowed: allowedText, function: true) } else {
-            log(key, parameters[key], allowed: allowedText)
+            log(key, parameters[key], allowed: allowedText, range: range)
         }
         let raw = try value(key)
         switch raw {
@@ -277,11 +278,21 @@ public enum NumberOrFunction: Equatable, Sendable {
 
 /// One parameter as a model reads it: its key, the value the set gives (nil when absent), what
 /// the reader allows, and whether it is required, optional (read only when present) or a
-/// built-in function (named by text).
+/// built-in function (named by text). `range` is the interval a real-valued number must lie in
+/// (nil for whole numbers, names and tables, which cannot be varied continuously).
 public struct ParameterEntry: Sendable, Equatable {
     public enum Requirement: String, Sendable { case required, optional, function = "built-in function" }
     public var key: String
     public var value: ParameterValue?
     public var allowed: String
     public var requirement: Requirement
+    public var range: ClosedRange<Double>?
+
+    public init(key: String, value: ParameterValue?, allowed: String, requirement: Requirement, range: ClosedRange<Double>? = nil) {
+        self.key = key
+        self.value = value
+        self.allowed = allowed
+        self.requirement = requirement
+        self.range = range
+    }
 }

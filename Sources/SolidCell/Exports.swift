@@ -3,6 +3,7 @@
 @_exported import CellPhysics
 @_exported import Comparison
 @_exported import DAESolver
+@_exported import Fitting
 @_exported import Impedance
 @_exported import Interpolation
 @_exported import MeasuredData

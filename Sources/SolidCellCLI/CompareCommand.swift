@@ -27,6 +27,18 @@ func currentProfiles(of experiment: Experiment, flag: String = "experiment") thr
     return profiles
 }
 
+/// `--initial-soc X|model` of `compare` and `fit`: where a replayed log starts.
+enum InitialStateOption {
+    static func parse(_ text: String?) throws -> InitialState {
+        guard let text else { return .firstMeasuredVoltage }
+        if text.trimmingCharacters(in: .whitespaces) == "model" { return .modelInitialConcentration }
+        guard let x = Double(text.trimmingCharacters(in: .whitespaces)), x.isFinite, (0...1).contains(x) else {
+            throw fail("--initial-soc \(quoted(text)): allowed a number from 0 to 1 (state of charge: 0 at the lower, 1 at the upper voltage cut-off) or \"model\" (the model file's initial concentration)")
+        }
+        return .stateOfCharge(x)
+    }
+}
+
 /// `solidcell compare`: drive the model with a measured log's controls and compare.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -93,15 +105,7 @@ struct CompareCommand: ParsableCommand {
             }
             sign = s
         }
-        var initialState = InitialState.firstMeasuredVoltage
-        if initialSOC?.trimmingCharacters(in: .whitespaces) == "model" {
-            initialState = .modelInitialConcentration
-        } else if let initialSOC {
-            guard let x = Double(initialSOC.trimmingCharacters(in: .whitespaces)), x.isFinite, (0...1).contains(x) else {
-                throw fail("--initial-soc \(quoted(initialSOC)): allowed a number from 0 to 1 (state of charge: 0 at the lower, 1 at the upper voltage cut-off) or \"model\" (the model file's initial concentration)")
-            }
-            initialState = .stateOfCharge(x)
-        }
+        let initialState = try InitialStateOption.parse(initialSOC)
         guard FileManager.default.fileExists(atPath: data) else {
             throw fail("--data \(quoted(data)): no such file")
         }

@@ -1,15 +1,3 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a small, fast, seedable generator that gives the same
-/// sequence on every platform, so every random test input is reproducible from its seed.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+// The seedable generator of every random test input is the library's own (Fitting's Latin-hypercube
+// starts use it), so a test's inputs are reproducible from its seed.
+@_exported import struct Fitting.SplitMix64

@@ -1,0 +1,98 @@
+import CellModel
+import Comparison
+import Foundation
+import MeasuredData
+import Parameters
+import Protocols
+import Simulator
+
+/// One set of measurements a fit is scored against, with the scale of its residuals.
+///
+/// Residuals are (simulated − measured) × w/σ: σ is the dataset's noise estimate (in the data's
+/// unit) and w its relative weight (1 unless `--weight FILE=W`), so that a 10⁵-point voltage log
+/// and a 100-point capacity table each count by how well the model meets them relative to their
+/// own scatter, and the sum of squares is a χ².
+public struct FitDataset: Sendable {
+    public enum Content: Sendable {
+        /// A cycler log replayed as `solidcell compare` replays it; residuals are voltages [V] at
+        /// the measured samples.
+        case timeSeries(MeasuredTimeSeries)
+        /// Discharge capacity per cycle under a repeated protocol; residuals are capacities in
+        /// the table's unit.
+        case cycles(MeasuredCycleTable, experiment: Experiment, currentProfiles: [String: CurrentProfile])
+    }
+
+    /// The data file, as given.
+    public var file: String
+    public var content: Content
+    /// σ, in the residual's unit (V for voltages, the table's unit for capacities).
+    public var noise: Double
+    /// w.
+    public var weight: Double
+
+    public init(file: String, content: Content, weight: Double = 1) {
+        self.file = file
+        self.content = content
+        self.weight = weight
+        noise = Self.noiseEstimate(content)
+    }
+
+    /// What the residuals are, for reports.
+    public var kind: String {
+        switch content {
+        case .timeSeries: "voltage time series"
+        case .cycles: "discharge capacity per cycle"
+        }
+    }
+
+    public var unit: String {
+        switch content {
+        case .timeSeries: "V"
+        case .cycles(let table, _, _): table.capacityUnit == .ampereHours ? "A.h" : "mA.h/g"
+        }
+    }
+
+    /// Number of residuals.
+    public var count: Int {
+        switch content {
+        case .timeSeries(let series): series.count
+        case .cycles(let table, _, _): table.count
+        }
+    }
+
+    /// σ from the scatter of second differences of consecutive points, σ² ≈ Σ (xᵢ₊₁ − 2xᵢ + xᵢ₋₁)² / 6(N − 2)
+    /// (the second difference of white noise of variance σ² has variance 6σ²; a smooth signal adds
+    /// only its curvature, so the estimate errs high on coarse samples), never below a resolution
+    /// floor: 0.1 mV for voltages, 10⁻⁴ of the mean capacity for capacities.
+    static func noiseEstimate(_ content: Content) -> Double {
+        let values: [[Double]], floor: Double
+        switch content {
+        case .timeSeries(let series):
+            // Second differences within a step (or, without a step column, a run of one current
+            // direction) only: a step change is not noise.
+            var runs: [[Double]] = [], current: [Double] = []
+            for i in 0..<series.count {
+                if i > 0, series.step?[i] != series.step?[i - 1]
+                    || (series.current[i] > 0) != (series.current[i - 1] > 0) || (series.current[i] < 0) != (series.current[i - 1] < 0) {
+                    runs.append(current); current = []
+                }
+                current.append(series.voltage[i])
+            }
+            runs.append(current)
+            values = runs
+            floor = 1e-4
+        case .cycles(let table, _, _):
+            values = [table.dischargeCapacity]
+            floor = 1e-4 * (table.dischargeCapacity.map(abs).reduce(0, +) / Double(max(table.count, 1)))
+        }
+        var sum = 0.0, n = 0
+        for run in values where run.count >= 3 {
+            for i in 1..<(run.count - 1) {
+                let d = run[i + 1] - 2 * run[i] + run[i - 1]
+                sum += d * d; n += 1
+            }
+        }
+        let sigma = n > 0 ? (sum / (6 * Double(n))).squareRoot() : 0
+        return max(sigma, floor)
+    }
+}

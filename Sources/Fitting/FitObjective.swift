@@ -1,0 +1,123 @@
+import CellModel
+import Comparison
+import Foundation
+import MeasuredData
+import Parameters
+import Protocols
+import Simulator
+
+/// The weighted least-squares objective of a fit: the model file's parameters with the fitted
+/// keys set, run against every dataset.
+public struct FitObjective: Sendable {
+    /// The model file's parameters with `--set` applied: the fixed keys, and the fitted keys' starts.
+    public var base: ParameterSet
+    public var parameters: [FitParameter]
+    public var datasets: [FitDataset]
+    public var options: SimulationOptions
+    /// Where a replayed log starts (as in `solidcell compare`).
+    public var initialState: InitialState
+
+    public init(base: ParameterSet, parameters: [FitParameter], datasets: [FitDataset],
+                options: SimulationOptions = SimulationOptions(), initialState: InitialState = .firstMeasuredVoltage) {
+        self.base = base
+        self.parameters = parameters
+        self.datasets = datasets
+        self.options = options
+        self.initialState = initialState
+    }
+
+    /// The typed parameters with the fitted keys at `values`.
+    public func cellParameters(values: [Double]) throws -> CellParameters {
+        var set = base
+        for (parameter, value) in zip(parameters, values) { set[parameter.key] = .number(value) }
+        return try CellParameters(set)
+    }
+
+    /// What one dataset's run gave.
+    public struct DatasetResult: Sendable {
+        /// Simulated minus measured, in the data's unit, one per measured point.
+        public var differences: [Double]
+        /// Root mean square of `differences`.
+        public var rms: Double { (differences.reduce(0) { $0 + $1 * $1 } / Double(max(differences.count, 1))).squareRoot() }
+        /// The replay, for a time series (its plots are `compare`'s).
+        public var comparison: MeasuredComparisonResult?
+        /// Simulated capacity of each of the table's cycles, for a cycle table.
+        public var simulatedCapacities: [Double]?
+    }
+
+    public struct Evaluation: Sendable {
+        /// Every dataset's differences scaled by w/σ, concatenated in dataset order.
+        public var residuals: [Double]
+        public var datasets: [DatasetResult]
+    }
+
+    /// Runs the model at `values` against every dataset; throws when a run cannot be made or
+    /// stops before it has produced a value for every measured point.
+    public func evaluate(values: [Double]) throws -> Evaluation {
+        let cell = try cellParameters(values: values)
+        var residuals: [Double] = []
+        var results: [DatasetResult] = []
+        for dataset in datasets {
+            let result = try Self.run(dataset, parameters: cell, options: options, initialState: initialState)
+            let scale = dataset.weight / dataset.noise
+            residuals += result.differences.map { $0 * scale }
+            results.append(result)
+        }
+        return Evaluation(residuals: residuals, datasets: results)
+    }
+
+    static func run(_ dataset: FitDataset, parameters: CellParameters, options: SimulationOptions,
+                    initialState: InitialState) throws -> DatasetResult {
+        switch dataset.content {
+        case .timeSeries(let series):
+            let comparison = try MeasuredComparison.run(parameters: parameters, series: series, initialState: initialState, options: options)
+            return DatasetResult(differences: try voltageDifferences(comparison, file: dataset.file), comparison: comparison)
+        case .cycles(let table, let experiment, let profiles):
+            var simulation = Simulation(parameters: parameters, experiment: experiment, cycles: table.cycle.max() ?? 1, options: options)
+            simulation.currentProfiles = profiles
+            let result = simulation.run()
+            var byCycle: [Int: Double] = [:]
+            for summary in result.cycles where summary.complete {
+                byCycle[summary.cycle] = table.capacityUnit == .ampereHours ? summary.dischargeCapacity : summary.specificDischargeCapacity
+            }
+            // A cycle the run did not reach (the cell can no longer be cycled) delivers nothing.
+            let simulated = table.cycle.map { byCycle[$0] ?? 0 }
+            if simulated.allSatisfy({ $0 == 0 }), let failure = result.failure {
+                throw FitEvaluationError(file: dataset.file, message: "the simulation stopped before the first cycle ended: \(failure)")
+            }
+            return DatasetResult(differences: zip(simulated, table.dischargeCapacity).map { $0 - $1 }, simulatedCapacities: simulated)
+        }
+    }
+
+    /// Simulated minus measured voltage at every measured sample. A sample past the end of its
+    /// simulated step (the simulation reached a cut-off sooner) is compared with the step's final
+    /// simulated voltage, so the residual stays continuous as the end moves across samples; a
+    /// step the simulation never reached is an error.
+    static func voltageDifferences(_ comparison: MeasuredComparisonResult, file: String) throws -> [Double] {
+        // The last simulated voltage of every experiment step (0-based).
+        let series = comparison.simulation.timeSeries
+        var finalVoltage: [Int: Double] = [:]
+        for k in 0..<series.count { finalVoltage[series.step[k] - 1] = series.voltage[k] }
+        var differences: [Double] = []
+        differences.reserveCapacity(comparison.samples.count)
+        var offset = 0
+        for mapping in comparison.plan.mappings {
+            let rows = mapping.measured.rows.count
+            let samples = comparison.samples[offset..<(offset + rows)]
+            offset += rows
+            guard let end = mapping.experimentSteps.reversed().lazy.compactMap({ finalVoltage[$0] }).first else {
+                let reason = comparison.simulation.failure.map { ": \($0)" } ?? ""
+                throw FitEvaluationError(file: file, message: "the simulation did not reach measured step \(mapping.measuredIndex + 1)\(reason)")
+            }
+            for sample in samples { differences.append((sample.simulatedVoltage ?? end) - sample.measuredVoltage) }
+        }
+        return differences
+    }
+}
+
+/// A model run that did not give a value for every measured point.
+public struct FitEvaluationError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var message: String
+    public var description: String { "\(file): \(message)" }
+}

@@ -1,0 +1,179 @@
+import ArgumentParser
+import CellModel
+import Comparison
+import Fitting
+import Foundation
+import MeasuredData
+import OutputFiles
+import Parameters
+import Protocols
+import Simulator
+
+/// `solidcell fit`: calibrate model keys against measured data.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit model keys to measured data (weighted least squares, Levenberg–Marquardt) with standard errors and an identifiability verdict.",
+        discussion: """
+        solidcell fit --model M --data FILE [--data FILE …] --fit "KEY" [--fit "KEY=LOW:HIGH" …] [--set "KEY=VALUE" …] \
+        [--experiment TEXT] [--weight FILE=W] [--starts N] --output DIR
+
+        A cycler log is replayed as `solidcell compare` replays it and scored by its voltages; a per-cycle \
+        table (cycle, discharge capacity) is scored by its capacities under --experiment, one cycle of the \
+        protocol, repeated to the table's last cycle. Each dataset's residuals are divided by its noise \
+        estimate (times W with --weight). Positive keys are fitted in log space; without bounds a key is \
+        searched from a tenth to ten times its value, within its allowed range. Writes fit.json (values, \
+        standard errors, correlations, identifiability, objective, RMS per dataset, model solves, time), \
+        the fitted model file and data-vs-fit plots.
+        """)
+
+    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("A measured dataset (repeatable): a cycler log or a per-cycle capacity table.", valueName: "FILE"))
+    var data: [String] = []
+
+    @Option(name: .customLong("fit"), help: ArgumentHelp("A key to fit, optionally with bounds (repeatable).", valueName: "KEY[=LOW:HIGH]"))
+    var fitKeys: [String] = []
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    @Option(name: .long, help: "One cycle of the protocol behind per-cycle capacity tables.")
+    var experiment: String?
+
+    @Option(name: .long, help: ArgumentHelp("Relative weight of a dataset (default 1; repeatable).", valueName: "FILE=W"))
+    var weight: [String] = []
+
+    @Option(name: .long, help: "Number of starts: the model's values, then Latin-hypercube points in the bounds (run in parallel).")
+    var starts: Int = 4
+
+    @Option(name: .customLong("max-iterations"), help: "Most Levenberg–Marquardt iterations per start.")
+    var maxIterations: Int = 30
+
+    @Option(name: .customLong("initial-soc"), help: ArgumentHelp(
+        "Start replayed logs at rest at this state of charge instead of at the first measured voltage; \"model\": at the model file's initial concentration.",
+        valueName: "X|model"))
+    var initialSOC: String?
+
+    @Option(name: .long, help: "Folder for fit.json, the fitted model file and the plots.")
+    var output: String?
+
+    @OptionGroup var runOptions: RunOptions
+
+    func run() throws {
+        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        guard !data.isEmpty else { throw fail("--data FILE is required (a cycler log or a per-cycle capacity table; repeatable)") }
+        guard !fitKeys.isEmpty else { throw fail("--fit KEY is required (a numeric key of the model, optionally KEY=LOW:HIGH; repeatable)") }
+        guard let output else { throw fail("--output DIR is required (the folder for fit.json, the fitted model file and the plots)") }
+        guard (1...64).contains(starts) else { throw fail("--starts \(starts): allowed a whole number from 1 to 64") }
+        guard (1...500).contains(maxIterations) else { throw fail("--max-iterations \(maxIterations): allowed a whole number from 1 to 500") }
+        let initialState = try InitialStateOption.parse(initialSOC)
+
+        let modelPath = BundledModels.path(named: model) ?? model
+        let (file, cell) = try loadModel(path: modelPath, overriding: overrides)
+        var base = file.parameters
+        do { try ParameterOverrides.apply(overrides, to: &base) } catch { throw fail("\(error)") }
+
+        var parameters: [FitParameter] = []
+        for text in fitKeys {
+            do { parameters.append(try FitParameter.parse(text, catalogue: cell.catalogue)) } catch { throw fail("\(error)") }
+            if parameters.dropLast().contains(where: { $0.key == parameters.last!.key }) {
+                throw fail("--fit \(quoted(text)): \(quoted(parameters.last!.key)) is named twice")
+            }
+        }
+        var weights: [String: Double] = [:]
+        for text in weight {
+            guard let (path, value) = ParameterOverrides.split(text), let w = Double(value), w.isFinite, w > 0 else {
+                throw fail("--weight \(quoted(text)): allowed FILE=W, a data file given with --data and a positive number")
+            }
+            guard data.contains(path) else { throw fail("--weight \(quoted(text)): \(quoted(path)) is not one of the --data files") }
+            weights[path] = w
+        }
+
+        var cycleProtocol: (Experiment, [String: CurrentProfile])?
+        if let experiment {
+            do {
+                let steps = try Experiment(parsing: experiment)
+                try StepTemperatureError.check(steps)
+                cycleProtocol = (steps, try currentProfiles(of: steps))
+            } catch let error as ExitCode { throw error } catch { throw fail("\(error)") }
+        }
+        var datasets: [FitDataset] = []
+        for path in data {
+            guard FileManager.default.fileExists(atPath: path) else { throw fail("--data \(quoted(path)): no such file") }
+            let dataset: MeasuredDataset
+            do { dataset = try MeasuredDataReader.read(url: URL(fileURLWithPath: path)) } catch {
+                throw fail("--data \(quoted(path)): \(error)")
+            }
+            let content: FitDataset.Content
+            if let series = dataset.timeSeries {
+                content = .timeSeries(series)
+            } else if let table = dataset.cycles {
+                guard let (steps, profiles) = cycleProtocol else {
+                    throw fail("--data \(quoted(path)): a per-cycle table needs --experiment, the protocol of one cycle")
+                }
+                content = .cycles(table, experiment: steps, currentProfiles: profiles)
+            } else {
+                throw fail("--data \(quoted(path)): impedance spectra cannot be fitted yet (allowed: a cycler log or a per-cycle capacity table)")
+            }
+            datasets.append(FitDataset(file: path, content: content, weight: weights[path] ?? 1))
+        }
+
+        var options = SimulationOptions()
+        do { try runOptions.apply(to: &options) } catch { throw fail("\(error)") }
+        var fit = ParameterFit(objective: FitObjective(base: base, parameters: parameters, datasets: datasets, options: options,
+                                                       initialState: initialState))
+        fit.starts = starts
+        fit.optimiser.maximumIterations = maxIterations
+        say("SolidCell \(SolidCellInfo.version) — fitting \(parameters.count) key\(parameters.count == 1 ? "" : "s") of \(file.name) "
+              + "to \(datasets.count) dataset\(datasets.count == 1 ? "" : "s"), \(starts) start\(starts == 1 ? "" : "s")")
+        for (p, d) in zip(parameters.indices, parameters) {
+            say("  θ\(p + 1) \(d.key): start \(format(d.initial)), bounds \(format(d.lower))…\(format(d.upper)) (\(d.logScale ? "log" : "linear"))")
+        }
+        let report: ParameterFit.Report
+        do {
+            report = try fit.run { progress in
+                let values = progress.values.map(format).joined(separator: ", ")
+                let mark = progress.iteration.accepted ? "" : " (rejected)"
+                let line = "  start \(progress.start) iteration \(progress.iteration.number): objective \(format(progress.iteration.objective)), "
+                    + "step \(format(progress.iteration.stepSize)), parameters [\(values)]\(mark)"
+                say(line)
+            }
+        } catch {
+            throw fail("\(error)")
+        }
+        let command = (["solidcell"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let fittedPath: String
+        do {
+            fittedPath = try FitFiles.write(report, objective: fit.objective, modelPath: modelPath, modelName: file.name,
+                                            command: command, to: output)
+        } catch {
+            throw fail(outputFolderProblem(output, error: error), code: 1)
+        }
+        var lines = ["  \(report.best.stopReason) after \(report.best.iterations) iterations; objective \(format(report.best.initialObjective)) → \(format(report.best.objective)); "
+                     + "\(report.modelSolves) model solves in \(String(format: "%.1f", report.seconds)) s"]
+        for (j, p) in parameters.enumerated() {
+            let se = report.statistics.standardErrors[j].map { " ± " + format($0) } ?? " (standard error undetermined)"
+            lines.append("  \(p.key) = \(format(report.values[j]))\(se)")
+        }
+        for (k, d) in datasets.enumerated() {
+            lines.append("  \(d.file): RMS \(format(report.evaluation.datasets[k].rms)) \(d.unit)")
+        }
+        if report.statistics.identifiable {
+            lines.append("  identifiable: every key is determined by these data")
+        } else {
+            lines.append("  NOT identifiable from these data:")
+            lines += report.statistics.problems.map { "    - " + $0 }
+        }
+        lines.append("  results written to \(output)/ (fit.json, \(URL(fileURLWithPath: fittedPath).lastPathComponent), plots)")
+        say(lines.joined(separator: "\n"))
+    }
+
+    /// A line on standard output at once (progress comes from the fit's worker threads).
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    private func format(_ x: Double) -> String { String(format: "%.6g", x) }
+}
