@@ -22,8 +22,10 @@ public enum AdvanceResult: Equatable, Sendable {
 /// concurrently). The system is stored in the solver and can be changed between integrations
 /// through ``system`` (e.g. a new control mode), followed by ``reinitialize(time:state:derivative:)``.
 public final class IDASolver<System: DAESystem> {
-    private let box: CallbackBox<System>
-    private let memory: IDAMemoryHandle
+    let box: CallbackBox<System>
+    let memory: IDAMemoryHandle
+    /// Forward sensitivities, once enabled (IDASolver+Sensitivities.swift).
+    var sensitivityStorage: SensitivityStorage?
     private let stateVector: SerialVector
     private let derivativeVector: SerialVector
     /// The quadratures at ``time`` (nil for a system without any).
@@ -198,6 +200,7 @@ public final class IDASolver<System: DAESystem> {
         statisticsBeforeRestart = cumulativeStatistics
         try check(IDAReInit(memory.raw, t0, stateVector.raw, derivativeVector.raw), "IDAReInit")
         if let quadratureVector { try check(IDAQuadReInit(memory.raw, quadratureVector.raw), "IDAQuadReInit") }
+        try reinitializeSensitivities()
         try configureRoots()
     }
 
@@ -207,6 +210,7 @@ public final class IDASolver<System: DAESystem> {
     public func computeConsistentInitialConditions(firstOutputTime: Double) throws(SolverError) {
         try run("IDACalcIC") { IDACalcIC(memory.raw, IDA_YA_YDP_INIT, firstOutputTime) }
         try check(IDAGetConsistentIC(memory.raw, stateVector.raw, derivativeVector.raw), "IDAGetConsistentIC")
+        try fetchConsistentSensitivities()
     }
 
     /// Sets a time IDA must not step past (an exact end of a protocol step, say). Cleared by
@@ -261,6 +265,7 @@ public final class IDASolver<System: DAESystem> {
         defer {
             time = reached
             if let quadratureVector { _ = IDAGetQuadDky(memory.raw, reached, 0, quadratureVector.raw) }
+            fetchSensitivities(at: reached)
         }
         let flag = try run("IDASolve") {
             IDASolve(memory.raw, outputTime, &reached, stateVector.raw, derivativeVector.raw, task)
@@ -324,6 +329,9 @@ class CallbackBase {
     func evaluateJacobian(_ t: Double, _ cj: Double, _ y: N_Vector, _ yp: N_Vector, _ matrix: SUNMatrix) -> Int32 { fatalError("abstract") }
     func evaluateRoots(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ g: UnsafeMutablePointer<Double>) -> Int32 { fatalError("abstract") }
     func evaluateQuadratures(_ t: Double, _ y: N_Vector, _ yp: N_Vector, _ q: N_Vector) -> Int32 { fatalError("abstract") }
+    func evaluateSensitivityResiduals(_ count: Int, _ t: Double, _ y: N_Vector, _ yp: N_Vector,
+                                      _ yS: UnsafeMutablePointer<N_Vector?>, _ ypS: UnsafeMutablePointer<N_Vector?>,
+                                      _ resS: UnsafeMutablePointer<N_Vector?>) -> Int32 { fatalError("abstract") }
 
     /// Runs a system evaluation and returns IDA's flag for it: 0 success, > 0 recoverable (retry
     /// with a smaller step), < 0 fatal; the error is kept for the solver to rethrow.
@@ -344,6 +352,8 @@ final class CallbackBox<System: DAESystem>: CallbackBase {
     let n: Int
     let columnStarts: [sunindextype]
     let rowIndices: [sunindextype]
+    /// The Jacobians and ∂F/∂θ scratch of forward sensitivities, once enabled.
+    var sensitivityScratch: SensitivityScratch?
 
     init(system: System, pattern: SparsityPattern) {
         self.system = system
@@ -362,6 +372,12 @@ final class CallbackBox<System: DAESystem>: CallbackBase {
             try system.residual(time: t, state: view(y), derivative: view(yp),
                                 into: UnsafeMutableBufferPointer(start: N_VGetArrayPointer(r), count: n))
         }
+    }
+
+    override func evaluateSensitivityResiduals(_ count: Int, _ t: Double, _ y: N_Vector, _ yp: N_Vector,
+                                               _ yS: UnsafeMutablePointer<N_Vector?>, _ ypS: UnsafeMutablePointer<N_Vector?>,
+                                               _ resS: UnsafeMutablePointer<N_Vector?>) -> Int32 {
+        sensitivityResiduals(count, t, y, yp, yS, ypS, resS)
     }
 
     override func evaluateJacobian(_ t: Double, _ cj: Double, _ y: N_Vector, _ yp: N_Vector, _ matrix: SUNMatrix) -> Int32 {
