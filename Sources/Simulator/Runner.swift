@@ -48,9 +48,49 @@ final class Runner {
         recordingBuffer = model.restingState()
         classStoichiometryBuffer = [Double](repeating: 0, count: model.classCount)
         // Made consistent at each step's switch-on, with the step's control.
-        solver = try model.makeSolver(relativeTolerance: o.relativeTolerance, absoluteTolerance: o.absoluteTolerance,
-                                      maxSteps: o.maxSteps)
+        let solver = try model.makeSolver(relativeTolerance: o.relativeTolerance, absoluteTolerance: o.absoluteTolerance,
+                                          maxSteps: o.maxSteps)
         degradation = CycleDegradation(model: model)
+        if let request = simulation.sensitivity {
+            try Self.enableSensitivities(request, on: solver, simulation: simulation, damaged: degradation != nil)
+        }
+        self.solver = solver
+    }
+
+    /// Starts the forward sensitivities a run asks for (``SensitivityRequest``).
+    private static func enableSensitivities(_ request: SensitivityRequest, on solver: IDASolver<P2DModel>,
+                                            simulation: Simulation, damaged: Bool) throws {
+        guard simulation.options.acceleration == nil, !(damaged && simulation.cycles > 1) else {
+            throw SensitivitiesUnavailable(reason: "the contact damage grows between cycles, outside the sensitivity equations")
+        }
+        guard let perturbations = ParameterPerturbations(reference: solver.system, plus: request.plus, minus: request.minus,
+                                                         steps: request.steps) else {
+            throw SensitivitiesUnavailable(reason: "a fitted key changes the model's unknowns")
+        }
+        let initial = perturbations.initialSensitivities()
+        let zero = [[Double]](repeating: [Double](repeating: 0, count: solver.stateCount), count: initial.count)
+        // (The solver keeps the closure: it holds the solver unowned.)
+        try solver.enableSensitivities(initial: initial, initialDerivative: zero) { [unowned solver] i, t, y, yp, out in
+            try perturbations.residualDerivative(i, time: t, state: y, derivative: yp, into: out, following: solver.system)
+        }
+    }
+
+    /// Whether the run carries forward sensitivities.
+    private var carriesSensitivities: Bool { simulation.sensitivity != nil }
+
+    /// At an event that ends a step at t*(θ), the state handed on is y(t*(θ)), whose sensitivity
+    /// is sᵢ + ẏ dt*/dθᵢ with dt*/dθᵢ = −(∂g/∂y · sᵢ)/(∂g/∂y · ẏ) from g(y(t*), θ) = 0 (the root
+    /// functions depend on the state only).
+    private func moveSensitivitiesToEvent(_ event: Int) {
+        let y = solver.state, yp = solver.derivative, model = solver.system
+        let rate = model.eventDerivative(event, state: y, along: yp)
+        guard rate != 0, rate.isFinite else { return }
+        var s = solver.sensitivities
+        for i in s.indices {
+            let shift = -model.eventDerivative(event, state: y, along: s[i]) / rate
+            for k in s[i].indices { s[i][k] += yp[k] * shift }
+        }
+        solver.setSensitivities(s, derivatives: solver.sensitivityDerivatives)
     }
 
     func run(into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?,
@@ -138,7 +178,14 @@ final class Runner {
         solver.system.control = control
         solver.system.events = events.map(\.event)
         var state = solver.state
-        if resetCapacity { state[solver.system.dischargedCapacityIndex] = 0 }
+        if resetCapacity {
+            state[solver.system.dischargedCapacityIndex] = 0
+            if carriesSensitivities {
+                var s = solver.sensitivities
+                for i in s.indices { s[i][solver.system.dischargedCapacityIndex] = 0 }
+                solver.setSensitivities(s, derivatives: solver.sensitivityDerivatives)
+            }
+        }
         let start = solver.time
         let firstSample = cycleData.series.count
         let direction = control.direction
@@ -183,6 +230,7 @@ final class Runner {
                 let outcome = try timed {
                     schedule.everyStep ? try solver.step(toward: target) : try solver.advance(to: target)
                 }
+                if carriesSensitivities, case .root(let indices, _) = outcome { moveSensitivitiesToEvent(indices[0]) }
                 record(cycle: cycle, step: number)
                 if case .root(let indices, _) = outcome {
                     end = events[indices[0]].end
@@ -305,11 +353,19 @@ final class Runner {
     private func setProfileRates(at start: Double) throws {
         let delta = 1e-3
         let y0 = solver.state, yp0 = solver.derivative
+        let s0 = solver.sensitivities, sp0 = solver.sensitivityDerivatives
         try solver.reinitialize(time: start + delta, state: y0, derivative: yp0)
         try solver.computeConsistentInitialConditions(firstOutputTime: start + delta + Simulation.initialConditionHorizon)
         let y1 = solver.state
         var yp = yp0
         for k in y0.indices where y1[k] != y0[k] { yp[k] = (y1[k] - y0[k]) / delta }
+        // The sensitivities, likewise: the algebraic ones' rates from the same difference.
+        if carriesSensitivities {
+            let s1 = solver.sensitivities
+            var sp = sp0
+            for i in sp.indices { for k in y0.indices where y1[k] != y0[k] { sp[i][k] = (s1[i][k] - s0[i][k]) / delta } }
+            solver.setSensitivities(s0, derivatives: sp)
+        }
         try solver.reinitialize(time: start, state: y0, derivative: yp)
     }
 
@@ -354,6 +410,10 @@ final class Runner {
         cycleData.series.stackPressure.append(model.stackPressure(y))
         cycleData.series.meanContactFraction.append(averages.contactFraction)
         cycleData.series.classStoichiometry.append(classes: model.classCount) { classStoichiometryBuffer[$0] }
+        if carriesSensitivities {
+            let s = solver.sensitivities
+            cycleData.series.voltageSensitivities.append(classes: s.count) { model.voltageDerivative(along: s[$0]) }
+        }
         degradation?.observe(model, state: y, time: solver.time)
     }
 

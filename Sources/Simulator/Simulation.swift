@@ -120,6 +120,8 @@ public struct Simulation: Sendable {
     public var options: SimulationOptions
     /// The tables of the experiment's `Run current profile PATH` steps, by PATH (loaded by the caller).
     public var currentProfiles: [String: CurrentProfile] = [:]
+    /// Forward sensitivities of the voltage to model keys (nil: none).
+    public var sensitivity: SensitivityRequest?
 
     public init(parameters: CellParameters, experiment: Experiment, cycles: Int = 1,
                 options: SimulationOptions = SimulationOptions()) {
@@ -199,5 +201,23 @@ public struct Simulation: Sendable {
         }
         runner.run(into: &result, progress: progress, cycleCompleted: cycleCompleted)
         return result
+    }
+}
+
+/// Forward sensitivities of a run's terminal voltage to model keys θᵢ, carried by IDAS along with
+/// the solution (``ParameterPerturbations``) and recorded with every sample
+/// (``TimeSeries/voltageSensitivities``). `plus[i]` and `minus[i]` are the parameters with θᵢ ± δᵢ
+/// (their own initial concentrations give the initial state's sensitivity). A run of several
+/// cycles of a model whose contact damage grows between cycles, and an accelerated run, cannot
+/// carry them: the damage law acts between integrations, outside the sensitivity equations.
+public struct SensitivityRequest: Sendable {
+    public var plus: [CellParameters]
+    public var minus: [CellParameters]
+    public var steps: [Double]
+
+    public init(plus: [CellParameters], minus: [CellParameters], steps: [Double]) {
+        self.plus = plus
+        self.minus = minus
+        self.steps = steps
     }
 }

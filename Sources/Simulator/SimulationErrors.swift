@@ -84,3 +84,9 @@ public struct StepTemperatureError: Error, CustomStringConvertible {
             + "\(range.lowerBound)…\(range.upperBound) K"
     }
 }
+
+/// Forward sensitivities asked of a run that cannot carry them.
+struct SensitivitiesUnavailable: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { "sensitivities cannot be carried through this run: \(reason)" }
+}

@@ -19,6 +19,9 @@ public struct TimeSeries: Sendable {
     public var meanContactFraction: [Double] = []
     /// Mean stoichiometry of each contact class (one element, an array over the classes, per sample).
     public var classStoichiometry = PerClassSeries()
+    /// dV/dθᵢ of every requested sensitivity (one element, an array over the parameters, per
+    /// sample; empty without ``Simulation/sensitivity``).
+    public var voltageSensitivities = PerClassSeries()
 
     public var count: Int { time.count }
 
@@ -34,6 +37,7 @@ public struct TimeSeries: Sendable {
         stackPressure += other.stackPressure
         meanContactFraction += other.meanContactFraction
         classStoichiometry.append(contentsOf: other.classStoichiometry)
+        voltageSensitivities.append(contentsOf: other.voltageSensitivities)
     }
 
     /// Column names and values, in output order (units in brackets, PyBaMM-style).
@@ -52,7 +56,7 @@ public struct TimeSeries: Sendable {
     }
 }
 
-/// Values per contact class at every sample, stored in one flat array (sample i, class k at
+/// Values per contact class (or per parameter) at every sample, stored in one flat array (sample i, class k at
 /// i K + k) so that recording a sample allocates nothing; read as a collection of per-sample arrays.
 public struct PerClassSeries: RandomAccessCollection, Sendable {
     /// Number of classes K (0 until the first sample).
