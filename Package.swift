@@ -54,9 +54,10 @@ let package = Package(
         // Readers of measured cycler data (Battery Data Format, BioLogic, Arbin, Maccor, Neware,
         // SolidCell's own outputs, impedance spectra, per-cycle tables); Foundation only.
         .target(name: "MeasuredData"),
-        // Drives the model with a measured log's controls and compares voltages and capacities.
+        // Drives the model with a measured log's controls and compares voltages and capacities; a
+        // measured impedance spectrum with the model's at the same frequencies.
         .target(name: "Comparison", dependencies: ["MeasuredData", "Simulator", "Protocols", "Parameters", "CellModel",
-                                                   "Interpolation", "OutputFiles"]),
+                                                   "Interpolation", "OutputFiles", "Impedance", "DAESolver"]),
         // The command-line tool.
         .executableTarget(
             name: "SolidCellCLI",
