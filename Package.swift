@@ -69,7 +69,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets: a seedable random generator, the repository root, model
         // loading, the runner of command-line processes and IDA on a P2D model.
-        .target(name: "TestSupport", dependencies: ["Parameters", "CellModel", "DAESolver"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Parameters", "CellModel", "DAESolver", "MeasuredData"], path: "Tests/TestSupport"),
         .testTarget(name: "DAESolverTests", dependencies: ["DAESolver", "TestSupport"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
         .testTarget(name: "CellPhysicsTests", dependencies: ["CellPhysics", "Interpolation", "TestSupport"]),
