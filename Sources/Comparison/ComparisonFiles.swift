@@ -31,8 +31,10 @@ public enum ComparisonFiles {
     /// How varying-current steps are simulated (written into comparison.json).
     public static let varyingCurrentNote = "simulated as a current profile: the measured current, piecewise-linear between the samples"
 
+    /// Writes the files into `folder` and returns the plots' names.
+    @discardableResult
     public static func write(_ result: MeasuredComparisonResult, dataFile: String, format: String, currentSign: String, model: String,
-                             to folder: String) throws {
+                             to folder: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let summary = Summary(data: dataFile, format: format, currentSign: currentSign, model: model,
                               initialState: result.initialStateText, initialStoichiometry: result.initialStoichiometry,
@@ -49,9 +51,11 @@ public enum ComparisonFiles {
             csv += "\(s.time),\(s.measuredVoltage),\(number(s.simulatedVoltage)),\(s.measuredCurrent),\(number(s.simulatedCurrent))\n"
         }
         try csv.write(toFile: folder + "/comparison.csv", atomically: true, encoding: .utf8)
-        for (name, text) in plots(result) {
+        let plots = plots(result)
+        for (name, text) in plots {
             try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
         }
+        return plots.map(\.name)
     }
 
     /// The plots ``write(_:dataFile:format:currentSign:model:to:)`` writes, by file name.

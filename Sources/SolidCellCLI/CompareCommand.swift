@@ -134,8 +134,9 @@ struct CompareCommand: ParsableCommand {
         } catch {
             throw fail("--data \(quoted(data)): \(error)")
         }
+        let plots: [String]
         do {
-            try ComparisonFiles.write(result, dataFile: data, format: series.source.format.rawValue,
+            plots = try ComparisonFiles.write(result, dataFile: data, format: series.source.format.rawValue,
                                       currentSign: series.source.currentSign == .chargePositive ? "charge-positive" : "discharge-positive",
                                       model: file.name, to: output)
         } catch {
@@ -148,7 +149,6 @@ struct CompareCommand: ParsableCommand {
         lines.append("  start: \(result.initialStateText)")
         lines.append("  voltage difference: RMS \(mV(result.voltageRMSmV)), largest \(mV(result.voltageMaxmV))")
         if let failure = result.simulation.failure { lines.append("  the simulation stopped: \(failure)") }
-        let plots = ComparisonFiles.plots(result).map(\.name)
         lines.append("  results written to \(output)/ (comparison.json, comparison.csv, \(plots.joined(separator: ", ")))")
         print(lines.joined(separator: "\n"))
         if result.simulation.failure != nil { throw ExitCode(1) }
