@@ -41,9 +41,7 @@ public enum ComparisonFiles {
                               varyingCurrent: varyingCurrentNote, measuredSamples: result.samples.count,
                               comparedSamples: result.comparedSamples, voltageRMSmV: result.voltageRMSmV, voltageMaxmV: result.voltageMaxmV,
                               simulationFailure: result.simulation.failure.map { "\($0)" }, steps: result.steps, cycles: result.cycles)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(summary).write(to: URL(fileURLWithPath: folder + "/comparison.json"))
+        try writeJSON(summary, to: folder + "/comparison.json")
 
         var csv = "Time [s],Measured voltage [V],Simulated voltage [V],Measured current [A],Simulated current [A]\n"
         func number(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
@@ -56,6 +54,13 @@ public enum ComparisonFiles {
             try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
         }
         return plots.map(\.name)
+    }
+
+    /// `value` as JSON, indented, keys sorted.
+    static func writeJSON(_ value: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(value).write(to: URL(fileURLWithPath: path))
     }
 
     /// The plots ``write(_:dataFile:format:currentSign:model:to:)`` writes, by file name.
@@ -160,9 +165,7 @@ public enum ComparisonFiles {
                                        frequencies: result.measured.count, impedanceRMSOhm: result.impedanceRMSOhm,
                                        impedanceMaxOhm: result.impedanceMaxOhm, relativeRMS: result.relativeRMS,
                                        modulusRMSOhm: result.modulusRMSOhm)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(summary).write(to: URL(fileURLWithPath: folder + "/comparison.json"))
+        try writeJSON(summary, to: folder + "/comparison.json")
         var csv = "Frequency [Hz],Measured Re(Z) [Ohm],Measured -Im(Z) [Ohm],Simulated Re(Z) [Ohm],Simulated -Im(Z) [Ohm]\n"
         for k in 0..<result.measured.count {
             let z = result.simulated.impedance[k]
