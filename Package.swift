@@ -54,9 +54,10 @@ let package = Package(
         // Readers of measured cycler data (Battery Data Format, BioLogic, Arbin, Maccor, Neware,
         // SolidCell's own outputs, impedance spectra, per-cycle tables); Foundation only.
         .target(name: "MeasuredData"),
-        // Drives the model with a measured log's controls and compares voltages and capacities.
+        // Drives the model with a measured log's controls and compares voltages and capacities; a
+        // measured impedance spectrum with the model's at the same frequencies.
         .target(name: "Comparison", dependencies: ["MeasuredData", "Simulator", "Protocols", "Parameters", "CellModel",
-                                                   "Interpolation", "OutputFiles"]),
+                                                   "Interpolation", "OutputFiles", "Impedance", "DAESolver"]),
         // Fits model keys to measured data: weighted least squares, Levenberg–Marquardt, statistics.
         .target(name: "Fitting", dependencies: ["Comparison", "MeasuredData", "Simulator", "Protocols", "Parameters", "CellModel",
                                                 "OutputFiles"]),
@@ -71,7 +72,8 @@ let package = Package(
         ),
         // Helpers shared by the test targets: the seedable random generator (Fitting's), the repository root, model
         // loading, the runner of command-line processes and IDA on a P2D model.
-        .target(name: "TestSupport", dependencies: ["Parameters", "CellModel", "DAESolver", "Fitting"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Parameters", "CellModel", "DAESolver", "MeasuredData", "Fitting"],
+                path: "Tests/TestSupport"),
         .testTarget(name: "DAESolverTests", dependencies: ["DAESolver", "TestSupport"]),
         .testTarget(name: "ProtocolsTests", dependencies: ["Protocols", "TestSupport"]),
         .testTarget(name: "CellPhysicsTests", dependencies: ["CellPhysics", "Interpolation", "TestSupport"]),

@@ -208,9 +208,12 @@ public struct MeasuredComparisonResult: Sendable {
 public enum ComparisonError: Error, CustomStringConvertible, Sendable {
     case noSamples
     case noSteps
+    /// A spectrum's frequency that is not positive: its data row (1-based) and value.
+    case nonPositiveFrequency(row: Int, hertz: Double)
     public var description: String {
         switch self {
         case .noSamples: "the data file has no samples"
+        case .nonPositiveFrequency(let row, let hertz): "data row \(row): frequency \(hertz) Hz; allowed positive frequencies only"
         case .noSteps: "no measured step lasts long enough to simulate (1 ms or more)"
         }
     }

@@ -227,11 +227,17 @@ final class Runner {
                     throw SimulationStepLimit(limit: simulation.options.maxSteps)
                 }
                 let target = schedule.nextSample(after: solver.time)
+                // A current profile's points are stop times, so that IDA steps onto each kink of
+                // the piecewise-linear current rather than across it.
+                let kink = control.nextProfilePoint(after: solver.time).map { min($0, endTime) }
+                if let kink { try solver.setStopTime(kink) }
                 let outcome = try timed {
                     schedule.everyStep ? try solver.step(toward: target) : try solver.advance(to: target)
                 }
                 if carriesSensitivities, case .root(let indices, _) = outcome { moveSensitivitiesToEvent(indices[0]) }
-                record(cycle: cycle, step: number)
+                // A stop at a kink between two sample times is not a sample.
+                let atKinkOnly = !schedule.everyStep && solver.time < target && solver.time == kink
+                if !atKinkOnly { record(cycle: cycle, step: number) }
                 if case .root(let indices, _) = outcome {
                     end = events[indices[0]].end
                 } else if solver.time >= endTime {
@@ -476,6 +482,20 @@ extension CellControl {
     var isProfile: Bool {
         if case .currentProfile = self { return true }
         return false
+    }
+
+    /// The solver time of a current profile's first point after `time`, nil past its last point
+    /// or for any other control.
+    func nextProfilePoint(after time: Double) -> Double? {
+        guard case .currentProfile(let profile) = self else { return nil }
+        let x = time - profile.start
+        guard let last = profile.times.last, last > x else { return nil }
+        var (low, high) = (0, profile.times.count - 1)   // times[high] > x
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if profile.times[mid] > x { high = mid } else { low = mid }
+        }
+        return profile.start + (profile.times[low] > x ? profile.times[low] : profile.times[high])
     }
 
     var isVoltageHold: Bool {

@@ -53,7 +53,13 @@ struct CompareCommand: ParsableCommand {
         the model's voltage cut-offs still end current steps. The run starts at rest at the open-circuit \
         voltage equal to the first measured voltage (or at --initial-soc). Writes comparison.json \
         (RMS and largest voltage difference, per step and per cycle capacities and durations), \
-        comparison.csv and voltage.svg.
+        comparison.csv, voltage.svg (voltage against time), voltage-capacity.svg (against the charge \
+        passed within each step) and, for data with several cycles, capacity.svg (capacities against cycle).
+
+        An impedance spectrum (BioLogic freq/Hz, Re(Z)/Ohm, -Im(Z)/Ohm, or SolidCell's impedance.csv) is \
+        compared with the model's impedance at rest at its frequencies (at --initial-soc, else at the model \
+        file's initial concentration): comparison.json (RMS and largest |Z_sim - Z_meas|), comparison.csv \
+        and nyquist.svg.
         """)
 
     @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
@@ -79,22 +85,23 @@ struct CompareCommand: ParsableCommand {
         valueName: "X|model"))
     var initialSOC: String?
 
-    @Option(name: .long, help: "Folder for comparison.json, comparison.csv and voltage.svg.")
+    @Option(name: .long, help: "Folder for comparison.json, comparison.csv and the plots.")
     var output: String?
 
     static let signs: [String: CurrentSign] = ["charge-positive": .chargePositive, "discharge-positive": .dischargePositive]
 
     func run() throws {
         guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
-        guard let data else { throw fail("--data FILE is required (a measured cycling log: BDF, BioLogic, Arbin, Maccor, Neware or SolidCell timeseries.csv)") }
-        guard let output else { throw fail("--output DIR is required (the folder for comparison.json, comparison.csv and voltage.svg)") }
+        guard let data else { throw fail("--data FILE is required (a measured cycling log: BDF, BioLogic, Arbin, Maccor, Neware or SolidCell timeseries.csv; or an impedance spectrum)") }
+        guard let output else { throw fail("--output DIR is required (the folder for comparison.json, comparison.csv and the plots)") }
         var fileFormat: MeasuredDataFormat?
         if let format {
             guard let f = MeasuredDataFormat(rawValue: format.trimmingCharacters(in: .whitespaces)) else {
                 throw fail("--format \(quoted(format)): allowed " + MeasuredDataFormat.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            guard f != .cycleTable && f != .impedanceCSV else {
-                throw fail("--format \(quoted(format)): compare needs a time series (bdf, bioLogic, arbin, maccor, neware, solidCell)")
+            guard f != .cycleTable else {
+                throw fail("--format \(quoted(format)): compare needs a time series (bdf, bioLogic, arbin, maccor, neware, solidCell) "
+                           + "or an impedance spectrum (bioLogic, impedanceCSV)")
             }
             fileFormat = f
         }
@@ -118,9 +125,12 @@ struct CompareCommand: ParsableCommand {
         } catch {
             throw fail("--data \(quoted(data)): \(error)")
         }
+        if let spectrum = dataset.impedance {
+            try compareImpedance(spectrum, parameters: parameters, model: file.name, data: data, initialState: initialState, output: output)
+            return
+        }
         guard let series = dataset.timeSeries else {
-            throw fail("--data \(quoted(data)): holds \(dataset.cycles != nil ? "a per-cycle table" : "an impedance spectrum"), "
-                       + "not a time series of voltage and current")
+            throw fail("--data \(quoted(data)): holds a per-cycle table, not a time series of voltage and current or an impedance spectrum")
         }
         let result: MeasuredComparisonResult
         do {
@@ -128,8 +138,9 @@ struct CompareCommand: ParsableCommand {
         } catch {
             throw fail("--data \(quoted(data)): \(error)")
         }
+        let plots: [String]
         do {
-            try ComparisonFiles.write(result, dataFile: data, format: series.source.format.rawValue,
+            plots = try ComparisonFiles.write(result, dataFile: data, format: series.source.format.rawValue,
                                       currentSign: series.source.currentSign == .chargePositive ? "charge-positive" : "discharge-positive",
                                       model: file.name, to: output)
         } catch {
@@ -142,8 +153,34 @@ struct CompareCommand: ParsableCommand {
         lines.append("  start: \(result.initialStateText)")
         lines.append("  voltage difference: RMS \(mV(result.voltageRMSmV)), largest \(mV(result.voltageMaxmV))")
         if let failure = result.simulation.failure { lines.append("  the simulation stopped: \(failure)") }
-        lines.append("  results written to \(output)/ (comparison.json, comparison.csv, voltage.svg)")
+        lines.append("  results written to \(output)/ (comparison.json, comparison.csv, \(plots.joined(separator: ", ")))")
         print(lines.joined(separator: "\n"))
         if result.simulation.failure != nil { throw ExitCode(1) }
+    }
+
+    /// A measured spectrum: the model's impedance at rest (at --initial-soc, else at the model
+    /// file's initial concentration) at the data's frequencies.
+    func compareImpedance(_ spectrum: MeasuredImpedanceSpectrum, parameters: CellParameters, model: String, data: String,
+                          initialState: InitialState, output: String) throws {
+        let stateOfCharge: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
+        let result: ImpedanceComparisonResult
+        do {
+            result = try ImpedanceComparison.run(parameters: parameters, spectrum: spectrum, stateOfCharge: stateOfCharge)
+        } catch let error as ComparisonError {
+            throw fail("--data \(quoted(data)): \(error)")
+        } catch {
+            throw fail("cannot compute the impedance: \(error)", code: 1)
+        }
+        do {
+            try ComparisonFiles.write(result, dataFile: data, format: spectrum.source.format.rawValue, model: model, to: output)
+        } catch {
+            throw fail(outputFolderProblem(output, error: error), code: 1)
+        }
+        func ohm(_ x: Double) -> String { String(format: "%.4g Ohm", x) }
+        print(["SolidCell \(SolidCellInfo.version) — \(model) against the impedance spectrum \(data)",
+               "  \(spectrum.count) frequencies; the model \(result.stateText)",
+               "  impedance difference: RMS |Z_sim - Z_meas| \(ohm(result.impedanceRMSOhm)), largest \(ohm(result.impedanceMaxOhm)), "
+                   + String(format: "%.3g %%", 100 * result.relativeRMS) + " of |Z_meas| (RMS)",
+               "  results written to \(output)/ (comparison.json, comparison.csv, nyquist.svg)"].joined(separator: "\n"))
     }
 }

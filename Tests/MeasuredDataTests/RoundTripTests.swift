@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import MeasuredData
 
@@ -6,15 +7,10 @@ import Testing
 /// step's switch-on), written in every format and read back.
 @Suite("Round trip through every format")
 struct RoundTripTests {
-    struct Series {
-        var time: [Double] = [], cycle: [Int] = [], step: [Int] = [], current: [Double] = [], voltage: [Double] = []
-        var temperature: [Double] = [], pressure: [Double] = []
-    }
-
     /// Two cycles of CC discharge, rest, CC charge and a decaying CV hold, 500.25 s apart (so that
     /// the log spans more than a day), with arbitrary voltages.
-    static let series: Series = {
-        var s = Series()
+    static let series: CyclerLog = {
+        var s = CyclerLog(time: [], cycle: [], step: [], current: [], voltage: [], temperature: [], pressure: [])
         var t = 0.0
         for cycle in 1...2 {
             for step in 1...4 {
@@ -27,87 +23,17 @@ struct RoundTripTests {
                     s.step.append(step)
                     s.current.append([0.0123456789, 0, -0.00617283945, -0.006 * exp(-Double(k) / 20)][step - 1])
                     s.voltage.append(3 + 1.2 * sin(0.1 * n) + 1e-7 * n)
-                    s.temperature.append(25 + 0.01 * n)
-                    s.pressure.append(5e6 + 1000 * sin(n))
+                    s.temperature!.append(25 + 0.01 * n)
+                    s.pressure!.append(5e6 + 1000 * sin(n))
                 }
             }
         }
         return s
     }()
 
-    static func number(_ x: Double, comma: Bool = false) -> String {
-        comma ? "\(x)".replacingOccurrences(of: ".", with: ",") : "\(x)"
-    }
-
-    /// `h:mm:ss.ss` with hours beyond 24, or `d-hh:mm:ss.ss` (the times are whole quarter seconds,
-    /// so two decimals are exact).
-    static func clock(_ t: Double, days: Bool) -> String {
-        let whole = Int(t)
-        let seconds = t - Double(whole - whole % 60)
-        let minutes = (whole / 60) % 60
-        let hours = whole / 3600
-        let s = String(format: "%05.2f", seconds)
-        return days ? String(format: "%d-%02d:%02d:", hours / 24, hours % 24, minutes) + s
-            : String(format: "%02d:%02d:", hours, minutes) + s
-    }
-
-    /// The file text of `format`, and whether it carries temperature and pressure.
+    /// The file text of `format` (``CyclerLog/file(_:)``), and whether it carries temperature and pressure.
     static func write(_ format: MeasuredDataFormat) -> (bytes: [UInt8], temperature: Bool, pressure: Bool) {
-        let s = series
-        var rows: [String] = []
-        var latin1 = false
-        var temperature = false, pressure = false
-        switch format {
-        case .solidCell:
-            rows.append("Time [s],Cycle,Step,Current [A],Voltage [V],Discharge capacity [A.h],Stack pressure [MPa]")
-            for k in s.time.indices {
-                rows.append("\(number(s.time[k])),\(s.cycle[k]),\(s.step[k]),\(number(s.current[k])),\(number(s.voltage[k])),0,\(number(s.pressure[k] / 1e6))")
-            }
-            pressure = true
-        case .bdf:
-            rows.append("Test Time / s,Voltage / V,Current / A,Cycle Count / 1,Step Count / 1,Ambient Temperature / degC,Applied Pressure / Pa")
-            for k in s.time.indices {
-                rows.append([number(s.time[k]), number(s.voltage[k]), number(-s.current[k]), "\(s.cycle[k])", "\(s.step[k])",
-                             number(s.temperature[k]), number(s.pressure[k])].joined(separator: ","))
-            }
-            temperature = true
-            pressure = true
-        case .bioLogic:
-            latin1 = true
-            rows += ["EC-Lab ASCII FILE", "Nb header lines : 5", "", "Galvanostatic Cycling with Potential Limitation",
-                     "mode\ttime/s\tEcell/V\tI/mA\tcycle number\tNs\tTemperature/°C\t"]
-            for k in s.time.indices {
-                rows.append(["1", number(s.time[k], comma: true), number(s.voltage[k], comma: true),
-                             number(-s.current[k] * 1000, comma: true), "\(s.cycle[k])", "\(s.step[k])",
-                             number(s.temperature[k], comma: true)].joined(separator: "\t") + "\t")
-            }
-            temperature = true
-        case .arbin:
-            rows.append("Data Point,Test Time (s),Step Index,Cycle Index,Current (A),Voltage (V)")
-            for k in s.time.indices {
-                rows.append("\(k + 1),\(number(s.time[k])),\(s.step[k]),\(s.cycle[k]),\(number(-s.current[k])),\(number(s.voltage[k]))")
-            }
-        case .maccor:
-            rows.append("Today's Date\t01/05/2024\tFilename:\tcell.001")
-            rows.append("Rec\tCycle C\tStep\tTest Time\tCurrent\tVoltage\tMD")
-            for k in s.time.indices {
-                let i = s.current[k]
-                rows.append(["\(k + 1)", "\(s.cycle[k])", "\(s.step[k])", clock(s.time[k], days: false), number(abs(i)),
-                             number(s.voltage[k]), i > 0 ? "D" : i < 0 ? "C" : "R"].joined(separator: "\t"))
-            }
-        case .neware:
-            rows.append("Record Index,Cycle Index,Step Index,Total Time,Current(mA),Voltage(V),Temperature(°C)")
-            for k in s.time.indices {
-                rows.append(["\(k + 1)", "\(s.cycle[k])", "\(s.step[k])", clock(s.time[k], days: true), number(-s.current[k] * 1000),
-                             number(s.voltage[k]), number(s.temperature[k])].joined(separator: ","))
-            }
-            temperature = true
-        case .cycleTable, .impedanceCSV:
-            break
-        }
-        let text = rows.joined(separator: latin1 ? "\r\n" : "\n") + "\n"
-        let bytes = latin1 ? text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) } : Array(text.utf8)
-        return (bytes, temperature, pressure)
+        (series.file(format), [.bdf, .bioLogic, .neware].contains(format), [.solidCell, .bdf].contains(format))
     }
 
     @Test("Written and read back equal to 1e-9 relative", arguments: [
@@ -126,8 +52,8 @@ struct RoundTripTests {
         #expect(close(read.current, s.current))
         #expect(read.cycle == s.cycle)
         #expect(read.step == s.step)
-        if written.temperature { #expect(close(read.temperature, s.temperature)) }
-        if written.pressure { #expect(close(read.pressure, s.pressure)) }
+        if written.temperature { #expect(close(read.temperature, s.temperature!)) }
+        if written.pressure { #expect(close(read.pressure, s.pressure!)) }
         #expect(read.time.last ?? 0 > 86_400)
     }
 
