@@ -187,6 +187,30 @@ public struct ComparedSample: Sendable {
     /// nil where the simulated step had already ended (or the run failed before it).
     public var simulatedVoltage: Double?
     public var simulatedCurrent: Double?
+    /// Where the sample falls in the simulation's time series (nil with no simulated voltage).
+    public var simulatedPoint: SimulatedPoint?
+
+    public init(time: Double, measuredVoltage: Double, measuredCurrent: Double, simulatedVoltage: Double?,
+                simulatedCurrent: Double?, simulatedPoint: SimulatedPoint? = nil) {
+        self.time = time
+        self.measuredVoltage = measuredVoltage
+        self.measuredCurrent = measuredCurrent
+        self.simulatedVoltage = simulatedVoltage
+        self.simulatedCurrent = simulatedCurrent
+        self.simulatedPoint = simulatedPoint
+    }
+}
+
+/// A point between two samples of a simulation's time series, rows `low` and `high`, at weight
+/// w of the way to `high`: any column interpolates there as (1 − w) x[low] + w x[high].
+public struct SimulatedPoint: Sendable, Equatable {
+    public var low: Int
+    public var high: Int
+    public var weight: Double
+
+    public func interpolate(_ column: [Double]) -> Double {
+        weight == 0 ? column[low] : column[low] + (column[high] - column[low]) * weight
+    }
 }
 
 /// The outcome of ``MeasuredComparison/run(parameters:series:initialState:options:)``.
@@ -235,35 +259,56 @@ public enum MeasuredComparison {
         return 0.5 * (low + high)
     }
 
+    /// Replays the log on the model. With `sensitivity` (the parameters at θᵢ ± δᵢ, each started
+    /// by the same rule as the reference), the run carries dV/dθᵢ with every sample
+    /// (``TimeSeries/voltageSensitivities``), which ``ComparedSample/simulatedPoint`` interpolates
+    /// like the voltage.
     public static func run(parameters: CellParameters, series: MeasuredTimeSeries, initialState: InitialState = .firstMeasuredVoltage,
                            options: SimulationOptions = SimulationOptions(), detection: StepDetection = StepDetection(),
+                           sensitivity: SensitivityRequest? = nil,
                            progress: ((SimulationProgress) -> Void)? = nil) throws -> MeasuredComparisonResult {
         guard series.count > 0 else { throw ComparisonError.noSamples }
         let measuredSteps = series.steps(detection)
         let plan = ComparisonPlan(series: series, steps: measuredSteps)
         guard !plan.experiment.steps.isEmpty else { throw ComparisonError.noSteps }
 
+        let start = starting(parameters, series: series, initialState: initialState, startsAtRest: {
+            if case .rest = measuredSteps.first?.kind { true } else { false }
+        }())
+        var run = Simulation(parameters: start.parameters, experiment: plan.experiment, cycles: 1, options: options)
+        run.currentProfiles = plan.currentProfiles
+        run.sensitivity = sensitivity.map { request in
+            func started(_ p: CellParameters) -> CellParameters {
+                starting(p, series: series, initialState: initialState, startsAtRest: true).parameters
+            }
+            return SensitivityRequest(plus: request.plus.map(started), minus: request.minus.map(started), steps: request.steps)
+        }
+        let simulation = run.run(progress: progress)
+        return compare(plan: plan, series: series, simulation: simulation, initialStoichiometry: start.stoichiometry,
+                       initialStateText: start.text)
+    }
+
+    /// The parameters with the initial concentration the replay starts from: the uniform
+    /// stoichiometry at rest whose open-circuit voltage is the first measured voltage, or the
+    /// given SOC, or the model file's own.
+    static func starting(_ parameters: CellParameters, series: MeasuredTimeSeries, initialState: InitialState,
+                         startsAtRest: Bool) -> (parameters: CellParameters, stoichiometry: Double, text: String) {
         var cell = parameters
-        let model = P2DModel(parameters: parameters)
         let y0: Double, stateText: String
         switch initialState {
         case .firstMeasuredVoltage:
-            y0 = stoichiometry(model: model, openCircuitVoltage: series.voltage[0])
-            let atRest: Bool = if case .rest = measuredSteps.first?.kind { true } else { false }
+            y0 = stoichiometry(model: P2DModel(parameters: parameters), openCircuitVoltage: series.voltage[0])
             stateText = "at rest at the open-circuit voltage \(String(format: "%.4f", series.voltage[0])) V (the first measured voltage"
-                + (atRest ? ")" : "; the data does not start at rest, so this includes its overpotential)")
+                + (startsAtRest ? ")" : "; the data does not start at rest, so this includes its overpotential)")
         case .stateOfCharge(let soc):
-            y0 = model.stoichiometry(atStateOfCharge: soc)
+            y0 = P2DModel(parameters: parameters).stoichiometry(atStateOfCharge: soc)
             stateText = "at rest at SOC \(soc)"
         case .modelInitialConcentration:
             y0 = parameters.positiveInitialConcentration / parameters.positiveMaximumConcentration
             stateText = "at rest at the model's initial concentration"
         }
         cell.positiveInitialConcentration = y0 * parameters.positiveMaximumConcentration
-        var run = Simulation(parameters: cell, experiment: plan.experiment, cycles: 1, options: options)
-        run.currentProfiles = plan.currentProfiles
-        let simulation = run.run(progress: progress)
-        return compare(plan: plan, series: series, simulation: simulation, initialStoichiometry: y0, initialStateText: stateText)
+        return (cell, y0, stateText)
     }
 
     /// The metrics of a finished run. Measured step k's samples are compared with the simulation
@@ -289,31 +334,30 @@ public enum MeasuredComparison {
             let complete = records.count == mapping.experimentSteps.count && !mapping.experimentSteps.isEmpty
             // Simulated samples in step time, the boundary duplicates of a varying step's pieces
             // left to the later piece.
-            var xs: [Double] = [], vs: [Double] = [], cs: [Double] = []
+            var xs: [Double] = [], rows: [Int] = []
             if let simStart {
                 for k in simRows {
                     let x = sim.time[k] - simStart
-                    if let last = xs.last, x <= last { xs.removeLast(); vs.removeLast(); cs.removeLast() }
-                    xs.append(x); vs.append(sim.voltage[k]); cs.append(sim.current[k])
+                    if let last = xs.last, x <= last { xs.removeLast(); rows.removeLast() }
+                    xs.append(x); rows.append(k)
                 }
             }
             var squares = 0.0, largest = 0.0, n = 0
             for r in mapping.measured.rows {
                 let local = series.time[r] - mapping.start
-                var v: Double?, c: Double?
-                if !xs.isEmpty {
+                var point: SimulatedPoint?
+                if let end = xs.last {
                     // A sample within a few ulps past the simulated end still belongs to it.
-                    let end = xs.last!
                     let x = local > end && local - end <= 1e-9 * max(1, abs(series.time[r])) ? end : local
-                    v = interpolate(xs, vs, at: x)
-                    c = interpolate(xs, cs, at: x)
+                    point = bracket(xs, at: x).map { SimulatedPoint(low: rows[$0.low], high: rows[$0.high], weight: $0.weight) }
                 }
+                let v = point?.interpolate(sim.voltage), c = point?.interpolate(sim.current)
                 if let v {
                     let d = 1000 * (v - series.voltage[r])
                     squares += d * d; largest = max(largest, abs(d)); n += 1
                 }
                 samples.append(ComparedSample(time: series.time[r], measuredVoltage: series.voltage[r], measuredCurrent: series.current[r],
-                                              simulatedVoltage: v, simulatedCurrent: c))
+                                              simulatedVoltage: v, simulatedCurrent: c, simulatedPoint: point))
             }
             let simCapacity: Double? = records.isEmpty ? nil : records.reduce(0) { $0 + $1.dischargedCharge }
             let endText: String? = records.last.map { complete ? "\($0.end)" : "\($0.end) (run stopped)" }

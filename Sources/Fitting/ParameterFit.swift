@@ -2,13 +2,6 @@ import Dispatch
 import Foundation
 import Parameters
 
-/// How ∂r/∂θ is computed.
-public enum SensitivityMethod: String, Sendable {
-    /// Central differences of whole model runs, θ ± h (h = 10⁻³ in log space, or 10⁻³ of the
-    /// bounds' width), the runs in parallel.
-    case finiteDifferences = "finite differences"
-}
-
 /// A least-squares fit of model keys to datasets: Levenberg–Marquardt from one or more starts
 /// (the model file's values, then a Latin-hypercube set in the bounds), in parallel.
 public struct ParameterFit: Sendable {
@@ -17,7 +10,7 @@ public struct ParameterFit: Sendable {
     public var starts = 1
     public var seed: UInt64 = 1
     public var optimiser = LevenbergMarquardt()
-    public var sensitivities = SensitivityMethod.finiteDifferences
+    public var sensitivities = SensitivityMethod.forward
 
     public init(objective: FitObjective) {
         self.objective = objective
@@ -61,20 +54,20 @@ public struct ParameterFit: Sendable {
         let startPoints = [objective.parameters.map { $0.coordinate($0.initial) }]
             + LatinHypercube.points(count: max(starts - 1, 0), lower: lower, upper: upper, seed: seed)
         let results = ResultBox<StartResult>(count: startPoints.count)
-        let objective = self.objective, optimiser = self.optimiser
+        let objective = self.objective, optimiser = self.optimiser, method = sensitivities
         DispatchQueue.concurrentPerform(iterations: startPoints.count) { s in
             let theta0 = startPoints[s]
             let residuals: ([Double]) -> [Double]? = { theta in
                 counter.add(objective.datasets.count)
-                return try? objective.evaluate(values: Self.values(theta, objective.parameters)).residuals
+                return try? objective.evaluate(values: objective.values(theta)).residuals
             }
             let jacobian: ([Double], [Double]) -> [[Double]]? = { theta, _ in
-                Self.finiteDifferenceColumns(objective: objective, theta: theta, lower: lower, upper: upper, counter: counter)
+                try? objective.jacobianColumns(at: theta, method: method) { counter.add($0) }
             }
             let result = optimiser.minimise(start: theta0, lower: lower, upper: upper, residuals: residuals, jacobian: jacobian) { it in
-                progress(Progress(start: s + 1, iteration: it, values: Self.values(it.parameters, objective.parameters)))
+                progress(Progress(start: s + 1, iteration: it, values: objective.values(it.parameters)))
             }
-            results.set(s, StartResult(initialValues: Self.values(theta0, objective.parameters), result: result,
+            results.set(s, StartResult(initialValues: objective.values(theta0), result: result,
                                        failure: result == nil ? "the model could not be run at this start" : nil))
         }
         let all = results.values.map { $0! }
@@ -82,46 +75,13 @@ public struct ParameterFit: Sendable {
             throw FitEvaluationError(file: objective.datasets.map(\.file).joined(separator: ", "),
                                      message: "no start could be evaluated")
         }
-        let values = Self.values(best.parameters, objective.parameters)
+        let values = objective.values(best.parameters)
         let evaluation = try objective.evaluate(values: values)
         counter.add(objective.datasets.count)
         let statistics = FitStatistics(parameters: objective.parameters, coordinates: best.parameters,
                                        jacobianColumns: best.jacobianColumns, objective: best.objective)
         return Report(parameters: objective.parameters, values: values, statistics: statistics, best: best, evaluation: evaluation,
                       starts: all, modelSolves: counter.value, seconds: Date().timeIntervalSince(clock), sensitivities: sensitivities)
-    }
-
-    static func values(_ theta: [Double], _ parameters: [FitParameter]) -> [Double] {
-        zip(theta, parameters).map { $1.value($0) }
-    }
-
-    /// ∂r/∂θⱼ by central differences (one-sided at a bound), all 2n runs in parallel; nil when
-    /// any run fails.
-    static func finiteDifferenceColumns(objective: FitObjective, theta: [Double], lower: [Double], upper: [Double],
-                                        counter: SolveCounter) -> [[Double]]? {
-        let n = theta.count
-        let steps: [Double] = (0..<n).map { j in
-            objective.parameters[j].logScale ? 1e-3 : 1e-3 * (upper[j] - lower[j])
-        }
-        // Points θ ± hⱼ eⱼ, moved inside the bounds.
-        let points: [(Int, Double)] = (0..<n).flatMap { j in
-            [(j, min(theta[j] + steps[j], upper[j])), (j, max(theta[j] - steps[j], lower[j]))]
-        }
-        let box = ResultBox<[Double]>(count: points.count)
-        DispatchQueue.concurrentPerform(iterations: points.count) { k in
-            var t = theta
-            t[points[k].0] = points[k].1
-            counter.add(objective.datasets.count)
-            if let r = try? objective.evaluate(values: values(t, objective.parameters)).residuals { box.set(k, r) }
-        }
-        var columns: [[Double]] = []
-        for j in 0..<n {
-            guard let plus = box.values[2 * j], let minus = box.values[2 * j + 1], plus.count == minus.count else { return nil }
-            let h = points[2 * j].1 - points[2 * j + 1].1
-            guard h > 0 else { return nil }
-            columns.append(zip(plus, minus).map { ($0 - $1) / h })
-        }
-        return columns
     }
 }
 

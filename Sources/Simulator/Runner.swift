@@ -81,16 +81,21 @@ final class Runner {
     /// At an event that ends a step at t*(θ), the state handed on is y(t*(θ)), whose sensitivity
     /// is sᵢ + ẏ dt*/dθᵢ with dt*/dθᵢ = −(∂g/∂y · sᵢ)/(∂g/∂y · ẏ) from g(y(t*), θ) = 0 (the root
     /// functions depend on the state only).
-    private func moveSensitivitiesToEvent(_ event: Int) {
+    /// IDAS's sensitivities, restarted at each step's start, are at fixed time since that start, so
+    /// the shifts dt*/dθᵢ returned are those of the step's duration.
+    private func moveSensitivitiesToEvent(_ event: Int) -> [Double]? {
         let y = solver.state, yp = solver.derivative, model = solver.system
         let rate = model.eventDerivative(event, state: y, along: yp)
-        guard rate != 0, rate.isFinite else { return }
+        guard rate != 0, rate.isFinite else { return nil }
         var s = solver.sensitivities
+        var shifts: [Double] = []
         for i in s.indices {
             let shift = -model.eventDerivative(event, state: y, along: s[i]) / rate
             for k in s[i].indices { s[i][k] += yp[k] * shift }
+            shifts.append(shift)
         }
         solver.setSensitivities(s, derivatives: solver.sensitivityDerivatives)
+        return shifts
     }
 
     func run(into result: inout SimulationResult, progress: ((SimulationProgress) -> Void)?,
@@ -191,6 +196,7 @@ final class Runner {
         let direction = control.direction
         var started: (charge: Double, energy: Double)?
         var end: StepEnd?
+        var durationShifts: [Double]?
         do {
             try setAmbientTemperature(step.temperature ?? simulation.parameters.temperature)
             try timed { try switchOn(to: control, at: start, from: state, duration: stepDuration) }
@@ -234,7 +240,7 @@ final class Runner {
                 let outcome = try timed {
                     schedule.everyStep ? try solver.step(toward: target) : try solver.advance(to: target)
                 }
-                if carriesSensitivities, case .root(let indices, _) = outcome { moveSensitivitiesToEvent(indices[0]) }
+                if carriesSensitivities, case .root(let indices, _) = outcome { durationShifts = moveSensitivitiesToEvent(indices[0]) }
                 // A stop at a kink between two sample times is not a sample.
                 let atKinkOnly = !schedule.everyStep && solver.time < target && solver.time == kink
                 if !atKinkOnly { record(cycle: cycle, step: number) }
@@ -256,8 +262,10 @@ final class Runner {
                                 pulseComplete: { $0 >= start + Simulation.dcResistancePulse })
             throw StepStopped(record: record, message: message)
         }
-        return finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
-                      samples: firstSample..<cycleData.series.count, before: before, end: end!, pulseComplete: { _ in true })
+        var record = finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
+                            samples: firstSample..<cycleData.series.count, before: before, end: end!, pulseComplete: { _ in true })
+        record.durationSensitivities = durationShifts
+        return record
     }
 
     /// A step's record, and the cycle's measurements it provides (the DC resistance, when the

@@ -136,6 +136,9 @@ public struct StepRecord: Sendable {
     public var dischargedCharge: Double
     /// Energy delivered during the step [W h] (negative when charging).
     public var energy: Double
+    /// dτ*/dθᵢ of the step's duration τ* when an event ended it and the run carries sensitivities
+    /// (``Simulation/sensitivity``); nil otherwise (a fixed duration does not move).
+    public var durationSensitivities: [Double]? = nil
 }
 
 /// Per-cycle totals.

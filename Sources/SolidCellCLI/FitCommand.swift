@@ -48,6 +48,11 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Number of starts: the model's values, then Latin-hypercube points in the bounds (run in parallel).")
     var starts: Int = 4
 
+    @Option(name: .long, help: ArgumentHelp(
+        "How ∂(residual)/∂(key) is computed: IDAS forward sensitivities of the replayed logs (capacity tables by finite differences), or finite differences of whole runs throughout.",
+        valueName: "forward|finite-differences"))
+    var sensitivities: String = SensitivityMethod.forward.rawValue
+
     @Option(name: .customLong("max-iterations"), help: "Most Levenberg–Marquardt iterations per start.")
     var maxIterations: Int = 30
 
@@ -69,6 +74,9 @@ struct FitCommand: ParsableCommand {
         guard (1...64).contains(starts) else { throw fail("--starts \(starts): allowed a whole number from 1 to 64") }
         guard (1...500).contains(maxIterations) else { throw fail("--max-iterations \(maxIterations): allowed a whole number from 1 to 500") }
         let initialState = try InitialStateOption.parse(initialSOC)
+        guard let method = SensitivityMethod(rawValue: sensitivities.trimmingCharacters(in: .whitespaces)) else {
+            throw fail("--sensitivities \(quoted(sensitivities)): allowed " + SensitivityMethod.allCases.map(\.rawValue).joined(separator: " or "))
+        }
 
         let modelPath = BundledModels.path(named: model) ?? model
         let (file, cell) = try loadModel(path: modelPath, overriding: overrides)
@@ -125,9 +133,11 @@ struct FitCommand: ParsableCommand {
         var fit = ParameterFit(objective: FitObjective(base: base, parameters: parameters, datasets: datasets, options: options,
                                                        initialState: initialState))
         fit.starts = starts
+        fit.sensitivities = method
         fit.optimiser.maximumIterations = maxIterations
         say("SolidCell \(SolidCellInfo.version) — fitting \(parameters.count) key\(parameters.count == 1 ? "" : "s") of \(file.name) "
-              + "to \(datasets.count) dataset\(datasets.count == 1 ? "" : "s"), \(starts) start\(starts == 1 ? "" : "s")")
+              + "to \(datasets.count) dataset\(datasets.count == 1 ? "" : "s"), \(starts) start\(starts == 1 ? "" : "s"), "
+            + "sensitivities by \(method.rawValue)")
         for (p, d) in zip(parameters.indices, parameters) {
             say("  θ\(p + 1) \(d.key): start \(format(d.initial)), bounds \(format(d.lower))…\(format(d.upper)) (\(d.logScale ? "log" : "linear"))")
         }

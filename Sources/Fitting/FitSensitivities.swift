@@ -1,0 +1,151 @@
+import CellModel
+import Comparison
+import Dispatch
+import Foundation
+import MeasuredData
+import Parameters
+import Simulator
+
+/// How ∂r/∂θ is computed.
+public enum SensitivityMethod: String, Sendable, CaseIterable {
+    /// Forward sensitivities carried by IDAS through the replay of a log (one run with n
+    /// sensitivities, ``SensitivityRequest``). Per-cycle capacity tables, whose fade acts between
+    /// cycles outside the sensitivity equations, fall back to finite differences.
+    case forward
+    /// Central differences of whole model runs at θ ± h (h = 10⁻³ in log space, 10⁻³ of the
+    /// bounds' width otherwise), the 2n runs in parallel: the fallback, and the forward
+    /// sensitivities' test oracle.
+    case finiteDifferences = "finite-differences"
+}
+
+extension FitObjective {
+    /// δ of the residual's parameter derivative inside the forward sensitivities (θ ± δ).
+    static let residualDerivativeStep = 1e-4
+    /// h of whole-run finite differences (θ ± h).
+    static let finiteDifferenceStep = 1e-3
+
+    /// The values at θ.
+    public func values(_ theta: [Double]) -> [Double] { zip(theta, parameters).map { $1.value($0) } }
+
+    /// θ of each parameter's bounds' width (for steps in linear coordinates).
+    private func width(_ j: Int) -> Double {
+        parameters[j].coordinate(parameters[j].upper) - parameters[j].coordinate(parameters[j].lower)
+    }
+
+    /// ∂r/∂θⱼ at θ, column by column, in the residuals' order; `runs` counts model runs.
+    public func jacobianColumns(at theta: [Double], method: SensitivityMethod, runs: (Int) -> Void = { _ in }) throws -> [[Double]] {
+        let cell = try cellParameters(values: values(theta))
+        var columns = Array(repeating: [Double](), count: parameters.count)
+        for dataset in datasets {
+            let block: [[Double]]
+            switch (method, dataset.content) {
+            case (.forward, .timeSeries(let series)):
+                block = try forwardColumns(dataset, series: series, parameters: cell, theta: theta)
+                runs(1)
+            default:
+                block = try finiteDifferenceColumns(dataset, theta: theta)
+                runs(2 * parameters.count)
+            }
+            for j in columns.indices { columns[j] += block[j] }
+        }
+        return columns
+    }
+
+    /// The parameters at θ with θⱼ moved by `shift`.
+    private func shifted(_ theta: [Double], _ j: Int, by shift: Double) throws -> CellParameters {
+        var t = theta
+        t[j] += shift
+        return try cellParameters(values: values(t))
+    }
+
+    private func step(_ j: Int, _ base: Double) -> Double {
+        parameters[j].logScale ? base : base * width(j)
+    }
+
+    /// dV/dθ at every measured sample from one replay that carries the sensitivities; a sample
+    /// past its simulated step's end takes the derivative of the step's final voltage (as its
+    /// residual takes that voltage).
+    private func forwardColumns(_ dataset: FitDataset, series: MeasuredTimeSeries, parameters cell: CellParameters,
+                                theta: [Double]) throws -> [[Double]] {
+        let n = parameters.count
+        let steps = (0..<n).map { step($0, Self.residualDerivativeStep) }
+        let request = SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: steps[$0]) },
+                                         minus: try (0..<n).map { try shifted(theta, $0, by: -steps[$0]) },
+                                         steps: steps)
+        let comparison = try MeasuredComparison.run(parameters: cell, series: series, initialState: initialState,
+                                                    options: options, sensitivity: request)
+        if let failure = comparison.simulation.failure {
+            throw FitEvaluationError(file: dataset.file, message: "the sensitivity run stopped: \(failure)")
+        }
+        let sim = comparison.simulation.timeSeries
+        let sensitivities = sim.voltageSensitivities
+        guard sensitivities.classes == n, sensitivities.count == sim.count else {
+            throw FitEvaluationError(file: dataset.file, message: "the run carried no sensitivities")
+        }
+        var finalRow: [Int: Int] = [:]
+        for k in 0..<sim.count { finalRow[sim.step[k] - 1] = k }
+        // Rows that end a step at an event, with dτ*/dθ: their time moves with θ, and so does the
+        // interpolation between them and the sample before.
+        var movingEnd: [Int: [Double]] = [:]
+        for record in comparison.simulation.steps {
+            if let shifts = record.durationSensitivities, let row = finalRow[record.step - 1] { movingEnd[row] = shifts }
+        }
+        let scale = dataset.weight / dataset.noise
+        var columns = Array(repeating: [Double](), count: n)
+        var offset = 0
+        for mapping in comparison.plan.mappings {
+            let rows = mapping.measured.rows.count
+            guard let last = mapping.experimentSteps.reversed().lazy.compactMap({ finalRow[$0] }).first else {
+                throw FitEvaluationError(file: dataset.file, message: "the simulation did not reach measured step \(mapping.measuredIndex + 1)")
+            }
+            for sample in comparison.samples[offset..<(offset + rows)] {
+                for j in 0..<n {
+                    let value: Double
+                    if let p = sample.simulatedPoint {
+                        let low = sensitivities.values[p.low * n + j], high = sensitivities.values[p.high * n + j]
+                        var v = p.weight == 0 ? low : low + (high - low) * p.weight
+                        // V = V_low + (V_high − V_low) w with w = (x − x_low)/(x_high − x_low):
+                        // ∂w/∂x_high = −w/(x_high − x_low).
+                        if let shifts = movingEnd[p.high], p.high != p.low {
+                            let span = sim.time[p.high] - sim.time[p.low]
+                            v -= (sim.voltage[p.high] - sim.voltage[p.low]) * p.weight / span * shifts[j]
+                        }
+                        value = v
+                    } else {
+                        value = sensitivities.values[last * n + j]
+                    }
+                    columns[j].append(value * scale)
+                }
+            }
+            offset += rows
+        }
+        return columns
+    }
+
+    /// ∂r/∂θⱼ of one dataset by central differences of whole runs (one-sided at a bound), the 2n
+    /// runs in parallel.
+    func finiteDifferenceColumns(_ dataset: FitDataset, theta: [Double]) throws -> [[Double]] {
+        let n = theta.count
+        let lower = parameters.map { $0.coordinate($0.lower) }, upper = parameters.map { $0.coordinate($0.upper) }
+        let points: [(Int, Double)] = (0..<n).flatMap { j in
+            [(j, min(theta[j] + step(j, Self.finiteDifferenceStep), upper[j])),
+             (j, max(theta[j] - step(j, Self.finiteDifferenceStep), lower[j]))]
+        }
+        let box = ResultBox<Result<[Double], any Error>>(count: points.count)
+        DispatchQueue.concurrentPerform(iterations: points.count) { k in
+            var t = theta
+            t[points[k].0] = points[k].1
+            box.set(k, Result {
+                let cell = try cellParameters(values: values(t))
+                return try Self.run(dataset, parameters: cell, options: options, initialState: initialState).differences
+            })
+        }
+        let results = box.values
+        let scale = dataset.weight / dataset.noise
+        return try (0..<n).map { j in
+            let plus = try results[2 * j]!.get(), minus = try results[2 * j + 1]!.get()
+            let h = points[2 * j].1 - points[2 * j + 1].1
+            return zip(plus, minus).map { ($0 - $1) / h * scale }
+        }
+    }
+}

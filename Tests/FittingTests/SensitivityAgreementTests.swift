@@ -1,0 +1,83 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Comparison
+@testable import Fitting
+@testable import MeasuredData
+@testable import Parameters
+@testable import Protocols
+@testable import Simulator
+
+/// Issue #20: the forward sensitivities of a replayed log equal finite differences of whole runs,
+/// for keys of every layer that acts within a run.
+@Suite("fit sensitivities", .serialized)
+struct SensitivityAgreementTests {
+    /// A short log of the given model: simulated, written as a BDF file (rests, discharge to the
+    /// cut-off, a charge), sampled every 20 s.
+    static func log(_ model: String, _ mesh: [String: Double], experiment: String) throws -> MeasuredTimeSeries {
+        let set = try loadParameterSet(model).with(mesh)
+        var options = SimulationOptions()
+        options.samplePeriod = 20
+        let run = Simulation(parameters: try CellParameters(set), experiment: try Experiment(parsing: experiment), options: options).run()
+        #expect(run.failure == nil)
+        let s = run.timeSeries
+        var time: [Double] = [], voltage: [Double] = [], current: [Double] = [], step: [Int] = []
+        for k in 0..<s.count where time.last.map({ s.time[k] > $0 }) ?? true {
+            time.append(s.time[k]); voltage.append(s.voltage[k]); current.append(s.current[k]); step.append(s.step[k])
+        }
+        return MeasuredTimeSeries(time: time, voltage: voltage, current: current, cycle: nil, step: step,
+                                  source: MeasuredSource(file: "simulated", format: .solidCell, currentSign: .dischargePositive,
+                                                                 headerLines: 1, skippedLines: 0))
+    }
+
+    /// ‖forward − FD‖ / ‖FD‖ of each column at the start values.
+    static func disagreement(model: String, mesh: [String: Double], keys: [String], experiment: String) throws -> [Double] {
+        let series = try log(model, mesh, experiment: experiment)
+        let set = try loadParameterSet(model).with(mesh)
+        let catalogue = try CellParameters(set).catalogue
+        // Moved off the data's values, so the residuals are not zero.
+        let parameters = try keys.map { try FitParameter.parse($0, catalogue: catalogue) }
+        var objective = FitObjective(base: set, parameters: parameters,
+                                     datasets: [FitDataset(file: "log", content: .timeSeries(series))],
+                                     initialState: .modelInitialConcentration)
+        objective.options.relativeTolerance = 1e-8
+        objective.options.absoluteTolerance = 1e-10
+        let theta = parameters.map { $0.coordinate($0.initial) + 0.05 }
+        let forward = try objective.jacobianColumns(at: theta, method: .forward)
+        // The oracle needs runs far more accurate than its step h = 10⁻³ (an error ε in a run is
+        // ε/h in the difference).
+        var oracle = objective
+        oracle.options.relativeTolerance = 1e-11
+        oracle.options.absoluteTolerance = 1e-13
+        let differences = try oracle.jacobianColumns(at: theta, method: .finiteDifferences)
+        return zip(forward, differences).map { f, d in
+            let error = zip(f, d).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            return error / d.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        }
+    }
+
+    @Test("Xu 2019 half cell: particle diffusivity (transport), exchange current (kinetics), electrolyte conductivity agree to 1e-5")
+    func transportAndKinetics() throws {
+        let errors = try Self.disagreement(
+            model: "xu2019-nmc532-half-cell-t1",
+            mesh: ["Separator mesh points": 5, "Positive electrode mesh points": 10, "Positive particle mesh points": 10],
+            keys: ["Positive particle diffusivity [m2.s-1]", "Positive electrode exchange-current density [A.m-2]",
+                   "Electrolyte conductivity [S.m-1]"],
+            experiment: "Rest for 5 minutes; Discharge at 1C until 3.5 V; Rest for 10 minutes; Charge at 0.5C for 20 minutes; Rest for 5 minutes")
+        for e in errors { #expect(e < 1e-5, "relative difference \(e)") }
+    }
+}
+
+extension SensitivityAgreementTests {
+    @Test("Zhou 2025 fine cell: contact fraction mean and residual pressure (contact mechanics), SE oxidation rate (degradation within a run), tortuosity agree to 1e-5")
+    func contactMechanicsAndDegradation() throws {
+        let errors = try Self.disagreement(
+            model: "zhou2025-ncm811-lpsc-fine",
+            mesh: ["Separator mesh points": 4, "Positive electrode mesh points": 6, "Positive particle mesh points": 6,
+                   "Number of particle contact classes": 4],
+            keys: ["Positive particle contact fraction mean", "Contact residual pressure [MPa]",
+                   "Solid electrolyte oxidation current density [A.m-2]", "Positive electrode tortuosity factor (electrolyte)"],
+            experiment: "Rest for 5 minutes; Charge at 0.5C until 4.3 V; Rest for 10 minutes; Discharge at 0.5C for 30 minutes; Rest for 5 minutes")
+        for e in errors { #expect(e < 1e-5, "relative difference \(e)") }
+    }
+}
