@@ -213,22 +213,33 @@ public struct ContactClass: Equatable, Sendable {
             density[i] = exp((alpha - 1) * log(x) + (beta - 1) * log(1 - x))
             total += density[i]
         }
+        // Classes of equal mass 1/K; the grid cell a class boundary falls in is split at the
+        // boundary (its mass taken as uniform within the cell), so that every class mean is a smooth
+        // function of the distribution's mean and spread rather than jumping as a boundary crosses a
+        // grid point (a fit differentiates it). The last class takes what remains.
         var classes: [ContactClass] = []
-        var mass = 0.0, moment = 0.0, boundary = 1.0 / Double(count)
+        let share = 1.0 / Double(count), width = 1.0 / Double(n)
+        func close(_ mass: Double, _ moment: Double) {
+            let contact = moment / mass
+            classes.append(ContactClass(volumeShare: share, initialContact: contact < isolationThreshold ? 0 : contact, radius: radius))
+        }
+        var mass = 0.0, moment = 0.0
         for i in 0..<n {
-            let x = (Double(i) + 0.5) / Double(n)
-            let p = density[i] / total
-            mass += p
-            moment += p * x
-            if mass >= boundary - 1e-12 || i == n - 1 {
-                let contact = moment / mass
-                classes.append(ContactClass(volumeShare: 1 / Double(count),
-                                            initialContact: contact < isolationThreshold ? 0 : contact, radius: radius))
+            let left = Double(i) * width, right = left + width
+            var p = density[i] / total, start = left
+            while classes.count < count - 1, p > 0, mass + p >= share {
+                let taken = share - mass
+                let end = start + (right - start) * taken / p
+                close(share, moment + taken * 0.5 * (start + end))
+                p -= taken
+                start = end
                 mass = 0
                 moment = 0
-                if classes.count == count { break }
             }
+            mass += p
+            moment += p * 0.5 * (start + right)
         }
+        if classes.count < count, mass > 0 { close(mass, moment) }
         while classes.count < count {
             classes.append(ContactClass(volumeShare: 1 / Double(count), initialContact: 1, radius: radius))
         }

@@ -16,6 +16,9 @@ public struct FitObjective: Sendable {
     public var options: SimulationOptions
     /// Where a replayed log starts (as in `solidcell compare`).
     public var initialState: InitialState
+    /// h of whole-run finite differences, θ ± h (in log space; a share of the bounds' width for
+    /// keys fitted as they are).
+    public var finiteDifferenceStep = 1e-3
 
     public init(base: ParameterSet, parameters: [FitParameter], datasets: [FitDataset],
                 options: SimulationOptions = SimulationOptions(), initialState: InitialState = .firstMeasuredVoltage) {

@@ -21,8 +21,6 @@ public enum SensitivityMethod: String, Sendable, CaseIterable {
 extension FitObjective {
     /// δ of the residual's parameter derivative inside the forward sensitivities (θ ± δ).
     static let residualDerivativeStep = 1e-4
-    /// h of whole-run finite differences (θ ± h).
-    static let finiteDifferenceStep = 1e-3
 
     /// The values at θ.
     public func values(_ theta: [Double]) -> [Double] { zip(theta, parameters).map { $1.value($0) } }
@@ -128,8 +126,8 @@ extension FitObjective {
         let n = theta.count
         let lower = parameters.map { $0.coordinate($0.lower) }, upper = parameters.map { $0.coordinate($0.upper) }
         let points: [(Int, Double)] = (0..<n).flatMap { j in
-            [(j, min(theta[j] + step(j, Self.finiteDifferenceStep), upper[j])),
-             (j, max(theta[j] - step(j, Self.finiteDifferenceStep), lower[j]))]
+            [(j, min(theta[j] + step(j, finiteDifferenceStep), upper[j])),
+             (j, max(theta[j] - step(j, finiteDifferenceStep), lower[j]))]
         }
         let box = ResultBox<Result<[Double], any Error>>(count: points.count)
         DispatchQueue.concurrentPerform(iterations: points.count) { k in
