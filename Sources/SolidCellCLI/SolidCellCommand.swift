@@ -174,7 +174,7 @@ struct Simulate: ParsableCommand {
         if let output {
             do {
                 try OutputWriter.prepareFolder(output, owning: OutputWriter.simulationFiles)
-                stream = try CycleStream(directory: output)
+                stream = try CycleStream(directory: output, negativeContact: parameters.negativeInterface != nil)
             } catch {
                 throw fail(outputFolderProblem(output, error: error), code: 1)
             }
@@ -230,6 +230,7 @@ struct Simulate: ParsableCommand {
                                 step.endTime - step.startTime)
                          + "left out of retention and of capacity.svg")
         }
+        if let stop = result.stop { lines.append("  the run stopped: \(stop)") }
         if let last = result.cycles.last(where: \.complete) ?? result.cycles.last {
             // (After a partial last cycle, the totals are the last complete cycle's: say which.)
             let which = last.cycle == result.cycles.last?.cycle ? "" : "cycle \(last.cycle) (the last complete one): "
