@@ -125,6 +125,13 @@ extension P2DModel {
         layout.lithiumContact ? y[layout.lithiumContactIndex] : 1
     }
 
+    /// The voltage the foil side takes [V], −φ_e(0) − U_n = i L_n/σ_n + η_n + i R_c: the foil's ohmic
+    /// drop, the charge-transfer overpotential of the contacted area and the constriction drop
+    /// (positive while stripping).
+    public func negativeInterfaceOverpotential(_ y: UnsafeBufferPointer<Double>) -> Double {
+        -foilBoundary(y).value - foil.openCircuitPotential
+    }
+
     /// The foil|SE interface resistance of a state [Ω]: the linearised charge transfer of the
     /// contacted area, 1/(f i₀,Li φ_a), plus the constriction resistance R_c(φ_a, P), over the
     /// cell's area (1/(f i₀,Li) without the contact law).

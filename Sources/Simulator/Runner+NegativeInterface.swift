@@ -6,6 +6,7 @@ extension Runner {
         y.withUnsafeBufferPointer { buffer in
             cycleData.series.negativeContactFraction.append(model.negativeContactFraction(buffer))
             cycleData.series.negativeInterfaceResistance.append(model.negativeInterfaceResistance(buffer))
+            cycleData.series.negativeInterfaceOverpotential.append(model.negativeInterfaceOverpotential(buffer))
         }
     }
 }

@@ -23,6 +23,8 @@ public struct TimeSeries: Sendable {
     /// the foil|SE interface resistance (charge transfer of the contacted area and constriction) [Ω].
     public var negativeContactFraction: [Double] = []
     public var negativeInterfaceResistance: [Double] = []
+    /// The foil side's overpotential −φ_e(0) − U_n [V] (with the contact law only).
+    public var negativeInterfaceOverpotential: [Double] = []
 
     public var count: Int { time.count }
 
@@ -40,6 +42,7 @@ public struct TimeSeries: Sendable {
         classStoichiometry.append(contentsOf: other.classStoichiometry)
         negativeContactFraction += other.negativeContactFraction
         negativeInterfaceResistance += other.negativeInterfaceResistance
+        negativeInterfaceOverpotential += other.negativeInterfaceOverpotential
     }
 
     /// Column names and values, in output order (units in brackets, PyBaMM-style).
@@ -57,6 +60,7 @@ public struct TimeSeries: Sendable {
         if !negativeContactFraction.isEmpty {
             columns.append(("Negative electrode contact fraction", negativeContactFraction))
             columns.append(("Negative electrode interface resistance [Ohm]", negativeInterfaceResistance))
+            columns.append(("Negative electrode overpotential [V]", negativeInterfaceOverpotential))
         }
         return columns
     }

@@ -12,7 +12,8 @@ struct SolidCellCommand: ParsableCommand {
         commandName: "solidcell",
         abstract: "Pressure-aware P2D simulation of all-solid-state lithium cells.",
         version: SolidCellInfo.version,
-        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self, PlotCommand.self, CompareCommand.self],
+        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self, PlotCommand.self, CompareCommand.self,
+                      CriticalCurrentCommand.self],
         defaultSubcommand: Simulate.self)
 
     /// Parses and runs the command line. One that cannot be parsed (an unknown flag, a flag without

@@ -52,7 +52,18 @@ struct LithiumContactRunTests {
         #expect(cycle.minimumNegativeContactFraction == contact.min())
 
         let names = result.timeSeries.columns.map(\.name)
-        #expect(names.suffix(2) == ["Negative electrode contact fraction", "Negative electrode interface resistance [Ohm]"])
+        #expect(names.suffix(3) == ["Negative electrode contact fraction", "Negative electrode interface resistance [Ohm]",
+                                    "Negative electrode overpotential [V]"])
+        // Stripping: once the foil's double layer has charged (a fraction of a millisecond here; the
+        // strip starts from the plating overpotential), the foil side's overpotential is positive and
+        // grows as the contact falls.
+        let overpotential = result.timeSeries.negativeInterfaceOverpotential
+        let time = result.timeSeries.time
+        let stripStart = try #require(result.timeSeries.step.firstIndex(of: 2))
+        let charged = try #require(time.indices.first { $0 > stripStart && time[$0] > time[stripStart] + 0.1 })
+        #expect(overpotential[stripStart] < 0)
+        #expect(overpotential[charged...].allSatisfy { $0 > 0 })
+        #expect(overpotential.last! > 1.2 * overpotential[charged])
         let csv = OutputWriter.cyclesCSV(result.cycles).split(separator: "\n")
         #expect(csv[0].hasSuffix(",Complete,Simulated,Minimum negative electrode contact fraction"))
         #expect(csv[1].hasSuffix(",false,true," + OutputWriter.format(contact.min()!)))
