@@ -6,6 +6,7 @@ import Testing
 @testable import OutputFiles
 @testable import Protocols
 @testable import Simulator
+@testable import Sweeps
 
 /// The lithium-interface contact law in runs: the "contact lost" stop (an outcome, not a
 /// failure), its outputs, and the keys' validation.
@@ -129,5 +130,27 @@ struct LithiumContactRunTests {
         #expect(threshold.key == "Negative electrode contact loss threshold")
         #expect(threshold.allowed.contains("0.6"))
         #expect(error(Self.file, base) == nil)
+    }
+}
+
+/// A sweep across the stack pressure: a case that loses contact is a finished, `stopped` case with
+/// its reason in the index, not a failed one.
+@Suite("Lithium interface contact in sweeps")
+struct LithiumContactSweepTests {
+    @Test("sweep over pressure: contact lost at 2 MPa (stopped, with the reason), kept at 10 MPa")
+    func sweepOverPressure() throws {
+        let law = ["Negative electrode interface capacity [mA.h.cm-2]=0.05", "Negative electrode creep rate at 1 MPa [s-1]=1e-5",
+                   "Negative electrode creep stress exponent=6.6", "Negative electrode creep activation energy [J.mol-1]=37000",
+                   "Negative electrode contact loss threshold=0.7", "Number of particle contact classes=3"]
+        let sweep = try Sweeps.ParameterSweep(
+            model: ModelFile.load(path: TestSupport.modelPath("zhou2025-ncm811-lpsc-coarse")), overrides: law,
+            variables: [try SweepVariable(parsing: "Stack pressure [MPa]=2,10")],
+            experiment: Experiment(parsing: "Charge at 1C until 4.3 V; Discharge at 2C until 2.5 V"), cycles: 1)
+        let folder = temporaryFolder("sweep-contact")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let report = try sweep.run(in: folder, jobs: 1)
+        #expect(report.rows.map(\.status) == ["stopped", "completed"])
+        #expect(report.rows[0].reason == "contact lost at the negative electrode")
+        #expect(report.failed == 0)
     }
 }
