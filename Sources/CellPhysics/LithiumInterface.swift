@@ -12,15 +12,17 @@ import Foundation
 ///
 ///     q_c dφ_a/dt = −G(i⁺, i_r) + q_c ε̇(P/φ_a) (1 − φ_a) + i⁻ (1 − φ_a)
 ///
-///     G(i⁺, i_r) = i⁺ − i_r (1 − exp(−i⁺/i_r)),       i_r = q_c ε̇(P)
+///     G(i⁺, i_r) = i⁺ − i_r (1 − exp(−i⁺/i_r)),       i_r = q_c ε̇(P) + i_v
 ///     ε̇(σ) = ε̇₁(T) σⁿ,   ε̇₁(T) = ε̇₁(T_ref) exp[(Q/R)(1/T_ref − 1/T)]       (σ in MPa)
 ///
 /// - **Void growth** G: the stripped lithium, i⁺ V_m/F per area and time, less what creep of the
 ///   metal toward the interface resupplies. Creep of the asperity layer of height h at the
 ///   strain rate ε̇(P) resupplies h ε̇ per area and time, the charge i_r = q_c ε̇(P) with
 ///   q_c = h F/V_m the **interface capacity**: the charge per area whose stripping removes the
-///   contact layer. G rises from 0 (i⁺ ≪ i_r, G ≈ i⁺²/2i_r) to i⁺ − i_r (i⁺ ≫ i_r): creep
-///   resupplies at most i_r, and smoothly. Voids open when the stripping flux exceeds what the
+///   contact layer. i_v is a pressure-independent resupply by vacancy diffusion in the metal
+///   (Kasemchainan et al. argue that it limits at low pressure; a constant here, 0 unless given).
+///   G rises from 0 (i⁺ ≪ i_r, G ≈ i⁺²/2i_r) to i⁺ − i_r (i⁺ ≫ i_r): the metal resupplies at most
+///   i_r, and smoothly. Voids open when the stripping flux exceeds what the
 ///   metal can resupply (Kasemchainan et al., Nat. Mater. 18, 1105 (2019); void growth precedes
 ///   dendrite nucleation: Raj et al., arXiv 2001.06276).
 /// - **Creep closure**: the metal under the contact patches carries the stress P/φ_a and flows
@@ -33,7 +35,7 @@ import Foundation
 /// the strain rate at 1 MPa and the reference temperature.
 ///
 /// Limits: zero current, or i_r → ∞ (infinite pressure), gives no void growth; zero creep
-/// (ε̇₁ = 0) gives dφ_a/dt = −i⁺/q_c, so the contact falls by the stripped charge over q_c.
+/// (ε̇₁ = 0, i_v = 0) gives dφ_a/dt = −i⁺/q_c, so the contact falls by the stripped charge over q_c.
 /// The rate is continuous in i, with a continuous ∂/∂i through i = 0 on the stripping side
 /// (∂G/∂i⁺ = 0 there) and a jump of (1 − φ_a)/q_c on the plating side.
 ///
@@ -53,6 +55,8 @@ public struct LithiumInterfaceContact: Sendable, Equatable {
     public var creepRate: Double
     /// n, the creep stress exponent.
     public var stressExponent: Double
+    /// i_v [A m⁻²]: resupply by vacancy diffusion, independent of the pressure (0: none).
+    public var vacancyResupply: Double
     /// r_c [Ω m²] at full contact and the reference pressure (0: no constriction resistance).
     public var contactResistance: Double
     /// P_ref [MPa] of r_c.
@@ -60,11 +64,12 @@ public struct LithiumInterfaceContact: Sendable, Equatable {
     /// m, the pressure exponent of r_c.
     public var resistancePressureExponent: Double
 
-    public init(interfaceCapacity: Double, creepRate: Double, stressExponent: Double, contactResistance: Double = 0,
-                resistanceReferencePressure: Double = 1, resistancePressureExponent: Double = 0.5) {
+    public init(interfaceCapacity: Double, creepRate: Double, stressExponent: Double, vacancyResupply: Double = 0,
+                contactResistance: Double = 0, resistanceReferencePressure: Double = 1, resistancePressureExponent: Double = 0.5) {
         self.interfaceCapacity = interfaceCapacity
         self.creepRate = creepRate
         self.stressExponent = stressExponent
+        self.vacancyResupply = vacancyResupply
         self.contactResistance = contactResistance
         self.resistanceReferencePressure = resistanceReferencePressure
         self.resistancePressureExponent = resistancePressureExponent
@@ -111,7 +116,7 @@ public struct LithiumInterfaceContact: Sendable, Equatable {
         -> (value: Double, dCurrent: Double, dPressure: Double, dContact: Double) {
         let q = interfaceCapacity
         let applied = creepStrainRate(stress: p)
-        let resupply = q * applied.value
+        let resupply = q * applied.value + vacancyResupply
         let growth = Self.voidGrowth(stripping: max(i, 0), resupply: resupply)
         let local = creepStrainRate(stress: p / phi)
         let plating = max(-i, 0)
@@ -142,7 +147,7 @@ public struct LithiumInterfaceContact: Sendable, Equatable {
     /// G, which increases in i⁺.
     public func steadyStrippingCurrent(contact phi: Double, pressure p: Double) -> Double {
         let q = interfaceCapacity
-        let resupply = q * creepStrainRate(stress: p).value
+        let resupply = q * creepStrainRate(stress: p).value + vacancyResupply
         let closure = q * creepStrainRate(stress: p / phi).value * (1 - phi)
         var low = 0.0, high = max(closure, 1e-12) + resupply + 1
         while Self.voidGrowth(stripping: high, resupply: resupply).value < closure { high *= 2 }

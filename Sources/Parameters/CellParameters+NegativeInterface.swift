@@ -24,6 +24,7 @@ public struct NegativeInterfaceParameters: Sendable, Equatable {
 
     static let otherKeys = ["Negative electrode creep rate at 1 MPa [s-1]", "Negative electrode creep stress exponent",
                             "Negative electrode creep activation energy [J.mol-1]", "Negative electrode initial contact fraction",
+                            "Negative electrode vacancy resupply current density [A.m-2]",
                             "Negative electrode contact loss threshold", "Negative electrode contact resistance [Ohm.m2]",
                             "Negative electrode contact resistance reference pressure [MPa]",
                             "Negative electrode contact resistance pressure exponent"]
@@ -47,6 +48,8 @@ public struct NegativeInterfaceParameters: Sendable, Equatable {
         let creepRate = try r.number("Negative electrode creep rate at 1 MPa [s-1]", in: 0...1e6)
         let exponent = try r.number("Negative electrode creep stress exponent", in: 1...20)
         let activation = try r.number("Negative electrode creep activation energy [J.mol-1]", in: 0...3e5)
+        let vacancy = r.has("Negative electrode vacancy resupply current density [A.m-2]")
+            ? try r.number("Negative electrode vacancy resupply current density [A.m-2]", in: 0...1e4) : 0
         let initial = r.has("Negative electrode initial contact fraction")
             ? try r.number("Negative electrode initial contact fraction", in: 0...1, excludingLowerBound: true) : 1
         let threshold = r.has("Negative electrode contact loss threshold")
@@ -64,7 +67,7 @@ public struct NegativeInterfaceParameters: Sendable, Equatable {
             ? try r.number("Negative electrode contact resistance pressure exponent", in: 0...3) : 0.5
         let law = LithiumInterfaceContact(
             interfaceCapacity: capacity * coulombsPerSquareMetrePerMilliampHourPerSquareCentimetre, creepRate: creepRate,
-            stressExponent: exponent, contactResistance: resistance, resistanceReferencePressure: referencePressure,
+            stressExponent: exponent, vacancyResupply: vacancy, contactResistance: resistance, resistanceReferencePressure: referencePressure,
             resistancePressureExponent: pressureExponent)
         return NegativeInterfaceParameters(contact: law, creepActivationEnergy: activation, initialContact: initial,
                                            contactLossThreshold: threshold)

@@ -36,7 +36,9 @@ struct LithiumContactTests {
         var resistance: Double
         var creepRate: Double
         var seed: UInt64
-        var description: String { "\(control) C_n \(foilCapacity) r_c \(resistance) creep \(creepRate) seed \(seed)" }
+        /// i_v [A m⁻²].
+        var vacancy = 0.0
+        var description: String { "\(control) C_n \(foilCapacity) r_c \(resistance) creep \(creepRate) i_v \(vacancy) seed \(seed)" }
     }
 
     static let cases: [Case] = [
@@ -46,6 +48,7 @@ struct LithiumContactTests {
         Case(control: .voltage(volts: 3.8), foilCapacity: 0, resistance: 0, creepRate: 1e-7, seed: 14),
         Case(control: .power(watts: 3e-3), foilCapacity: 0.05, resistance: 5e-4, creepRate: 1e-6, seed: 15),
         Case(control: .power(watts: 3e-3), foilCapacity: 0, resistance: 5e-4, creepRate: 0, seed: 16),
+        Case(control: .current(amperes: 1e-3), foilCapacity: 0.05, resistance: 1e-3, creepRate: 1e-6, seed: 17, vacancy: 3),
     ]
 
     /// Entry by entry against fourth-order finite differences and every finite-difference non-zero
@@ -58,7 +61,8 @@ struct LithiumContactTests {
     func jacobianMatchesFiniteDifferences(_ c: Case) throws {
         let p = try Self.parameters(creepRate: c.creepRate,
                                     ["Negative electrode double-layer capacity [F.m-2]": c.foilCapacity,
-                                     "Negative electrode contact resistance [Ohm.m2]": c.resistance])
+                                     "Negative electrode contact resistance [Ohm.m2]": c.resistance,
+                                     "Negative electrode vacancy resupply current density [A.m-2]": c.vacancy])
         var model = P2DModel(parameters: p)
         model.control = c.control
         let a = try #require(model.lithiumContactIndex)

@@ -56,6 +56,24 @@ struct LithiumInterfaceTests {
         #expect(abs(high) < 1e-12 * abs(low))
     }
 
+    @Test("vacancy resupply: a pressure-independent floor under which stripping opens no voids without creep")
+    func vacancyResupply() {
+        var law = Self.law
+        law.creepRate = 0
+        law.vacancyResupply = 2
+        // G(1, 2) = 1 − 2 (1 − e^−½), the rest resupplied by vacancies.
+        let rate = law.contactRate(current: 1, pressure: 0, contact: 1)
+        #expect(LawChecks.close(rate.value, -(1 - 2 * (1 - exp(-0.5))) / 7200, relative: 1e-14))
+        // Far above it the contact falls by what is not resupplied: −(i − i_v)/q_c.
+        #expect(LawChecks.close(law.contactRate(current: 200, pressure: 0, contact: 1).value, -198.0 / 7200, relative: 1e-12))
+        // It adds to the creep resupply: less void growth than creep alone at the same pressure.
+        var both = Self.law
+        both.vacancyResupply = 2
+        #expect(both.contactRate(current: 5, pressure: 1, contact: 1).value > Self.law.contactRate(current: 5, pressure: 1, contact: 1).value)
+        let dP = LawChecks.centralDifference(at: 1, step: 1e-6) { both.contactRate(current: 5, pressure: $0, contact: 0.9).value }
+        #expect(LawChecks.close(both.contactRate(current: 5, pressure: 1, contact: 0.9).dPressure, dP, relative: 1e-6))
+    }
+
     @Test("void growth: hand-computed value, large-current limit and a smooth series branch")
     func voidGrowthValues() {
         // G(2, 1) = 2 − (1 − e⁻²).
