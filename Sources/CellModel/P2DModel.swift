@@ -48,6 +48,9 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 /// With interface capacities in the model file, the CAM|SE and foil|SE double layers add a
 /// charging current a_dl C_dl ψ̇ to the charge balances and C_n η̇_n to the foil's kinetics, with
 /// unknowns ψ_j and η_n appended to the state (`P2DModel+DoubleLayer.swift`).
+/// With the lithium contact law (``LithiumInterfaceContact``) the foil|SE contact fraction φ_a is
+/// the last unknown: it scales the foil's exchange-current area and adds a constriction resistance
+/// at the foil boundary (`P2DModel+NegativeInterface.swift`).
 ///
 /// The laws live in CellPhysics (``ButlerVolmerKinetics``, ``LithiumFoil``, ``ContactClass``,
 /// ``Diffusivities``, ``TransportEfficiency``, ``ElectrolyteOxidation``, ``InterphaseFilm``,
