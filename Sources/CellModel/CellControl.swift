@@ -50,4 +50,6 @@ public enum CellEvent: Equatable, Sendable {
     case voltage(volts: Double)
     /// g = |I| − i: the current magnitude falls (or rises) through i [A].
     case currentMagnitude(amperes: Double)
+    /// g = φ_a − φ: the foil|SE contact fraction falls (or rises) through φ.
+    case negativeContact(fraction: Double)
 }

@@ -121,7 +121,9 @@ extension P2DModel {
         }
         if layout.foilDoubleLayer {
             let q = layout.foilOverpotentialIndex
-            r[q] = parameters.negativeDoubleLayerCapacity * yp[q] + foil.current(overpotential: y[q]).value - y[currentIndex]
+            // (× φ_a, the contacted area, with the lithium contact law: P2DModel+NegativeInterface.swift)
+            let contact = negativeContactFraction(y)
+            r[q] = contact * (parameters.negativeDoubleLayerCapacity * yp[q] + foil.current(overpotential: y[q]).value) - y[currentIndex]
         }
     }
 
@@ -162,7 +164,8 @@ extension P2DModel {
             let q = layout.foilOverpotentialIndex
             // Ionic row 0 holds −κ₀(φ_e,0 − φ_e(0))/(d₀ w₀): ∂/∂φ_e(0) = κ₀/(d₀ w₀), ∂φ_e(0)/∂η_n = −1.
             values[d.electrolyteFoil] -= faceKappa[0] / faceDistance[0] / mesh.widths[0]
-            values[d.foilFoil] += foil.current(overpotential: y[q]).dOverpotential + cj * parameters.negativeDoubleLayerCapacity
+            values[d.foilFoil] += negativeContactFraction(y)
+                * (foil.current(overpotential: y[q]).dOverpotential + cj * parameters.negativeDoubleLayerCapacity)
             values[d.foilCurrent] -= 1
         }
     }

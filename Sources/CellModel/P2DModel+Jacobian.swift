@@ -170,5 +170,6 @@ extension P2DModel {
             }
         }
         if layout.hasInterfaceUnknowns { addInterfaceJacobian(y, yp, cj: cj, into: values) }
+        if layout.lithiumContact { addNegativeInterfaceJacobian(y, yp, cj: cj, into: values) }
     }
 }

@@ -7,13 +7,15 @@ struct Layout: Sendable {
     let films: Bool
     /// Double-layer unknowns, appended after the films (see P2DModel+DoubleLayer.swift).
     var positiveDoubleLayer = false, foilDoubleLayer = false
+    /// The foil|SE contact fraction φ_a, last of all (see P2DModel+NegativeInterface.swift).
+    var lithiumContact = false
     var electrodeStart: Int { nx }
     var concentrationStart: Int { nx + np }
     var currentIndex: Int { concentrationStart + np * classes * nr }
     var capacityIndex: Int { currentIndex + 1 }
     var pressureIndex: Int { currentIndex + 2 }
     var filmStart: Int { currentIndex + 3 }
-    var stateCount: Int { filmStart + (films ? np * classes : 0) + interfaceUnknowns }
+    var stateCount: Int { filmStart + (films ? np * classes : 0) + interfaceUnknowns + (lithiumContact ? 1 : 0) }
     /// The oxidised charge of the particle with reaction index j K + k.
     @inline(__always) func film(_ reaction: Int) -> Int { filmStart + reaction }
     /// Node m of the particle of class k at composite cell j.

@@ -89,6 +89,7 @@ extension P2DModel {
         switch events[k] {
         case .voltage: return voltageDerivative(along: v)
         case .currentMagnitude: return (y[currentIndex] < 0 ? -1 : 1) * v[currentIndex] * parameters.totalArea
+        case .negativeContact: return lithiumContactIndex.map { v[$0] } ?? 0
         }
     }
 }

@@ -57,6 +57,10 @@ extension P2DModel {
     /// current through the foil's Butler–Volmer law.
     @inline(__always)
     func foilBoundary(_ y: UnsafeBufferPointer<Double>) -> (value: Double, dCurrent: Double) {
+        if layout.lithiumContact {
+            let boundary = contactFoilBoundary(y)
+            return (boundary.value, boundary.dCurrent)
+        }
         let i = y[currentIndex]
         let eta = layout.foilDoubleLayer ? (value: y[layout.foilOverpotentialIndex], dCurrent: 0.0) : foil.overpotential(current: i)
         return foil.electrolytePotential(current: i, overpotential: eta)
@@ -90,6 +94,7 @@ extension P2DModel {
     /// surface concentration. Throws ``NonPhysicalStateError`` for a trial state the laws cannot
     /// evaluate.
     func updateReactions(_ y: UnsafeBufferPointer<Double>) throws {
+        if layout.lithiumContact { try checkLithiumContact(y) }
         let ns = mesh.separatorCells
         let pressureFactor = self.pressureFactor(y[pressureIndex])
         for j in 0..<mesh.positiveCells {

@@ -116,6 +116,7 @@ extension P2DModel {
             }
         }
         if layout.hasInterfaceUnknowns { addInterfaceResidual(y, yp, into: r) }
+        if layout.lithiumContact { addNegativeInterfaceResidual(y, yp, into: r) }
     }
 
     public mutating func roots(time: Double, state y: UnsafeBufferPointer<Double>,
@@ -125,6 +126,7 @@ extension P2DModel {
             switch event {
             case .voltage(let volts): g[k] = terminalVoltage(y).value - volts
             case .currentMagnitude(let amperes): g[k] = abs(y[currentIndex] * parameters.totalArea) - amperes
+            case .negativeContact(let fraction): g[k] = negativeContactFraction(y) - fraction
             }
         }
     }

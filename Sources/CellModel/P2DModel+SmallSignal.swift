@@ -52,6 +52,13 @@ extension P2DModel {
     /// δφ_e(0) = −(L_n/σ_n + RT/(F i₀,Li) / √(1 + (i/2i₀,Li)²)) δi.
     public func foilElectrolytePotentialFunctional(at y: [Double]) -> StateFunctional {
         let i = y[currentIndex]
+        if let a = lithiumContactIndex {
+            // φ_e(0) also follows φ_a and P (P2DModel+NegativeInterface.swift).
+            let b = y.withUnsafeBufferPointer { contactFoilBoundary($0) }
+            var functional = StateFunctional(indices: [currentIndex, a, pressureIndex], weights: [b.dCurrent, b.dContact, b.dPressure])
+            if let q = foilOverpotentialIndex { functional = functional - StateFunctional(indices: [q], weights: [1]) }
+            return functional
+        }
         if let q = foilOverpotentialIndex {
             let slope = foil.electrolytePotential(current: i, overpotential: (value: y[q], dCurrent: 0)).dCurrent
             return StateFunctional(indices: [currentIndex, q], weights: [slope, -1])

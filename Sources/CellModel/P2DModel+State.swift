@@ -23,6 +23,7 @@ extension P2DModel {
         for index in concentrationStart..<currentIndex { y[index] = concentration }
         y[pressureIndex] = setPressure
         if layout.hasInterfaceUnknowns { setInterfaceVoltagesAtRest(&y) }
+        if layout.lithiumContact { y[layout.lithiumContactIndex] = p.negativeInterface!.initialContact }
         return y
     }
 

@@ -48,6 +48,9 @@ public struct NonPhysicalStateError: RecoverableEvaluationError, CustomStringCon
 /// With interface capacities in the model file, the CAM|SE and foil|SE double layers add a
 /// charging current a_dl C_dl ψ̇ to the charge balances and C_n η̇_n to the foil's kinetics, with
 /// unknowns ψ_j and η_n appended to the state (`P2DModel+DoubleLayer.swift`).
+/// With the lithium contact law (``LithiumInterfaceContact``) the foil|SE contact fraction φ_a is
+/// the last unknown: it scales the foil's exchange-current area and adds a constriction resistance
+/// at the foil boundary (`P2DModel+NegativeInterface.swift`).
 ///
 /// The laws live in CellPhysics (``ButlerVolmerKinetics``, ``LithiumFoil``, ``ContactClass``,
 /// ``Diffusivities``, ``TransportEfficiency``, ``ElectrolyteOxidation``, ``InterphaseFilm``,
@@ -109,6 +112,9 @@ public struct P2DModel: DAESystem {
     let oxidation: ElectrolyteOxidation?
     let oxidationCurrentScale: Double
     let film: InterphaseFilm
+    /// The foil|SE contact law at the operating temperature (nil: full contact, no φ_a unknown;
+    /// `P2DModel+NegativeInterface.swift`).
+    let lithiumContact: LithiumInterfaceContact?
 
     /// Irreversible contact damage D of every particle (index j K + k), 0 when fresh. The
     /// simulation raises it between cycles; change it only between integrations.
@@ -122,6 +128,7 @@ public struct P2DModel: DAESystem {
 
     let slots: Slots
     let interfaceSlots: InterfaceSlots
+    let negativeInterfaceSlots: NegativeInterfaceSlots
 
     /// Scratch values of the reaction terms, per composite cell and class (``ReactionScratch``).
     /// Held in a class so that the evaluation code can be non-mutating: a mutating caller of a
@@ -140,12 +147,14 @@ public struct P2DModel: DAESystem {
         oxidation = p.degradation?.oxidation
         layout = Layout(nx: nx, ns: p.separatorMeshPoints, np: p.positiveMeshPoints, nr: p.particleMeshPoints,
                         classes: p.contactClasses.count, films: oxidation != nil,
-                        positiveDoubleLayer: p.positiveDoubleLayerCapacity > 0, foilDoubleLayer: p.negativeDoubleLayerCapacity > 0)
+                        positiveDoubleLayer: p.positiveDoubleLayerCapacity > 0, foilDoubleLayer: p.negativeDoubleLayerCapacity > 0,
+                        lithiumContact: p.negativeInterface != nil)
         stateCount = layout.stateCount
         let l = layout
         differentialMask = (0..<l.stateCount).map {
             ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex
                 || ($0 >= l.filmStart && $0 < l.interfaceStart) || l.isInterfaceUnknown($0)
+                || (l.lithiumContact && $0 == l.lithiumContactIndex)
         }
 
         let T = p.temperature
@@ -189,13 +198,15 @@ public struct P2DModel: DAESystem {
         initialStrain = p.mechanics?.volumeChange.strain(stoichiometry: p.positiveInitialConcentration / cMax).value ?? 0
         oxidationCurrentScale = oxidation.map { $0.currentScale(temperature: T, reference: p.referenceTemperature) } ?? 0
         film = oxidation?.film ?? .none
+        lithiumContact = p.negativeInterface?.contact(temperature: T, reference: p.referenceTemperature)
 
         let (pattern, slots) = Slots.build(layout, denseParticleCoupling: contactFollowsLithiation,
                                            pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }(),
-                                           extraEntries: InterfaceSlots.entries(layout))
+                                           extraEntries: InterfaceSlots.entries(layout) + NegativeInterfaceSlots.entries(layout))
         jacobianPattern = pattern
         self.slots = slots
         interfaceSlots = InterfaceSlots(layout, pattern)
+        negativeInterfaceSlots = NegativeInterfaceSlots(layout, pattern)
         let reactions = l.np * l.classes
         scratch = ReactionScratch(count: reactions)
         contactDamage = Array(repeating: 0, count: reactions)

@@ -164,7 +164,20 @@ public enum OutputWriter {
     ]
 
     public static func cyclesCSV(_ cycles: [CycleSummary]) -> String {
-        cycles.reduce(into: cyclesCSVHeader) { $0 += cyclesCSVRow($1) }
+        let contact = cycles.contains { !$0.minimumNegativeContactFraction.isNaN }
+        return cycles.reduce(into: cyclesCSVHeader(negativeContact: contact)) { $0 += cyclesCSVRow($1, negativeContact: contact) }
+    }
+
+    /// The header of `cycles.csv`, with the last column `Minimum negative electrode contact
+    /// fraction` (the smallest foil|SE contact fraction sampled in the cycle) for a model with the
+    /// lithium contact law.
+    static func cyclesCSVHeader(negativeContact: Bool) -> String {
+        negativeContact ? cyclesCSVHeader.dropLast() + ",Minimum negative electrode contact fraction\n" : cyclesCSVHeader
+    }
+
+    static func cyclesCSVRow(_ c: CycleSummary, negativeContact: Bool) -> String {
+        let row = cyclesCSVRow(c)
+        return negativeContact ? row.dropLast() + "," + format(c.minimumNegativeContactFraction) + "\n" : row
     }
 
     /// The header of `cycles.csv`: `Cycle`, the ``cycleColumns``, `Complete` (`true` when every
@@ -205,6 +218,9 @@ public enum OutputWriter {
             var note: String
         }
         var failure: String?
+        /// Why the run ended before its protocol did when that is an outcome, not a failure
+        /// ("contact lost at the negative electrode"); `status` is then `stopped`.
+        var stop_reason: String?
         var solve_time_s: Double
         var solver: Solver
         /// `condensed` (each particle's block eliminated, KLU on the rest) or `klu` (KLU on the whole
@@ -242,13 +258,13 @@ public enum OutputWriter {
     /// step while encoding: 12 MB for 3000 cycles), the rest pretty-printed with sorted keys.
     public static func summaryJSON(_ result: SimulationResult, inputs: RunInputs) throws -> Data {
         let summary = Summary(
-            inputs: inputs, status: result.failure == nil ? "completed" : "failed",
+            inputs: inputs, status: result.failure != nil ? "failed" : (result.stop != nil ? "stopped" : "completed"),
             partial: result.failure != nil || result.cycles.contains { !$0.complete },
             complete_cycles: result.cycles.filter(\.complete).count,
             c_rate_basis: inputs.nominalCapacity.map {
                 .init(value_Ah: $0, note: "C-rates (1C, C/20, …) in the experiment are multiples of this capacity: 1C = \(format($0)) A")
             },
-            failure: result.failure?.description, solve_time_s: result.solveTime,
+            failure: result.failure?.description, stop_reason: result.stop, solve_time_s: result.solveTime,
             solver: .init(result.solverStatistics),
             linear_solver: result.linearSolver.rawValue, linear_solver_fallback_reason: result.linearSolverFallbackReason,
             final_time_s: result.timeSeries.time.last ?? 0,
@@ -283,12 +299,15 @@ public final class CycleStream {
     private let timeSeries: FileHandle
     private let cycles: FileHandle
     private var timeSeriesHeaderWritten = false
+    /// Whether `cycles.csv` has the minimum-negative-contact column (a model with the lithium contact law).
+    private let negativeContact: Bool
 
     /// Creates (or truncates) both files in `directory`, which must exist.
-    public init(directory: String) throws {
+    public init(directory: String, negativeContact: Bool = false) throws {
+        self.negativeContact = negativeContact
         timeSeries = try Self.create(directory + "/timeseries.csv")
         cycles = try Self.create(directory + "/cycles.csv")
-        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVHeader.utf8))
+        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVHeader(negativeContact: negativeContact).utf8))
     }
 
     deinit {
@@ -313,6 +332,6 @@ public final class CycleStream {
         }
         text += OutputWriter.timeSeriesRows(series)
         try timeSeries.write(contentsOf: Data(text.utf8))
-        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVRow(summary).utf8))
+        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVRow(summary, negativeContact: negativeContact).utf8))
     }
 }

@@ -70,6 +70,8 @@ public struct CellParameters: Sendable {
     public var negativeOCP: Double
     public var negativeExchangeCurrentDensity: Double
     public var negativeExchangeCurrentActivationEnergy: Double
+    /// The lithium-metal interface's contact under stack pressure, or nil for full contact (``NegativeInterfaceParameters``).
+    public var negativeInterface: NegativeInterfaceParameters?
 
     // Interface double layers (0 = none: the interface has no capacity and no unknowns of its own)
     /// Capacity of the contacted CAM|SE interface per unit of contacted area [F m⁻²]
@@ -161,6 +163,7 @@ public struct CellParameters: Sendable {
         contactDiffusionExponent = r.has("Positive particle contact diffusion exponent")
             ? try r.number("Positive particle contact diffusion exponent", in: 0...5) : 0
         degradation = try Degradation.read(&r, hasMechanics: mechanics != nil)
+        negativeInterface = try NegativeInterfaceParameters.read(&r, hasMechanics: mechanics != nil)
 
         faceConductivityAveraging = r.has("Face conductivity averaging")
             ? FaceAveraging(rawValue: try r.function("Face conductivity averaging", choices: FaceAveraging.allCases.map(\.rawValue)))!

@@ -269,7 +269,7 @@ extension Runner {
             mostStepsPerCycle = max(mostStepsPerCycle, solver.cumulativeStatistics.steps - stepsBefore)
             statistics.simulatedCycles += 1
             completed += 1
-            guard result.failure == nil else { return false }
+            guard result.failure == nil && result.stop == nil else { return false }
             degradation?.endCycle(&solver.system)
             changes = changes.suffix(1) + [CycleChange(cycle: completed, from: start, to: cycleStartState())]
             if completed >= 2 {
@@ -304,7 +304,7 @@ extension Runner {
                 for cycle in landingCycle...(landingCycle + 1) {
                     settledStart = cycleStartState()
                     landing.append(runCycle(cycle, into: &result, progress: progress))
-                    if result.failure != nil { break }
+                    if result.failure != nil || result.stop != nil { break }
                     degradation?.endCycle(&solver.system)
                 }
             } catch {

@@ -116,7 +116,7 @@ final class Runner {
             for cycle in 1...simulation.cycles {
                 let outcome = runCycle(cycle, into: &result, progress: progress)
                 report(outcome, into: &result, cycleCompleted: cycleCompleted)
-                if result.failure != nil { break }
+                if result.failure != nil || result.stop != nil { break }
                 degradation?.endCycle(&solver.system)
             }
             return
@@ -141,6 +141,11 @@ final class Runner {
                                          steps: steps.count, time: solver.time, lastCycle: result.cycles.last))
             do {
                 result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
+                // An outcome that ends the run (not a failure): the step's end says why.
+                if result.steps.last?.end == .contactLost {
+                    result.stop = StepEnd.contactLost.description
+                    break
+                }
             } catch {
                 // The step's record holds what it did up to the stop (its duration, charge and
                 // energy so far), not zeros.
@@ -151,7 +156,7 @@ final class Runner {
             }
         }
         return CycleOutcome(summary: summary(of: cycle, steps: result.steps[firstStep...], cycles: result.cycles,
-                                             complete: result.failure == nil),
+                                             complete: result.failure == nil && result.stop == nil),
                             series: cycleData.series)
     }
 
@@ -160,7 +165,8 @@ final class Runner {
                 cycleCompleted: ((CycleSummary, TimeSeries) -> Void)?) {
         result.cycles.append(outcome.summary)
         cycleCompleted?(outcome.summary, outcome.series)
-        if simulation.options.keptCycles.keeps(outcome.summary.cycle, of: simulation.cycles) || result.failure != nil {
+        if simulation.options.keptCycles.keeps(outcome.summary.cycle, of: simulation.cycles) || result.failure != nil
+            || result.stop != nil {
             result.timeSeries.append(outcome.series)
         }
     }
@@ -428,6 +434,7 @@ final class Runner {
             let s = solver.sensitivities
             cycleData.series.voltageSensitivities.append(classes: s.count) { model.voltageDerivative(along: s[$0]) }
         }
+        if model.hasLithiumContact { recordNegativeInterface(model, y) }
         degradation?.observe(model, state: y, time: solver.time)
     }
 
@@ -466,7 +473,8 @@ final class Runner {
             energyEfficiency: chargeEnergy > 0 ? energy / chargeEnergy : .nan,
             dcResistance: cycleData.dcResistance, interfacialResistanceAfterCharge: cycleData.resistanceAfterCharge,
             sideReactionCharge: quadrature(.sideReactionCharge) - cycleData.sideChargeAtStart,
-            meanContactFraction: cycleData.series.meanContactFraction.last ?? .nan)
+            meanContactFraction: cycleData.series.meanContactFraction.last ?? .nan,
+            minimumNegativeContactFraction: cycleData.series.negativeContactFraction.min() ?? .nan)
     }
 }
 

@@ -169,6 +169,9 @@ public struct Simulation: Sendable {
             events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff)))
         } else if direction > 0 { events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff))) }
         if direction < 0 { events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff))) }
+        if let threshold = parameters.negativeInterface?.contactLossThreshold, threshold > 0 {
+            events.append((.negativeContact(fraction: threshold), .contactLost))
+        }
         return events
     }
 
@@ -181,6 +184,7 @@ public struct Simulation: Sendable {
         switch event {
         case .voltage(let v): return (direction > 0 && voltage <= v) || (direction < 0 && voltage >= v)
         case .currentMagnitude(let a): return direction == 0 && abs(current) <= a
+        case .negativeContact: return false  // (the run stops when it is met: no step starts beyond it)
         }
     }
 

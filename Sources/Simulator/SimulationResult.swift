@@ -22,6 +22,12 @@ public struct TimeSeries: Sendable {
     /// dV/dθᵢ of every requested sensitivity (one element, an array over the parameters, per
     /// sample; empty without ``Simulation/sensitivity``).
     public var voltageSensitivities = PerClassSeries()
+    /// With the lithium contact law only (empty otherwise): the foil|SE contact fraction φ_a and
+    /// the foil|SE interface resistance (charge transfer of the contacted area and constriction) [Ω].
+    public var negativeContactFraction: [Double] = []
+    public var negativeInterfaceResistance: [Double] = []
+    /// The foil side's overpotential −φ_e(0) − U_n [V] (with the contact law only).
+    public var negativeInterfaceOverpotential: [Double] = []
 
     public var count: Int { time.count }
 
@@ -38,6 +44,9 @@ public struct TimeSeries: Sendable {
         meanContactFraction += other.meanContactFraction
         classStoichiometry.append(contentsOf: other.classStoichiometry)
         voltageSensitivities.append(contentsOf: other.voltageSensitivities)
+        negativeContactFraction += other.negativeContactFraction
+        negativeInterfaceResistance += other.negativeInterfaceResistance
+        negativeInterfaceOverpotential += other.negativeInterfaceOverpotential
     }
 
     /// Column names and values, in output order (units in brackets, PyBaMM-style).
@@ -51,6 +60,11 @@ public struct TimeSeries: Sendable {
             for k in 0..<classes {
                 columns.append(("Contact class \(k + 1) stoichiometry", classStoichiometry.map { $0[k] }))
             }
+        }
+        if !negativeContactFraction.isEmpty {
+            columns.append(("Negative electrode contact fraction", negativeContactFraction))
+            columns.append(("Negative electrode interface resistance [Ohm]", negativeInterfaceResistance))
+            columns.append(("Negative electrode overpotential [V]", negativeInterfaceOverpotential))
         }
         return columns
     }
@@ -112,6 +126,8 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
     case alreadySatisfied(String)
     /// The solver failed.
     case failed(String)
+    /// The foil|SE contact fraction fell below the model's threshold: the run stops (an outcome).
+    case contactLost
 
     public var description: String {
         switch self {
@@ -120,6 +136,7 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
         case .voltageLimit(let v): return "reached the model's voltage cut-off \(v) V"
         case .alreadySatisfied(let c): return "skipped: \(c) already met at start"
         case .failed(let message): return "failed: \(message)"
+        case .contactLost: return "contact lost at the negative electrode"
         }
     }
 }
@@ -179,6 +196,8 @@ public struct CycleSummary: Sendable {
     public var sideReactionCharge: Double
     /// Contact fraction averaged over the active material at the end of the cycle.
     public var meanContactFraction: Double
+    /// Smallest foil|SE contact fraction φ_a sampled in the cycle (NaN without the contact law).
+    public var minimumNegativeContactFraction: Double = .nan
     /// Whether the cycle was simulated, rather than jumped over by ``CycleAcceleration`` (its
     /// values then interpolated between the simulated cycles either side).
     public var isSimulated = true
@@ -207,6 +226,9 @@ public struct SimulationResult: Sendable {
     public var steps: [StepRecord] = []
     public var cycles: [CycleSummary] = []
     public var failure: SimulationFailure?
+    /// Why the run ended before its protocol did, when that is an outcome of the cell rather than
+    /// a failure ("contact lost at the negative electrode").
+    public var stop: String?
     /// Wall time spent integrating (excludes model set-up and file output) [s].
     public var solveTime: Double = 0
     /// IDA's counters over the whole run (steps, residual and Jacobian evaluations, Newton

@@ -12,7 +12,8 @@ struct SolidCellCommand: ParsableCommand {
         commandName: "solidcell",
         abstract: "Pressure-aware P2D simulation of all-solid-state lithium cells.",
         version: SolidCellInfo.version,
-        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self, PlotCommand.self, CompareCommand.self, FitCommand.self],
+        subcommands: [Simulate.self, Validate.self, Models.self, SweepCommand.self, ImpedanceCommand.self, PlotCommand.self, CompareCommand.self,
+                      FitCommand.self, CriticalCurrentCommand.self],
         defaultSubcommand: Simulate.self)
 
     /// Parses and runs the command line. One that cannot be parsed (an unknown flag, a flag without
@@ -174,7 +175,7 @@ struct Simulate: ParsableCommand {
         if let output {
             do {
                 try OutputWriter.prepareFolder(output, owning: OutputWriter.simulationFiles)
-                stream = try CycleStream(directory: output)
+                stream = try CycleStream(directory: output, negativeContact: parameters.negativeInterface != nil)
             } catch {
                 throw fail(outputFolderProblem(output, error: error), code: 1)
             }
@@ -230,6 +231,7 @@ struct Simulate: ParsableCommand {
                                 step.endTime - step.startTime)
                          + "left out of retention and of capacity.svg")
         }
+        if let stop = result.stop { lines.append("  the run stopped: \(stop)") }
         if let last = result.cycles.last(where: \.complete) ?? result.cycles.last {
             // (After a partial last cycle, the totals are the last complete cycle's: say which.)
             let which = last.cycle == result.cycles.last?.cycle ? "" : "cycle \(last.cycle) (the last complete one): "

@@ -119,6 +119,7 @@ public enum SweepIndex {
         var inputs: RunInputs
         var status: String
         var failure: String?
+        var stop_reason: String?
     }
 
     /// The row of case `number` read back from its folder in `directory`; nil when the case has not
@@ -151,7 +152,7 @@ public enum SweepIndex {
                         meanDischargeVoltage: value("Mean discharge voltage [V]", cycles.first),
                         lastDischargeCapacity: value("Discharge capacity [A.h]", cycles.last),
                         retention: value("Capacity retention [%]", cycles.last),
-                        reason: summary.failure ?? "")
+                        reason: summary.failure ?? summary.stop_reason ?? "")
     }
 
     // MARK: Merging

@@ -28,7 +28,9 @@ public struct SweepReport: Sendable {
     public var jobs: Int
     public var indexPath: String
 
-    public var failed: Int { rows.filter { $0.status != "completed" }.count }
+    /// Cases that failed (a case stopped by an outcome of the cell, such as contact lost at the
+    /// negative electrode, finished: its status is `stopped`).
+    public var failed: Int { rows.filter { $0.status != "completed" && $0.status != "stopped" }.count }
 }
 
 extension ParameterSweep {

@@ -1,0 +1,12 @@
+import CellModel
+
+extension Runner {
+    /// Records the foil|SE contact fraction and interface resistance of a sample (lithium contact law only).
+    func recordNegativeInterface(_ model: P2DModel, _ y: [Double]) {
+        y.withUnsafeBufferPointer { buffer in
+            cycleData.series.negativeContactFraction.append(model.negativeContactFraction(buffer))
+            cycleData.series.negativeInterfaceResistance.append(model.negativeInterfaceResistance(buffer))
+            cycleData.series.negativeInterfaceOverpotential.append(model.negativeInterfaceOverpotential(buffer))
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import OutputFiles
+import Parameters
+import Simulator
+
+/// `solidcell critical-current`: the critical stripping current density of the lithium-metal side.
+struct CriticalCurrentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "critical-current",
+        abstract: "Critical stripping current density of the lithium-metal interface under stack pressure.",
+        discussion: """
+          solidcell critical-current --model FILE [--set "KEY=VALUE" …] [--capacity X] [--start J0] [--step DJ]
+                                     [--maximum JMAX] [--contact-threshold PHI] --output DIR
+
+        Simulates the measurement: starting at rest at half state of charge, the current density steps \
+        up from J0 by DJ to JMAX [mA/cm2], each level one strip of the foil (a discharge) and one plate \
+        (a charge) of X mA.h/cm2 each, until the foil|SE contact fraction falls below the threshold \
+        (the model's "Negative electrode contact loss threshold", else 0.5). The model needs the \
+        lithium contact law ("Negative electrode interface capacity [mA.h.cm-2]" and the creep keys).
+
+        Writes DIR/critical-current.json (critical_stripping_current_density [mA.cm-2], null when no \
+        level lost contact; critical_plating_current_density [mA.cm-2], null: no short-circuit \
+        criterion is modelled yet; every level's overpotentials and minimum contact), \
+        DIR/overpotential.svg, and the run's timeseries.csv, cycles.csv and summary.json.
+        """)
+
+    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
+    var model: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Areal capacity per half-cycle [mA.h/cm2] (default 0.1).", valueName: "X"))
+    var capacity: String?
+
+    @Option(name: .long, help: ArgumentHelp("First current density [mA/cm2] (default 0.1).", valueName: "J0"))
+    var start: String?
+
+    @Option(name: .long, help: ArgumentHelp("Current-density increment [mA/cm2] (default 0.1).", valueName: "DJ"))
+    var step: String?
+
+    @Option(name: .long, help: ArgumentHelp("Largest current density [mA/cm2] (default 5).", valueName: "JMAX"))
+    var maximum: String?
+
+    @Option(name: .long, help: ArgumentHelp("Contact fraction below which contact is lost.", valueName: "PHI"))
+    var contactThreshold: String?
+
+    @Option(name: .long, help: "Folder for critical-current.json, overpotential.svg and the run's files.")
+    var output: String?
+
+    func run() throws {
+        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        guard let output else { throw fail("--output DIR is required (the folder for critical-current.json and overpotential.svg)") }
+        var measurement = CriticalCurrentMeasurement()
+        do {
+            if let capacity { measurement.capacity = try number(capacity, flag: "--capacity", in: 1e-4...100) }
+            if let start { measurement.startCurrentDensity = try number(start, flag: "--start", in: 1e-4...1000) }
+            if let step { measurement.currentDensityStep = try number(step, flag: "--step", in: 1e-4...1000) }
+            if let maximum { measurement.maximumCurrentDensity = try number(maximum, flag: "--maximum", in: 1e-4...1000) }
+            if let contactThreshold { measurement.contactThreshold = try number(contactThreshold, flag: "--contact-threshold", in: 1e-6...0.999) }
+        } catch {
+            throw fail("\(error)")
+        }
+        guard measurement.maximumCurrentDensity >= measurement.startCurrentDensity else {
+            throw fail("--maximum \(quoted(maximum ?? "")): allowed a current density at least --start (\(measurement.startCurrentDensity) mA/cm2)")
+        }
+        let count = Int(((measurement.maximumCurrentDensity - measurement.startCurrentDensity) / measurement.currentDensityStep).rounded(.down)) + 1
+        guard count <= CriticalCurrentMeasurement.maximumLevels else {
+            throw fail("--step \(quoted(step ?? "0.1")): gives \(count) levels from --start to --maximum; allowed at most \(CriticalCurrentMeasurement.maximumLevels)")
+        }
+        let modelPath = BundledModels.path(named: model) ?? model
+        let (file, parameters) = try loadModel(path: modelPath, overriding: overrides)
+        do {
+            _ = try measurement.prepared(parameters)
+        } catch {
+            throw fail("--model \(quoted(model)): \(error)")
+        }
+        let result: CriticalCurrentResult
+        do {
+            result = try measurement.run(parameters)
+        } catch {
+            throw fail("cannot run the measurement: \(error)", code: 1)
+        }
+        do {
+            try CriticalCurrentFiles.write(result, measurement: measurement, model: file.name, overrides: overrides, to: output)
+            let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
+                                   experiment: [measurement.experimentText], cycles: 1, nominalCapacity: parameters.nominalCapacity)
+            try OutputWriter.write(result.simulation, inputs: inputs, to: output)
+        } catch {
+            throw fail(outputFolderProblem(output, error: error), code: 1)
+        }
+        var lines = ["SolidCell \(SolidCellInfo.version) — \(file.name): critical current at "
+                     + String(format: "%g mA.h/cm2 per half-cycle, contact threshold %g", measurement.capacity, result.threshold)]
+        for level in result.levels {
+            lines.append(String(format: "  %8.4g mA/cm2  strip %.4f V, plate %.4f V, min contact %.4f", level.currentDensity,
+                                level.stripOverpotential, level.plateOverpotential, level.minimumContact)
+                         + (level.strip.hasPrefix("contact lost") ? "  " + level.strip : ""))
+        }
+        if let critical = result.criticalStrippingCurrentDensity {
+            lines.append(String(format: "  critical stripping current density %g mA/cm2", critical))
+        } else {
+            lines.append("  no contact loss up to \(OutputWriter.short(result.levels.last?.currentDensity ?? 0)) mA/cm2")
+        }
+        lines.append("  results written to \(output)/")
+        print(lines.joined(separator: "\n"))
+        if let failure = result.simulation.failure { throw fail(failure.description, code: 1) }
+    }
+}
