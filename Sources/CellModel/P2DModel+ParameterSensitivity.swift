@@ -18,7 +18,8 @@ import Parameters
 /// in `DAESolver`). The two models follow the reference model's control, events, contact damage
 /// and temperature, so the difference is the parameter's alone.
 public final class ParameterPerturbations: @unchecked Sendable {
-    /// δ of every parameter, in its θ.
+    /// δ of every parameter: half the distance in its θ between the `plus` and `minus` models
+    /// (θ ± δ, or one-sided at a bound of the key's range).
     public let steps: [Double]
     private var plus: [P2DModel]
     private var minus: [P2DModel]

@@ -60,10 +60,12 @@ public struct FitDataset: Sendable {
         }
     }
 
-    /// σ from the scatter of second differences of consecutive points, σ² ≈ Σ (xᵢ₊₁ − 2xᵢ + xᵢ₋₁)² / 6(N − 2)
-    /// (the second difference of white noise of variance σ² has variance 6σ²; a smooth signal adds
-    /// only its curvature, so the estimate errs high on coarse samples), never below a resolution
-    /// floor: 0.1 mV for voltages, 10⁻⁴ of the mean capacity for capacities.
+    /// σ from the second differences of consecutive points, dᵢ = xᵢ₊₁ − 2xᵢ + xᵢ₋₁: for white noise
+    /// of variance σ² each has variance 6σ², and the median of |dᵢ| is 0.6745 √6 σ. The median keeps
+    /// the few points where the signal itself bends sharply (a relaxation's start, a knee) from
+    /// counting as noise; on coarse samples of a smooth curve the estimate is the curvature's, so
+    /// it errs high. Never below a resolution floor: 0.1 mV for voltages, 10⁻⁴ of the mean capacity
+    /// for capacities.
     static func noiseEstimate(_ content: Content) -> Double {
         let values: [[Double]], floor: Double
         switch content {
@@ -85,14 +87,13 @@ public struct FitDataset: Sendable {
             values = [table.dischargeCapacity]
             floor = 1e-4 * (table.dischargeCapacity.map(abs).reduce(0, +) / Double(max(table.count, 1)))
         }
-        var sum = 0.0, n = 0
+        var differences: [Double] = []
         for run in values where run.count >= 3 {
-            for i in 1..<(run.count - 1) {
-                let d = run[i + 1] - 2 * run[i] + run[i - 1]
-                sum += d * d; n += 1
-            }
+            for i in 1..<(run.count - 1) { differences.append(abs(run[i + 1] - 2 * run[i] + run[i - 1])) }
         }
-        let sigma = n > 0 ? (sum / (6 * Double(n))).squareRoot() : 0
-        return max(sigma, floor)
+        guard !differences.isEmpty else { return floor }
+        differences.sort()
+        let median = differences[differences.count / 2]
+        return max(median / (0.6745 * 6.0.squareRoot()), floor)
     }
 }

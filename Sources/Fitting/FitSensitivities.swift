@@ -66,10 +66,14 @@ extension FitObjective {
     private func forwardColumns(_ dataset: FitDataset, series: MeasuredTimeSeries, parameters cell: CellParameters,
                                 theta: [Double]) throws -> [[Double]] {
         let n = parameters.count
-        let steps = (0..<n).map { step($0, Self.residualDerivativeStep) }
-        let request = SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: steps[$0]) },
-                                         minus: try (0..<n).map { try shifted(theta, $0, by: -steps[$0]) },
-                                         steps: steps)
+        // θ ± δ kept within the bounds (one-sided at a bound): the derivative is the difference over
+        // the distance between the two, so `steps` holds half that distance.
+        let lower = parameters.map { $0.coordinate($0.lower) }, upper = parameters.map { $0.coordinate($0.upper) }
+        let plus = (0..<n).map { min(theta[$0] + step($0, Self.residualDerivativeStep), upper[$0]) - theta[$0] }
+        let minus = (0..<n).map { max(theta[$0] - step($0, Self.residualDerivativeStep), lower[$0]) - theta[$0] }
+        let request = SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0]) },
+                                         minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0]) },
+                                         steps: (0..<n).map { (plus[$0] - minus[$0]) / 2 })
         let comparison = try MeasuredComparison.run(parameters: cell, series: series, initialState: initialState,
                                                     options: options, sensitivity: request)
         if let failure = comparison.simulation.failure {

@@ -55,8 +55,9 @@ public struct FitStatistics: Sendable {
             for j in (i + 1)..<max(i + 1, n) {
                 if let c = correlation[i][j], abs(c) > Self.correlationLimit {
                     problems.append("\"\(parameters[i].key)\" and \"\(parameters[j].key)\" are correlated (\(String(format: "%.3f", c))), "
-                                    + "so these data do not separate them; \(Self.suggestion(for: parameters[i].key)); "
-                                    + Self.suggestion(for: parameters[j].key))
+                                    + "so these data do not separate them; "
+                                    + (Self.suggestion(for: parameters[i].key, and: parameters[j].key)
+                                       ?? Self.suggestion(for: parameters[i].key) + "; " + Self.suggestion(for: parameters[j].key)))
                 }
             }
         }
@@ -83,6 +84,19 @@ public struct FitStatistics: Sendable {
             what = "data in which its effect differs (other rates, rests, an impedance spectrum) separate"
         }
         return "\(what) \"\(key)\""
+    }
+
+    /// What separates a pair that acts through one combination, where the model says which.
+    static func suggestion(for first: String, and second: String) -> String? {
+        let keys = [first.lowercased(), second.lowercased()]
+        let exchange = keys.contains { $0.contains("exchange-current") && $0.contains("positive") }
+        let contact = keys.contains { $0.contains("contact fraction") }
+        if exchange && contact {
+            return "the CAM|SE exchange current and the contact fraction act through their product i₀φ in the charge-transfer term "
+                + "(and so in the impedance); the same test at a second stack pressure, which changes φ and not i₀, or a rate high "
+                + "enough for the contact's other effects (isolated particles, slower diffusion through patchy contact) separates them"
+        }
+        return nil
     }
 
     static func format(_ x: Double) -> String { String(format: "%.4g", x) }

@@ -1,8 +1,9 @@
 /// Levenberg–Marquardt minimisation of a sum of squares S(θ) = Σ rᵢ(θ)² within box bounds.
 ///
 /// Each iteration solves the damped normal equations (JᵀJ + λ D) δ = −Jᵀr, with D the diagonal of
-/// JᵀJ (Marquardt's scaling, so the step does not depend on the parameters' units), projects θ + δ
-/// on the bounds, and accepts it when the actual decrease of S is a positive share ρ of the
+/// JᵀJ (Marquardt's scaling, so the step does not depend on the parameters' units), for the
+/// parameters not held at a bound (one is held while the gradient pushes it outwards), projects
+/// θ + δ on the bounds, and accepts it when the actual decrease of S is a positive share ρ of the
 /// decrease the linear model ‖r + Jδ‖² predicts. λ follows Nielsen's update: after an accepted step
 /// λ ← λ max(1/3, 1 − (2ρ − 1)³), after a rejected one λ ← λ ν, ν ← 2ν (H. B. Nielsen, "Damping
 /// parameter in Marquardt's method", IMM-REP-1999-05, DTU). A residual evaluation that fails (a
@@ -64,12 +65,20 @@ public struct LevenbergMarquardt: Sendable {
             let gradient = columns.map { column in zip(column, r).reduce(0) { $0 + $1.0 * $1.1 } }
             let largestDiagonal = (0..<n).map { a[$0, $0] }.max() ?? 0
             guard largestDiagonal > 0 else { reason = "the data do not depend on the fitted parameters"; break }
+            // Parameters held at a bound that the descent direction pushes further out are fixed
+            // for this iteration (their rows and columns decoupled), so the others can move.
+            let held = (0..<n).map { j in
+                (theta[j] <= lower[j] && gradient[j] > 0) || (theta[j] >= upper[j] && gradient[j] < 0)
+            }
             var accepted = false, lastStep = 0.0
             while !accepted && lambda <= 1e12 {
                 var damped = a
                 for i in 0..<n { damped[i, i] += lambda * max(a[i, i], 1e-12 * largestDiagonal) }
+                for j in 0..<n where held[j] {
+                    for k in 0..<n where k != j { damped[j, k] = 0; damped[k, j] = 0 }
+                }
                 guard let l = damped.cholesky() else { lambda *= nu; nu *= 2; continue }
-                let delta = l.choleskySolve(gradient.map { -$0 })
+                let delta = l.choleskySolve((0..<n).map { held[$0] ? 0 : -gradient[$0] })
                 let trial = (0..<n).map { min(max(theta[$0] + delta[$0], lower[$0]), upper[$0]) }
                 let step = (0..<n).map { trial[$0] - theta[$0] }
                 lastStep = step.map(abs).max() ?? 0

@@ -12,28 +12,11 @@ import Testing
 /// for keys of every layer that acts within a run.
 @Suite("fit sensitivities", .serialized)
 struct SensitivityAgreementTests {
-    /// A short log of the given model: simulated, written as a BDF file (rests, discharge to the
-    /// cut-off, a charge), sampled every 20 s.
-    static func log(_ model: String, _ mesh: [String: Double], experiment: String) throws -> MeasuredTimeSeries {
-        let set = try loadParameterSet(model).with(mesh)
-        var options = SimulationOptions()
-        options.samplePeriod = 20
-        let run = Simulation(parameters: try CellParameters(set), experiment: try Experiment(parsing: experiment), options: options).run()
-        #expect(run.failure == nil)
-        let s = run.timeSeries
-        var time: [Double] = [], voltage: [Double] = [], current: [Double] = [], step: [Int] = []
-        for k in 0..<s.count where time.last.map({ s.time[k] > $0 }) ?? true {
-            time.append(s.time[k]); voltage.append(s.voltage[k]); current.append(s.current[k]); step.append(s.step[k])
-        }
-        return MeasuredTimeSeries(time: time, voltage: voltage, current: current, cycle: nil, step: step,
-                                  source: MeasuredSource(file: "simulated", format: .solidCell, currentSign: .dischargePositive,
-                                                                 headerLines: 1, skippedLines: 0))
-    }
-
     /// ‖forward − FD‖ / ‖FD‖ of each column at the start values.
     static func disagreement(model: String, mesh: [String: Double], keys: [String], experiment: String) throws -> [Double] {
-        let series = try log(model, mesh, experiment: experiment)
         let set = try loadParameterSet(model).with(mesh)
+        var generator = SplitMix64(seed: 1)
+        let series = try SyntheticData.log(set, experiment: experiment, generator: &generator)
         let catalogue = try CellParameters(set).catalogue
         // Moved off the data's values, so the residuals are not zero.
         let parameters = try keys.map { try FitParameter.parse($0, catalogue: catalogue) }
