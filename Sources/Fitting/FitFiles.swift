@@ -92,7 +92,9 @@ public enum FitFiles {
         fitted["solidcell fit"] = [
             "command": command, "data": objective.datasets.map(\.file), "keys": report.parameters.map(\.key),
             "objective": report.best.objective, "date": date,
-            "identifiable": report.statistics.identifiable,
+            // (Model files hold numbers, names, lists and tables only.)
+            "identifiability": report.statistics.identifiable
+                ? "every key is determined by these data" : report.statistics.problems.joined(separator: " | "),
         ] as [String: Any]
         metadata["fitted"] = fitted
         root["metadata"] = metadata
