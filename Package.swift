@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "SolidCellTests", dependencies: ["CellModel", "CellPhysics", "DAESolver", "Impedance", "Interpolation",
                                                     "OutputFiles", "Parameters", "Protocols", "Simulator", "Sweeps",
                                                     "Validation", "MeasuredData", "Comparison", "TestSupport"]),
-        .testTarget(name: "FittingTests", dependencies: ["Fitting", "Comparison", "MeasuredData", "Parameters", "Simulator",
+        .testTarget(name: "FittingTests", dependencies: ["Fitting", "Comparison", "Impedance", "MeasuredData", "Parameters", "Simulator",
                                                    "Protocols", "TestSupport"]),
         .testTarget(name: "MeasuredDataTests", dependencies: ["MeasuredData", "TestSupport"], exclude: ["Fixtures"]),
     ],

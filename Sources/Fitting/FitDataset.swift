@@ -20,6 +20,10 @@ public struct FitDataset: Sendable {
         /// Discharge capacity per cycle under a repeated protocol; residuals are capacities in
         /// the table's unit.
         case cycles(MeasuredCycleTable, experiment: Experiment, currentProfiles: [String: CurrentProfile])
+        /// An impedance spectrum, against the model's at rest at the same frequencies (at the
+        /// state of charge, or at the model's initial concentration when nil, as `compare`
+        /// computes it); residuals are Re Z and Im Z [Ω], two per frequency.
+        case impedance(MeasuredImpedanceSpectrum, stateOfCharge: Double?)
     }
 
     /// The data file, as given.
@@ -42,6 +46,7 @@ public struct FitDataset: Sendable {
         switch content {
         case .timeSeries: "voltage time series"
         case .cycles: "discharge capacity per cycle"
+        case .impedance: "impedance spectrum"
         }
     }
 
@@ -49,6 +54,7 @@ public struct FitDataset: Sendable {
         switch content {
         case .timeSeries: "V"
         case .cycles(let table, _, _): table.capacityUnit == .ampereHours ? "A.h" : "mA.h/g"
+        case .impedance: "Ohm"
         }
     }
 
@@ -57,6 +63,7 @@ public struct FitDataset: Sendable {
         switch content {
         case .timeSeries(let series): series.count
         case .cycles(let table, _, _): table.count
+        case .impedance(let spectrum, _): 2 * spectrum.count
         }
     }
 
@@ -65,7 +72,8 @@ public struct FitDataset: Sendable {
     /// the few points where the signal itself bends sharply (a relaxation's start, a knee) from
     /// counting as noise; on coarse samples of a smooth curve the estimate is the curvature's, so
     /// it errs high. Never below a resolution floor: 0.1 mV for voltages, 10⁻⁴ of the mean capacity
-    /// for capacities.
+    /// for capacities, 10⁻³ of the median |Z| for a spectrum (whose Re Z and −Im Z are taken as two
+    /// runs in frequency order).
     static func noiseEstimate(_ content: Content) -> Double {
         let values: [[Double]], floor: Double
         switch content {
@@ -86,6 +94,10 @@ public struct FitDataset: Sendable {
         case .cycles(let table, _, _):
             values = [table.dischargeCapacity]
             floor = 1e-4 * (table.dischargeCapacity.map(abs).reduce(0, +) / Double(max(table.count, 1)))
+        case .impedance(let spectrum, _):
+            values = [spectrum.real, spectrum.minusImaginary]
+            let moduli = zip(spectrum.real, spectrum.minusImaginary).map { ($0 * $0 + $1 * $1).squareRoot() }.sorted()
+            floor = 1e-3 * (moduli.isEmpty ? 1 : moduli[moduli.count / 2])
         }
         var differences: [Double] = []
         for run in values where run.count >= 3 {

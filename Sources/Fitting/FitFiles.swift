@@ -33,6 +33,10 @@ public enum FitFiles {
                                        xTitle: "Cycle", yTitle: "Discharge capacity [\(dataset.unit)]",
                                        note: "RMS difference " + String(format: "%.4g", result.rms) + " " + dataset.unit)
                 try svg.write(toFile: folder + "/\(stem)-capacity.svg", atomically: true, encoding: .utf8)
+            case .impedance(let spectrum, _):
+                guard let comparison = result.impedance else { continue }
+                try ComparisonFiles.write(comparison, dataFile: dataset.file, format: spectrum.source.format.rawValue,
+                                          model: modelName + " (fitted)", to: folder + "/" + stem)
             }
         }
         return fittedPath

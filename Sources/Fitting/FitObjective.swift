@@ -46,6 +46,8 @@ public struct FitObjective: Sendable {
         public var comparison: MeasuredComparisonResult?
         /// Simulated capacity of each of the table's cycles, for a cycle table.
         public var simulatedCapacities: [Double]?
+        /// The model's spectrum against the measured one, for a spectrum.
+        public var impedance: ImpedanceComparisonResult?
     }
 
     public struct Evaluation: Sendable {
@@ -89,6 +91,15 @@ public struct FitObjective: Sendable {
                 throw FitEvaluationError(file: dataset.file, message: "the simulation stopped before the first cycle ended: \(failure)")
             }
             return DatasetResult(differences: zip(simulated, table.dischargeCapacity).map { $0 - $1 }, simulatedCapacities: simulated)
+        case .impedance(let spectrum, let stateOfCharge):
+            let comparison = try ImpedanceComparison.run(parameters: parameters, spectrum: spectrum, stateOfCharge: stateOfCharge)
+            var differences: [Double] = []
+            for k in 0..<spectrum.count {
+                // Measured Z = Re Z + j Im Z with Im Z = −(−Im Z).
+                differences.append(comparison.simulated.impedance[k].real - spectrum.real[k])
+                differences.append(comparison.simulated.impedance[k].imaginary + spectrum.minusImaginary[k])
+            }
+            return DatasetResult(differences: differences, impedance: comparison)
         }
     }
 

@@ -10,7 +10,8 @@ import Simulator
 public enum SensitivityMethod: String, Sendable, CaseIterable {
     /// Forward sensitivities carried by IDAS through the replay of a log (one run with n
     /// sensitivities, ``SensitivityRequest``). Per-cycle capacity tables, whose fade acts between
-    /// cycles outside the sensitivity equations, fall back to finite differences.
+    /// cycles outside the sensitivity equations, and impedance spectra fall back to finite
+    /// differences.
     case forward
     /// Central differences of whole model runs at θ ± h (h = 10⁻³ in log space, 10⁻³ of the
     /// bounds' width otherwise), the 2n runs in parallel: the fallback, and the forward

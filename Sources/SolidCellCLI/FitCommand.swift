@@ -20,7 +20,8 @@ struct FitCommand: ParsableCommand {
 
         A cycler log is replayed as `solidcell compare` replays it and scored by its voltages; a per-cycle \
         table (cycle, discharge capacity) is scored by its capacities under --experiment, one cycle of the \
-        protocol, repeated to the table's last cycle. Each dataset's residuals are divided by its noise \
+        protocol, repeated to the table's last cycle; an impedance spectrum by Re Z and Im Z against the \
+        model's at rest (at --initial-soc X, else at the model file's initial concentration). Each dataset's residuals are divided by its noise \
         estimate (times W with --weight). Positive keys are fitted in log space; without bounds a key is \
         searched from a tenth to ten times its value, within its allowed range. Writes fit.json (values, \
         standard errors, correlations, identifiability, objective, RMS per dataset, model solves, time), \
@@ -30,7 +31,7 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
     var model: String?
 
-    @Option(name: .long, help: ArgumentHelp("A measured dataset (repeatable): a cycler log or a per-cycle capacity table.", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("A measured dataset (repeatable): a cycler log, a per-cycle capacity table or an impedance spectrum.", valueName: "FILE"))
     var data: [String] = []
 
     @Option(name: .customLong("fit"), help: ArgumentHelp("A key to fit, optionally with bounds (repeatable).", valueName: "KEY[=LOW:HIGH]"))
@@ -122,8 +123,11 @@ struct FitCommand: ParsableCommand {
                     throw fail("--data \(quoted(path)): a per-cycle table needs --experiment, the protocol of one cycle")
                 }
                 content = .cycles(table, experiment: steps, currentProfiles: profiles)
+            } else if let spectrum = dataset.impedance {
+                let soc: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
+                content = .impedance(spectrum, stateOfCharge: soc)
             } else {
-                throw fail("--data \(quoted(path)): impedance spectra cannot be fitted yet (allowed: a cycler log or a per-cycle capacity table)")
+                throw fail("--data \(quoted(path)): holds no data a fit can use (allowed: a cycler log, a per-cycle capacity table or an impedance spectrum)")
             }
             datasets.append(FitDataset(file: path, content: content, weight: weights[path] ?? 1))
         }

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 @testable import Comparison
 @testable import Fitting
+@testable import Impedance
 @testable import MeasuredData
 @testable import Parameters
 @testable import Protocols
@@ -76,6 +77,33 @@ struct RecoveryTests {
                 #expect(abs(report.values[j] - truth[j]) <= 2 * sigma, "\(keys[j]): \(report.values[j]) ± \(sigma), truth \(truth[j])")
                 #expect(sigma < 0.5 * truth[j], "\(keys[j]) is determined: σ \(sigma)")
             }
+        }
+    }
+
+    @Test("impedance: the exchange current and the CAM|SE double-layer capacity from a noisy spectrum (0.5 % of |Z|) — within 2σ")
+    func impedance() throws {
+        let set = try loadParameterSet("zhou2025-ncm811-lpsc-fine").with(Self.zhouMesh)
+            .with(["Initial concentration in positive electrode [mol.m-3]": 30000])
+        let cell = try CellParameters(set)
+        let frequencies = (0..<30).map { pow(10, 5 - Double($0) * 7.0 / 29) }  // 100 kHz … 10 mHz
+        let rest = try ImpedanceAnalysis.restingState(parameters: cell, stateOfCharge: nil)
+        let z = try ImpedanceAnalysis.spectrum(parameters: cell, state: rest.state, derivative: rest.derivative, frequencies: frequencies)
+        var generator = SplitMix64(seed: 21)
+        let noise = z.impedance.map { 0.005 * $0.magnitude }
+        let spectrum = MeasuredImpedanceSpectrum(
+            frequency: frequencies,
+            real: zip(z.impedance, noise).map { $0.real + $1 * SyntheticData.gaussian(&generator) },
+            minusImaginary: zip(z.impedance, noise).map { -$0.imaginary + $1 * SyntheticData.gaussian(&generator) },
+            source: MeasuredSource(file: "spectrum", format: .impedanceCSV, currentSign: .dischargePositive, headerLines: 1, skippedLines: 0))
+        let keys = ["Positive electrode exchange-current density [A.m-2]", "Positive electrode double-layer capacity [F.m-2]"]
+        let truth = keys.map { set.number($0) }
+        let report = try Self.fit(set, keys: keys, start: [keys[0]: 2.4, keys[1]: 0.08],
+                                  datasets: [FitDataset(file: "spectrum", content: .impedance(spectrum, stateOfCharge: nil))])
+        #expect(report.statistics.identifiable, "\(report.statistics.problems)")
+        for j in keys.indices {
+            let sigma = try #require(report.statistics.standardErrors[j])
+            #expect(abs(report.values[j] - truth[j]) <= 2 * sigma, "\(keys[j]): \(report.values[j]) ± \(sigma), truth \(truth[j])")
+            #expect(sigma < 0.1 * truth[j])
         }
     }
 
