@@ -3,7 +3,7 @@ import Foundation
 import OutputFiles
 
 /// What `solidcell fit` writes: `fit.json`, the fitted model file, and data-vs-fit plots of every
-/// dataset (a replayed log gets `compare`'s files in a folder of its own).
+/// dataset (`compare`'s files, in a folder of its own for each).
 public enum FitFiles {
     /// Writes everything into `folder`; returns the fitted model file's path.
     @discardableResult
@@ -25,14 +25,11 @@ public enum FitFiles {
                 try ComparisonFiles.write(comparison, dataFile: dataset.file, format: series.source.format.rawValue,
                                           currentSign: series.source.currentSign == .chargePositive ? "charge-positive" : "discharge-positive",
                                           model: modelName + " (fitted)", to: folder + "/" + stem)
-            case .cycles(let table, _, _):
-                let measured = zip(table.cycle, table.dischargeCapacity).map { (x: Double($0), y: $1) }
-                let simulated = zip(table.cycle, result.simulatedCapacities ?? []).map { (x: Double($0), y: $1) }
-                let svg = SVGPlot.plot([SVGPlot.Curve(label: "measured", segments: [measured], colour: SVGPlot.palette[0]),
-                                        SVGPlot.Curve(label: "fitted model", segments: [simulated], colour: SVGPlot.palette[1])],
-                                       xTitle: "Cycle", yTitle: "Discharge capacity [\(dataset.unit)]",
-                                       note: "RMS difference " + String(format: "%.4g", result.rms) + " " + dataset.unit)
-                try svg.write(toFile: folder + "/\(stem)-capacity.svg", atomically: true, encoding: .utf8)
+            case .cycles(_, let experiment, _):
+                guard let comparison = result.cycles else { continue }
+                try ComparisonFiles.write(comparison, dataFile: dataset.file,
+                                          experiment: experiment.steps.map(\.text).joined(separator: "; "),
+                                          model: modelName + " (fitted)", to: folder + "/" + stem)
             case .impedance(let spectrum, _):
                 guard let comparison = result.impedance else { continue }
                 try ComparisonFiles.write(comparison, dataFile: dataset.file, format: spectrum.source.format.rawValue,

@@ -44,8 +44,8 @@ public struct FitObjective: Sendable {
         public var rms: Double { (differences.reduce(0) { $0 + $1 * $1 } / Double(max(differences.count, 1))).squareRoot() }
         /// The replay, for a time series (its plots are `compare`'s).
         public var comparison: MeasuredComparisonResult?
-        /// Simulated capacity of each of the table's cycles, for a cycle table.
-        public var simulatedCapacities: [Double]?
+        /// The model's capacities against the table's, for a cycle table.
+        public var cycles: CycleTableComparisonResult?
         /// The model's spectrum against the measured one, for a spectrum.
         public var impedance: ImpedanceComparisonResult?
     }
@@ -78,19 +78,14 @@ public struct FitObjective: Sendable {
             let comparison = try MeasuredComparison.run(parameters: parameters, series: series, initialState: initialState, options: options)
             return DatasetResult(differences: try voltageDifferences(comparison, file: dataset.file), comparison: comparison)
         case .cycles(let table, let experiment, let profiles):
-            var simulation = Simulation(parameters: parameters, experiment: experiment, cycles: table.cycle.max() ?? 1, options: options)
-            simulation.currentProfiles = profiles
-            let result = simulation.run()
-            var byCycle: [Int: Double] = [:]
-            for summary in result.cycles where summary.complete {
-                byCycle[summary.cycle] = table.capacityUnit == .ampereHours ? summary.dischargeCapacity : summary.specificDischargeCapacity
-            }
-            // A cycle the run did not reach (the cell can no longer be cycled) delivers nothing.
-            let simulated = table.cycle.map { byCycle[$0] ?? 0 }
-            if simulated.allSatisfy({ $0 == 0 }), let failure = result.failure {
+            let soc: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
+            let comparison = try CycleTableComparison.run(parameters: parameters, table: table, experiment: experiment,
+                                                          currentProfiles: profiles, stateOfCharge: soc, options: options)
+            if comparison.simulatedDischarge.allSatisfy({ $0 == 0 }), let failure = comparison.simulation.failure {
                 throw FitEvaluationError(file: dataset.file, message: "the simulation stopped before the first cycle ended: \(failure)")
             }
-            return DatasetResult(differences: zip(simulated, table.dischargeCapacity).map { $0 - $1 }, simulatedCapacities: simulated)
+            return DatasetResult(differences: zip(comparison.simulatedDischarge, table.dischargeCapacity).map { $0 - $1 },
+                                 cycles: comparison)
         case .impedance(let spectrum, let stateOfCharge):
             let comparison = try ImpedanceComparison.run(parameters: parameters, spectrum: spectrum, stateOfCharge: stateOfCharge)
             var differences: [Double] = []

@@ -46,7 +46,7 @@ struct CompareCommand: ParsableCommand {
         abstract: "Run the model through a measured cycling log's steps and compare voltages and capacities.",
         discussion: """
         solidcell compare --model M --data FILE [--format F] [--current-sign charge-positive|discharge-positive] \
-        [--set "KEY=VALUE" …] [--initial-soc X] --output DIR
+        [--set "KEY=VALUE" …] [--initial-soc X] [--experiment TEXT] --output DIR
 
         Each measured step becomes a protocol step with the same control and duration (rest, constant \
         current, constant voltage; a varying current a current profile through its samples, piecewise-linear); \
@@ -60,6 +60,11 @@ struct CompareCommand: ParsableCommand {
         compared with the model's impedance at rest at its frequencies (at --initial-soc, else at the model \
         file's initial concentration): comparison.json (RMS and largest |Z_sim - Z_meas|), comparison.csv \
         and nyquist.svg.
+
+        A per-cycle capacity table (cycle, discharge capacity, optionally charge capacity) is compared with \
+        the model run through --experiment, the protocol of one cycle, repeated to the table's last cycle \
+        from the model file's initial state (or --initial-soc): comparison.json (RMS and largest discharge \
+        capacity difference, every cycle), comparison.csv and capacity.svg.
         """)
 
     @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
@@ -88,6 +93,11 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "Folder for comparison.json, comparison.csv and the plots.")
     var output: String?
 
+    @Option(name: .long, help: "For a per-cycle capacity table: the protocol of one cycle, repeated to the table's last cycle.")
+    var experiment: String?
+
+    @OptionGroup var runOptions: RunOptions
+
     static let signs: [String: CurrentSign] = ["charge-positive": .chargePositive, "discharge-positive": .dischargePositive]
 
     func run() throws {
@@ -99,10 +109,6 @@ struct CompareCommand: ParsableCommand {
             guard let f = MeasuredDataFormat(rawValue: format.trimmingCharacters(in: .whitespaces)) else {
                 throw fail("--format \(quoted(format)): allowed " + MeasuredDataFormat.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            guard f != .cycleTable else {
-                throw fail("--format \(quoted(format)): compare needs a time series (bdf, bioLogic, arbin, maccor, neware, solidCell) "
-                           + "or an impedance spectrum (bioLogic, impedanceCSV)")
-            }
             fileFormat = f
         }
         var sign: CurrentSign?
@@ -113,6 +119,8 @@ struct CompareCommand: ParsableCommand {
             sign = s
         }
         let initialState = try InitialStateOption.parse(initialSOC)
+        var options = SimulationOptions()
+        do { try runOptions.apply(to: &options) } catch { throw fail("\(error)") }
         guard FileManager.default.fileExists(atPath: data) else {
             throw fail("--data \(quoted(data)): no such file")
         }
@@ -129,12 +137,20 @@ struct CompareCommand: ParsableCommand {
             try compareImpedance(spectrum, parameters: parameters, model: file.name, data: data, initialState: initialState, output: output)
             return
         }
+        if let table = dataset.cycles {
+            try compareCycles(table, parameters: parameters, model: file.name, data: data, initialState: initialState, options: options,
+                              output: output)
+            return
+        }
+        guard experiment == nil else {
+            throw fail("--experiment: a cycling log is replayed through its own measured steps; --experiment is the protocol of one cycle for a per-cycle capacity table")
+        }
         guard let series = dataset.timeSeries else {
-            throw fail("--data \(quoted(data)): holds a per-cycle table, not a time series of voltage and current or an impedance spectrum")
+            throw fail("--data \(quoted(data)): holds neither a time series, a per-cycle table nor an impedance spectrum")
         }
         let result: MeasuredComparisonResult
         do {
-            result = try MeasuredComparison.run(parameters: parameters, series: series, initialState: initialState)
+            result = try MeasuredComparison.run(parameters: parameters, series: series, initialState: initialState, options: options)
         } catch {
             throw fail("--data \(quoted(data)): \(error)")
         }
@@ -182,5 +198,42 @@ struct CompareCommand: ParsableCommand {
                "  impedance difference: RMS |Z_sim - Z_meas| \(ohm(result.impedanceRMSOhm)), largest \(ohm(result.impedanceMaxOhm)), "
                    + String(format: "%.3g %%", 100 * result.relativeRMS) + " of |Z_meas| (RMS)",
                "  results written to \(output)/ (comparison.json, comparison.csv, nyquist.svg)"].joined(separator: "\n"))
+    }
+
+    /// A per-cycle capacity table against the model run through `--experiment`, one cycle repeated.
+    func compareCycles(_ table: MeasuredCycleTable, parameters: CellParameters, model: String, data: String,
+                       initialState: InitialState, options: SimulationOptions, output: String) throws {
+        guard let experiment else {
+            throw fail("--data \(quoted(data)): a per-cycle capacity table needs --experiment, the protocol of one cycle")
+        }
+        let steps: Experiment
+        do {
+            steps = try Experiment(parsing: experiment)
+            try StepTemperatureError.check(steps)
+        } catch {
+            throw fail("\(error)")
+        }
+        let profiles = try currentProfiles(of: steps)
+        let stateOfCharge: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
+        let result: CycleTableComparisonResult
+        do {
+            result = try CycleTableComparison.run(parameters: parameters, table: table, experiment: steps, currentProfiles: profiles,
+                                                  stateOfCharge: stateOfCharge, options: options)
+        } catch {
+            throw fail("--data \(quoted(data)): \(error)")
+        }
+        do {
+            try ComparisonFiles.write(result, dataFile: data, experiment: experiment, model: model, to: output)
+        } catch {
+            throw fail(outputFolderProblem(output, error: error), code: 1)
+        }
+        var lines = ["SolidCell \(SolidCellInfo.version) — \(model) against the per-cycle table \(data)",
+                     "  \(table.count) cycles of \"\(experiment)\"",
+                     "  discharge capacity difference: RMS " + String(format: "%.4g", result.dischargeRMS) + " \(result.unit), largest "
+                         + String(format: "%.4g", result.dischargeMax) + " \(result.unit)"]
+        if let failure = result.simulation.failure { lines.append("  the simulation stopped: \(failure)") }
+        lines.append("  results written to \(output)/ (comparison.json, comparison.csv, capacity.svg)")
+        print(lines.joined(separator: "\n"))
+        if result.simulation.failure != nil { throw ExitCode(1) }
     }
 }
