@@ -136,8 +136,8 @@ extension P2DModel {
 
         // Control row.
         let v = terminalVoltage(y)
-        switch control {
-        case .current, .currentProfile:  // (I(t) does not depend on the state)
+        switch control.instantaneous(at: time) {  // (a profile's target depends on time, not on the state)
+        case .current:
             values[s.controlCurrent] += area
         case .voltage:
             values[s.controlElectrode] += v.dLast
@@ -146,6 +146,7 @@ extension P2DModel {
             values[s.controlElectrode] += i * area * v.dLast
             values[s.controlElectrodePrevious] += i * area * v.dPrevious
             values[s.controlCurrent] += area * v.value
+        case .profile: break  // (instantaneous(at:) is never a profile)
         }
         values[s.capacityCapacity] += cj
         values[s.capacityCurrent] -= area / 3600

@@ -98,11 +98,11 @@ extension P2DModel {
 
         // Control equation, capacity counter, stack pressure.
         let v = terminalVoltage(y).value
-        switch control {
+        switch control.instantaneous(at: time) {
         case .current(let amperes): r[currentIndex] = i * area - amperes
         case .voltage(let volts): r[currentIndex] = v - volts
         case .power(let watts): r[currentIndex] = i * area * v - watts
-        case .currentProfile(let profile): r[currentIndex] = i * area - profile.current(at: time)
+        case .profile: break  // (instantaneous(at:) is never a profile)
         }
         r[capacityIndex] = yp[capacityIndex] - i * area / 3600
         let stiffness = stackStiffness  // (the thickness is needed only by a constant-gap fixture)

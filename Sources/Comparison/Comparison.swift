@@ -31,7 +31,7 @@ public struct ComparisonPlan: Sendable {
     public var experiment: Experiment
     public var mappings: [StepMapping]
     /// The current profiles of the varying-current steps, by the name their steps use.
-    public var currentProfiles: [String: CurrentProfile]
+    public var profiles: [String: ControlProfile]
 
     /// Each measured step becomes a step with the same control and the same duration: a rest a
     /// rest, a constant current that current, a constant voltage a hold at that voltage, and a
@@ -42,7 +42,7 @@ public struct ComparisonPlan: Sendable {
     public init(series: MeasuredTimeSeries, steps measuredSteps: [MeasuredStep]) {
         var steps: [ExperimentStep] = []
         var mappings: [StepMapping] = []
-        var profiles: [String: CurrentProfile] = [:]
+        var profiles: [String: ControlProfile] = [:]
         let minimum = ExperimentStep.allowedDurations.lowerBound
         func text(_ x: Double) -> String { String(format: "%.6g", x) }
         func currentStep(_ amperes: Double, _ duration: Double, period: Double?) -> ExperimentStep {
@@ -82,9 +82,9 @@ public struct ComparisonPlan: Sendable {
                         times.append(t); amperes.append(series.current[r])
                     }
                     let key = "measured step \(index + 1)"
-                    profiles[key] = CurrentProfile(times: times, amperes: amperes)
+                    profiles[key] = ControlProfile(times: times, amperes: amperes)
                     steps.append(ExperimentStep(text: "Run current profile \(key) (\(times.count) points, \(text(duration)) s)",
-                                                control: .currentProfile(path: key), period: period))
+                                                control: .profile(.current, path: key), period: period))
                 }
             } else {
                 kindText = Self.kindText(step.kind)
@@ -95,7 +95,7 @@ public struct ComparisonPlan: Sendable {
         }
         experiment = Experiment(steps: steps)
         self.mappings = mappings
-        currentProfiles = profiles
+        self.profiles = profiles
     }
 
     static func kindText(_ kind: MeasuredStep.Kind) -> String {
@@ -276,7 +276,7 @@ public enum MeasuredComparison {
             if case .rest = measuredSteps.first?.kind { true } else { false }
         }())
         var run = Simulation(parameters: start.parameters, experiment: plan.experiment, cycles: 1, options: options)
-        run.currentProfiles = plan.currentProfiles
+        run.profiles = plan.profiles
         run.sensitivity = sensitivity.map { request in
             func started(_ p: CellParameters) -> CellParameters {
                 starting(p, series: series, initialState: initialState, startsAtRest: true).parameters

@@ -26,7 +26,7 @@ public enum CycleTableComparison {
     /// Runs `experiment` (one cycle) for as many cycles as the table's last, from the model file's
     /// initial state (or at rest at `stateOfCharge`), and compares capacities cycle by cycle.
     public static func run(parameters: CellParameters, table: MeasuredCycleTable, experiment: Experiment,
-                           currentProfiles: [String: CurrentProfile] = [:], stateOfCharge: Double? = nil,
+                           profiles: [String: ControlProfile] = [:], stateOfCharge: Double? = nil,
                            options: SimulationOptions = SimulationOptions()) throws -> CycleTableComparisonResult {
         guard table.count > 0 else { throw ComparisonError.noSamples }
         var cell = parameters
@@ -35,7 +35,7 @@ public enum CycleTableComparison {
                 * parameters.positiveMaximumConcentration
         }
         var simulation = Simulation(parameters: cell, experiment: experiment, cycles: table.cycle.max() ?? 1, options: options)
-        simulation.currentProfiles = currentProfiles
+        simulation.profiles = profiles
         let result = simulation.run()
         let specific = table.capacityUnit == .milliampereHoursPerGram
         var discharge: [Int: Double] = [:], charge: [Int: Double] = [:]

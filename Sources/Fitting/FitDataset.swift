@@ -19,7 +19,7 @@ public struct FitDataset: Sendable {
         case timeSeries(MeasuredTimeSeries)
         /// Discharge capacity per cycle under a repeated protocol; residuals are capacities in
         /// the table's unit.
-        case cycles(MeasuredCycleTable, experiment: Experiment, currentProfiles: [String: CurrentProfile])
+        case cycles(MeasuredCycleTable, experiment: Experiment, profiles: [String: ControlProfile])
         /// An impedance spectrum, against the model's at rest at the same frequencies (at the
         /// state of charge, or at the model's initial concentration when nil, as `compare`
         /// computes it); residuals are Re Z and Im Z [Ω], two per frequency.

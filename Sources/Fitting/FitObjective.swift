@@ -80,7 +80,7 @@ public struct FitObjective: Sendable {
         case .cycles(let table, let experiment, let profiles):
             let soc: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
             let comparison = try CycleTableComparison.run(parameters: parameters, table: table, experiment: experiment,
-                                                          currentProfiles: profiles, stateOfCharge: soc, options: options)
+                                                          profiles: profiles, stateOfCharge: soc, options: options)
             if comparison.simulatedDischarge.allSatisfy({ $0 == 0 }), let failure = comparison.simulation.failure {
                 throw FitEvaluationError(file: dataset.file, message: "the simulation stopped before the first cycle ended: \(failure)")
             }

@@ -17,9 +17,10 @@
 ///   With neither, the cell's own voltage limits end the step.
 /// - `Hold at <voltage> [for <duration>] [or] [until <cond> [or <cond>]...]`; a hold needs a duration or a condition.
 /// - `Rest for <duration>`; a rest cannot end on a condition.
-/// - `Run current profile <path>`: the current follows a table (time [s], current [A]) piecewise-linearly,
+/// - `Run current profile <path>`, `Run power profile <path>`, `Run voltage profile <path>`: the current
+///   (power, voltage) follows a table (time [s], current [A] / power [W] / voltage [V]) piecewise-linearly,
 ///   for as long as the table lasts; the rest of the step is the path. This module reads no files: the
-///   caller loads the table (`Simulation.currentProfiles`).
+///   caller loads the table (`Simulation.profiles`).
 ///
 /// Quantities (values are positive magnitudes; the verb sets the direction):
 /// - `<current>`: C-rate `1C`, `0.5 C`, `C/10`; current `A`, `mA`, `uA`/`µA`; power `W`, `mW`;

@@ -28,11 +28,17 @@ public enum StepControl: Equatable, Sendable {
     case voltage(volts: Double)
     /// Open circuit: zero applied current. `"Rest for 10 minutes"`.
     case rest
-    /// A current that follows a table (time [s] from the step's start, current [A], positive =
-    /// discharge), piecewise-linear between its points, for as long as the table lasts (PyBaMM's
-    /// drive cycles). `"Run current profile pulses.csv"` → `"pulses.csv"`. This module reads no
-    /// files: the caller loads the table before the run (``Simulation``'s `currentProfiles`).
-    case currentProfile(path: String)
+    /// A current, power or voltage that follows a table (time [s] from the step's start, then
+    /// current [A] or power [W], positive = discharge, or terminal voltage [V]), piecewise-linear
+    /// between its points, for as long as the table lasts (PyBaMM's drive cycles).
+    /// `"Run current profile pulses.csv"` → `(.current, "pulses.csv")`. This module reads no files:
+    /// the caller loads the table before the run (``Simulation``'s `profiles`).
+    case profile(ProfileQuantity, path: String)
+}
+
+/// What a `Run … profile` step's table prescribes.
+public enum ProfileQuantity: String, Sendable, CaseIterable {
+    case current, power, voltage
 }
 
 /// A condition that ends a step, checked as a root (event) of the solution.

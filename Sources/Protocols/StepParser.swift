@@ -37,7 +37,7 @@ struct StepParser {
         if take("rest") { return try parseRest() }
         if take("run") { return try parseProfile() }
         throw error(
-            #"expected a step starting with "Discharge", "Charge", "Hold", "Rest" or "Run current profile", found "#
+            #"expected a step starting with "Discharge", "Charge", "Hold", "Rest" or "Run … profile", found "#
                 + found(token: true)
         )
     }
@@ -64,19 +64,20 @@ struct StepParser {
         return ExperimentStep(text: text, control: control, duration: duration, terminations: terminations, period: period)
     }
 
-    /// `Run current profile PATH`: the rest of the step is the table's path.
+    /// `Run current|power|voltage profile PATH`: the rest of the step is the table's path.
     private mutating func parseProfile() throws(ExperimentParseError) -> ExperimentStep {
-        guard take("current"), take("profile") else {
-            throw error(#"expected "current profile" and a file after "# + "\(context()), found \(found(token: false)) "
-                        + #"(e.g. "Run current profile pulses.csv")"#)
+        guard let quantity = ProfileQuantity.allCases.first(where: { take($0.rawValue) }), take("profile") else {
+            throw error(#"expected "current profile", "power profile" or "voltage profile" and a file after "# + "\(context()), "
+                        + "found \(found(token: false)) " + #"(e.g. "Run current profile pulses.csv")"#)
         }
         let path = ScalarClass.trimmed(scalars[min(pos, scalars.count)..<scalars.count])
         guard !path.isEmpty else {
-            throw error(#"expected the current profile's file after "# + "\(context()) "
-                        + #"(a CSV with columns "Time [s],Current [A]", e.g. "Run current profile pulses.csv")"#)
+            let column = ["current": "Current [A]", "power": "Power [W]", "voltage": "Voltage [V]"][quantity.rawValue]!
+            throw error("expected the \(quantity.rawValue) profile's file after " + "\(context()) "
+                        + "(a CSV with columns \"Time [s],\(column)\", e.g. \"Run \(quantity.rawValue) profile table.csv\")")
         }
         pos = scalars.count
-        return ExperimentStep(text: text, control: .currentProfile(path: path))
+        return ExperimentStep(text: text, control: .profile(quantity, path: path))
     }
 
     private mutating func parseHold() throws(ExperimentParseError) -> ExperimentStep {

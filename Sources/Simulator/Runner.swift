@@ -38,8 +38,8 @@ final class Runner {
 
     init(simulation: Simulation) throws {
         for step in simulation.experiment.steps {
-            if case .currentProfile(let path) = step.control, simulation.currentProfiles[path] == nil {
-                throw MissingCurrentProfile(path: path)
+            if case .profile(_, let path) = step.control, simulation.profiles[path] == nil {
+                throw MissingProfile(path: path)
             }
         }
         self.simulation = simulation
@@ -177,9 +177,9 @@ final class Runner {
     /// so the time series and the record agree).
     private func runStep(_ step: ExperimentStep, number: Int, cycle: Int, resetCapacity: Bool) throws(StepStopped) -> StepRecord {
         var control = simulation.control(for: step)
-        if case .currentProfile(var profile) = control {
+        if case .profile(var profile) = control {
             profile.start = solver.time
-            control = .currentProfile(profile)
+            control = .profile(profile)
         }
         let events = simulation.events(for: step, control: control)
         let stepDuration = simulation.duration(of: step)
@@ -489,21 +489,23 @@ extension CellControl {
         case .current(let amperes): return .current(amperes: blend(model.current(y), amperes))
         case .voltage(let volts): return .voltage(volts: blend(model.voltage(y), volts))
         case .power(let watts): return .power(watts: blend(model.voltage(y) * model.current(y), watts))
-        case .currentProfile(let profile): return .current(amperes: blend(model.current(y), profile.current(at: profile.start)))
+        case .profile(let profile):
+            // Towards the profile's first value, as the constant control of its kind.
+            return CellControl.profile(profile).instantaneous(at: profile.start).partway(s, from: y, of: model)
         }
     }
 }
 
 extension CellControl {
     var isProfile: Bool {
-        if case .currentProfile = self { return true }
+        if case .profile = self { return true }
         return false
     }
 
-    /// The solver time of a current profile's first point after `time`, nil past its last point
-    /// or for any other control.
+    /// The solver time of a profile's first point after `time`, nil past its last point or for
+    /// any other control.
     func nextProfilePoint(after time: Double) -> Double? {
-        guard case .currentProfile(let profile) = self else { return nil }
+        guard case .profile(let profile) = self else { return nil }
         let x = time - profile.start
         guard let last = profile.times.last, last > x else { return nil }
         var (low, high) = (0, profile.times.count - 1)   // times[high] > x
@@ -519,13 +521,14 @@ extension CellControl {
         return false
     }
 
-    /// +1 discharge, −1 charge, 0 rest or voltage hold.
+    /// +1 discharge, −1 charge, 0 rest or voltage hold (or voltage profile); a current or power
+    /// profile by its first value.
     var direction: Int {
         switch self {
         case .current(let a): return a > 0 ? 1 : (a < 0 ? -1 : 0)
         case .power(let w): return w > 0 ? 1 : (w < 0 ? -1 : 0)
         case .voltage: return 0
-        case .currentProfile(let p): return p.current(at: p.start) > 0 ? 1 : (p.current(at: p.start) < 0 ? -1 : 0)
+        case .profile(let p): return instantaneous(at: p.start).direction
         }
     }
 }

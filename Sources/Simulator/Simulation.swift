@@ -118,8 +118,8 @@ public struct Simulation: Sendable {
     public let experiment: Experiment
     public let cycles: Int
     public var options: SimulationOptions
-    /// The tables of the experiment's `Run current profile PATH` steps, by PATH (loaded by the caller).
-    public var currentProfiles: [String: CurrentProfile] = [:]
+    /// The tables of the experiment's `Run … profile PATH` steps, by PATH (loaded by the caller).
+    public var profiles: [String: ControlProfile] = [:]
     /// Forward sensitivities of the voltage to model keys (nil: none).
     public var sensitivity: SensitivityRequest?
 
@@ -142,14 +142,14 @@ public struct Simulation: Sendable {
         case .power(let watts): return .power(watts: watts)
         case .voltage(let volts): return .voltage(volts: volts)
         case .rest: return .current(amperes: 0)
-        case .currentProfile(let path): return currentProfiles[path].map { .currentProfile($0) } ?? .current(amperes: 0)
+        case .profile(_, let path): return profiles[path].map { .profile($0) } ?? .current(amperes: 0)
         }
     }
 
-    /// The step's duration: its own, or a current profile's table's.
+    /// The step's duration: its own, or a profile's table's.
     func duration(of step: ExperimentStep) -> Double? {
         if let duration = step.duration { return duration }
-        if case .currentProfile(let path) = step.control { return currentProfiles[path]?.duration }
+        if case .profile(_, let path) = step.control { return profiles[path]?.duration }
         return nil
     }
 
@@ -163,12 +163,18 @@ public struct Simulation: Sendable {
             }
         }
         let direction = control.direction
-        if case .currentProfile = control {
-            // Either cut-off, whichever way the profile drives the cell.
+        if case .profile(let profile) = control {
+            // A current or power profile: either cut-off, whichever way it drives the cell (a
+            // voltage profile sets the voltage, as a hold does).
+            if profile.quantity != .voltage {
+                events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff)))
+                events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff)))
+            }
+        } else if direction > 0 {
             events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff)))
+        } else if direction < 0 {
             events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff)))
-        } else if direction > 0 { events.append((.voltage(volts: parameters.lowerVoltageCutoff), .voltageLimit(parameters.lowerVoltageCutoff))) }
-        if direction < 0 { events.append((.voltage(volts: parameters.upperVoltageCutoff), .voltageLimit(parameters.upperVoltageCutoff))) }
+        }
         if let threshold = parameters.negativeInterface?.contactLossThreshold, threshold > 0 {
             events.append((.negativeContact(fraction: threshold), .contactLost))
         }

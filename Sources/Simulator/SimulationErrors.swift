@@ -6,9 +6,9 @@ import Parameters
 import Protocols
 
 /// A `Run current profile PATH` step whose table the caller did not load.
-struct MissingCurrentProfile: Error, CustomStringConvertible {
+struct MissingProfile: Error, CustomStringConvertible {
     var path: String
-    var description: String { "no current profile loaded for \"\(path)\" (load the table into Simulation.currentProfiles)" }
+    var description: String { "no profile loaded for \"\(path)\" (load the table into Simulation.profiles)" }
 }
 
 /// A protocol step that stopped before its end: what it did up to the stop, and why.

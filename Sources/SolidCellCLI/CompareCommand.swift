@@ -10,17 +10,23 @@ import Simulator
 
 /// Reads the tables of the experiment's `Run current profile PATH` steps into the simulation; a
 /// bad table ends in one line naming the step and the problem, exit code 2.
-func loadCurrentProfiles(into simulation: inout Simulation, flag: String = "experiment") throws {
-    simulation.currentProfiles = try currentProfiles(of: simulation.experiment, flag: flag)
+func loadProfiles(into simulation: inout Simulation, flag: String = "experiment") throws {
+    simulation.profiles = try profiles(of: simulation.experiment, flag: flag)
 }
 
 /// The tables of an experiment's `Run current profile PATH` steps, by PATH; a bad table ends in one
 /// line naming the step and the problem, exit code 2.
-func currentProfiles(of experiment: Experiment, flag: String = "experiment") throws -> [String: CurrentProfile] {
-    var profiles: [String: CurrentProfile] = [:]
+func profiles(of experiment: Experiment, flag: String = "experiment") throws -> [String: ControlProfile] {
+    var profiles: [String: ControlProfile] = [:]
     for step in experiment.steps {
-        guard case .currentProfile(let path) = step.control, profiles[path] == nil else { continue }
-        do { profiles[path] = try CurrentProfileFile.read(path: path) } catch {
+        guard case .profile(let quantity, let path) = step.control else { continue }
+        if let loaded = profiles[path] {
+            guard loaded.quantity.rawValue == quantity.rawValue else {
+                throw fail("\(flag) step \"\(step.text)\": \"\(path)\" is already a \(loaded.quantity.rawValue) profile in this experiment")
+            }
+            continue
+        }
+        do { profiles[path] = try ProfileFile.read(path: path, quantity: ControlProfile.Quantity(rawValue: quantity.rawValue)!) } catch {
             throw fail("\(flag) step \"\(step.text)\": \(error)")
         }
     }
@@ -213,11 +219,11 @@ struct CompareCommand: ParsableCommand {
         } catch {
             throw fail("\(error)")
         }
-        let profiles = try currentProfiles(of: steps)
+        let profiles = try profiles(of: steps)
         let stateOfCharge: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
         let result: CycleTableComparisonResult
         do {
-            result = try CycleTableComparison.run(parameters: parameters, table: table, experiment: steps, currentProfiles: profiles,
+            result = try CycleTableComparison.run(parameters: parameters, table: table, experiment: steps, profiles: profiles,
                                                   stateOfCharge: stateOfCharge, options: options)
         } catch {
             throw fail("--data \(quoted(data)): \(error)")

@@ -100,12 +100,12 @@ struct FitCommand: ParsableCommand {
             weights[path] = w
         }
 
-        var cycleProtocol: (Experiment, [String: CurrentProfile])?
+        var cycleProtocol: (Experiment, [String: ControlProfile])?
         if let experiment {
             do {
                 let steps = try Experiment(parsing: experiment)
                 try StepTemperatureError.check(steps)
-                cycleProtocol = (steps, try currentProfiles(of: steps))
+                cycleProtocol = (steps, try profiles(of: steps))
             } catch let error as ExitCode { throw error } catch { throw fail("\(error)") }
         }
         var datasets: [FitDataset] = []
@@ -122,7 +122,7 @@ struct FitCommand: ParsableCommand {
                 guard let (steps, profiles) = cycleProtocol else {
                     throw fail("--data \(quoted(path)): a per-cycle table needs --experiment, the protocol of one cycle")
                 }
-                content = .cycles(table, experiment: steps, currentProfiles: profiles)
+                content = .cycles(table, experiment: steps, profiles: profiles)
             } else if let spectrum = dataset.impedance {
                 let soc: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
                 content = .impedance(spectrum, stateOfCharge: soc)

@@ -94,7 +94,7 @@ struct ImpedanceCommand: ParsableCommand {
                 throw fail("--after-experiment: \(error)")
             }
             var simulation = Simulation(parameters: parameters, experiment: experiment, cycles: repeats)
-            try loadCurrentProfiles(into: &simulation, flag: "--after-experiment")
+            try loadProfiles(into: &simulation, flag: "--after-experiment")
             let result = simulation.run()
             if let failure = result.failure { throw fail("--after-experiment: \(failure)", code: 1) }
             guard let y = result.finalState, let yp = result.finalDerivative else {

@@ -164,7 +164,7 @@ struct Simulate: ParsableCommand {
         options.keptCycles = .plotSelection
         options.cancellation = CancellationFlag()
         var simulation = Simulation(parameters: parameters, experiment: protocolSteps, cycles: cycles, options: options)
-        try loadCurrentProfiles(into: &simulation)
+        try loadProfiles(into: &simulation)
         let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
                                experiment: protocolSteps.steps.map(\.text), cycles: cycles, options: options,
                                nominalCapacity: parameters.nominalCapacity)

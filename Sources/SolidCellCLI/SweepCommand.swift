@@ -109,7 +109,7 @@ struct SweepRun: ParsableCommand {
             throw fail("\(error)")
         }
 
-        sweep.currentProfiles = try currentProfiles(of: sweep.experiment)
+        sweep.profiles = try profiles(of: sweep.experiment)
         let design = sweep.design
         let total = design.cases(in: slice).count
         let shardText = slice.count > 1 ? " (shard \(slice): \(total) of them)" : ""

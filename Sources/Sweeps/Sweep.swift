@@ -230,8 +230,8 @@ public struct ParameterSweep: Sendable {
     /// Settings of every case's run (its tolerances are part of ``design``).
     public let options: SimulationOptions
     /// The tables of the experiment's `Run current profile PATH` steps, by PATH (loaded by the
-    /// caller, as for ``Simulation/currentProfiles``); every case runs with them.
-    public var currentProfiles: [String: CurrentProfile] = [:]
+    /// caller, as for ``Simulation/profiles``); every case runs with them.
+    public var profiles: [String: ControlProfile] = [:]
 
     /// The most cases one sweep may have.
     public static let maximumCaseCount = 1_000_000
@@ -358,7 +358,7 @@ public struct ParameterSweep: Sendable {
             return result
         }
         var simulation = Simulation(parameters: parameters, experiment: experiment, cycles: design.cycles, options: options)
-        simulation.currentProfiles = currentProfiles
+        simulation.profiles = profiles
         return simulation.run()
     }
 

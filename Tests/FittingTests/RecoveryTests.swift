@@ -71,7 +71,7 @@ struct RecoveryTests {
         for _ in 0..<2 {
             let table = try SyntheticData.capacityTable(set, experiment: experiment, cycles: 15, relativeNoise: 1e-3, generator: &generator)
             let report = try Self.fit(set, keys: keys, start: ["Contact damage rate per cycle": 0.03, "Positive particle contact fraction mean": 0.6],
-                                      datasets: [FitDataset(file: "cycles", content: .cycles(table, experiment: experiment, currentProfiles: [:]))])
+                                      datasets: [FitDataset(file: "cycles", content: .cycles(table, experiment: experiment, profiles: [:]))])
             for j in keys.indices {
                 let sigma = try #require(report.statistics.standardErrors[j])
                 #expect(abs(report.values[j] - truth[j]) <= 2 * sigma, "\(keys[j]): \(report.values[j]) ± \(sigma), truth \(truth[j])")

@@ -110,7 +110,7 @@ struct ExperimentRobustnessTests {
             #expect(step.duration != nil || !step.terminations.isEmpty)
         case .rest:
             #expect(step.duration != nil && step.terminations.isEmpty)
-        case .currentProfile(let path):
+        case .profile(_, let path):
             #expect(!path.isEmpty && step.duration == nil && step.terminations.isEmpty)
         }
     }

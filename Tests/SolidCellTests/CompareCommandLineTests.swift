@@ -103,19 +103,19 @@ struct CompareCommandLineTests {
         #expect(steps.map(\.kind) == [.varyingCurrent])
         let plan = ComparisonPlan(series: series, steps: steps)
         #expect(plan.experiment.steps.count == 1)
-        guard case .currentProfile(let key)? = plan.experiment.steps.first?.control, let profile = plan.currentProfiles[key] else {
+        guard case .profile(.current, let key)? = plan.experiment.steps.first?.control, let profile = plan.profiles[key] else {
             Issue.record("not a profile step: \(plan.experiment.steps)")
             return
         }
-        #expect(profile.times == time && profile.amperes == current && profile.duration == 600)
-        #expect(profile.current(at: 15) == 0.5 * (current[1] + current[2]))
+        #expect(profile.quantity == .current && profile.times == time && profile.values == current && profile.duration == 600)
+        #expect(profile.value(at: 15) == 0.5 * (current[1] + current[2]))
         #expect(abs(plan.mappings[0].capacity - steps[0].capacity) < 1e-15)
     }
 
     @Test("Run current profile: parsed into a step holding the path; a constant table runs as the constant current, a ramp passes its integral")
     func currentProfileStep() throws {
         let step = try #require(try Experiment(parsing: "Run current profile data/pulses 1.csv").steps.first)
-        #expect(step.control == .currentProfile(path: "data/pulses 1.csv") && step.duration == nil)
+        #expect(step.control == .profile(.current, path: "data/pulses 1.csv") && step.duration == nil)
         #expect(throws: ExperimentParseError.self) { try Experiment(parsing: "Run current profile") }
         #expect(throws: ExperimentParseError.self) { try Experiment(parsing: "Run at 1 A") }
 
@@ -123,7 +123,7 @@ struct CompareCommandLineTests {
                                                     "Positive particle mesh points": 10])
         let amperes = parameters.nominalCapacity
         var constant = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Rest for 1 minute; Run current profile flat"))
-        constant.currentProfiles["flat"] = CurrentProfile(times: [0, 300, 600], amperes: [amperes, amperes, amperes])
+        constant.profiles["flat"] = ControlProfile(times: [0, 300, 600], amperes: [amperes, amperes, amperes])
         let reference = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Rest for 1 minute; Discharge at \(amperes) A for 600 s"))
         let a = constant.run(), b = reference.run()
         #expect(a.failure == nil && b.failure == nil, "\(String(describing: a.failure))")
@@ -131,7 +131,7 @@ struct CompareCommandLineTests {
         #expect(abs(a.steps[1].dischargedCharge - amperes / 6) < 1e-9 * amperes)
 
         var ramp = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Run current profile ramp"))
-        ramp.currentProfiles["ramp"] = CurrentProfile(times: [0, 100, 400], amperes: [0, 2 * amperes, -amperes])
+        ramp.profiles["ramp"] = ControlProfile(times: [0, 100, 400], amperes: [0, 2 * amperes, -amperes])
         let r = ramp.run()
         #expect(r.failure == nil, "\(String(describing: r.failure))")
         let expected = (0.5 * 100 * 2 * amperes + 0.5 * 300 * amperes) / 3600  // (2A·100/2 + (2A − A)·300/2) / 3600

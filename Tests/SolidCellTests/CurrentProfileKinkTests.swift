@@ -12,13 +12,13 @@ struct CurrentProfileKinkTests {
     static let mesh: [String: Double] = ["Separator mesh points": 5, "Positive electrode mesh points": 10,
                                          "Positive particle mesh points": 10]
     /// Pulses every 20 s after a minute's rest: 31 points, each a kink.
-    static let profile = CurrentProfile(times: (0...30).map { 20 * Double($0) },
+    static let profile = ControlProfile(times: (0...30).map { 20 * Double($0) },
                                         amperes: (0...30).map { 0.0024 * ($0 % 2 == 0 ? 0.5 : 1.5) })
 
     func run(period: Double?) throws -> SimulationResult {
         var simulation = Simulation(parameters: try loadModel("xu2019-nmc532-half-cell-t1", Self.mesh),
                                     experiment: try Experiment(parsing: "Rest for 1 minute; Run current profile pulses"))
-        simulation.currentProfiles["pulses"] = Self.profile
+        simulation.profiles["pulses"] = Self.profile
         simulation.options.samplePeriod = period
         let result = simulation.run()
         #expect(result.failure == nil, "\(String(describing: result.failure))")
@@ -41,8 +41,12 @@ struct CurrentProfileKinkTests {
         let expected: [Double] = [60, 70] + (1...20).map { 60 + 30 * Double($0) }
         #expect(profileTimes == expected)
         // ∫ I dt of the table (its trapezoids) [A h].
-        let charge = zip(zip(Self.profile.times, Self.profile.times.dropFirst()), zip(Self.profile.amperes, Self.profile.amperes.dropFirst()))
-            .map { t, i in 0.5 * (i.0 + i.1) * (t.1 - t.0) }.reduce(0, +) / 3600
+        let times = Self.profile.times, amperes = Self.profile.values
+        var charge = 0.0
+        for k in 1..<times.count {
+            let mean: Double = 0.5 * (amperes[k - 1] + amperes[k])
+            charge += mean * (times[k] - times[k - 1]) / 3600
+        }
         #expect(abs(result.steps[1].dischargedCharge - charge) < 1e-5 * charge, "\(result.steps[1].dischargedCharge) vs \(charge)")
     }
 }

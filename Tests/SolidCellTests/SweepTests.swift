@@ -54,7 +54,7 @@ struct SweepTests {
     @Test("every case runs the experiment's current profiles: the charge passed is the table's integral")
     func currentProfileCases() throws {
         var sweep = try SweepFixture.sweep(["Positive particle radius [m]=3e-6,5e-6"], experiment: "Run current profile table.csv", cycles: 1)
-        sweep.currentProfiles = ["table.csv": CurrentProfile(times: [0, 300, 600], amperes: [0.0024, 0.0048, 0.0012])]
+        sweep.profiles = ["table.csv": ControlProfile(times: [0, 300, 600], amperes: [0.0024, 0.0048, 0.0012])]
         let integral = ((0.0024 + 0.0048) / 2 * 300 + (0.0048 + 0.0012) / 2 * 300) / 3600
         for number in 0..<2 {
             let result = sweep.runCase(number)
