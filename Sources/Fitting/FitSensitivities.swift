@@ -75,8 +75,11 @@ extension FitObjective {
         let request = SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0]) },
                                          minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0]) },
                                          steps: (0..<n).map { (plus[$0] - minus[$0]) / 2 })
+        // A replay is one pass through the log: nothing to jump over.
+        var replay = options
+        replay.acceleration = nil
         let comparison = try MeasuredComparison.run(parameters: cell, series: series, initialState: initialState,
-                                                    options: options, sensitivity: request)
+                                                    options: replay, sensitivity: request)
         if let failure = comparison.simulation.failure {
             throw FitEvaluationError(file: dataset.file, message: "the sensitivity run stopped: \(failure)")
         }
