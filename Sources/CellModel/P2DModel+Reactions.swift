@@ -134,6 +134,33 @@ extension P2DModel {
         }
     }
 
+    /// |j| of every particle (index j K + k), the charge-transfer current density per contacted
+    /// area [A m⁻²] at the state y, written into `current` without allocating: the current crowding
+    /// at the particle's contact spots that drives the current-crowding factor of the contact-damage
+    /// law (``StrainCycleDamage``). The same kinetics as the residual (``updateReactions(_:)``), but
+    /// outside it and without touching its scratch values; 0 where the overpotential behind the
+    /// film does not converge and for an isolated particle.
+    public func interfacialCurrentDensity(_ y: [Double], into current: inout [Double]) {
+        let ns = mesh.separatorCells
+        y.withUnsafeBufferPointer { buffer in
+            for j in 0..<mesh.positiveCells {
+                for k in 0..<classCount {
+                    let r = j * classCount + k
+                    guard contactClasses[k].intactContact(damage: contactDamage[r]) > 0 else {
+                        current[r] = 0
+                        continue
+                    }
+                    let surface = min(max(surfaceConcentration(buffer, cell: j, class: k) / cMax, 0), 1)
+                    let charge = oxidation == nil ? 0 : buffer[layout.film(r)]
+                    let rate = kinetics.current(potentialDifference: buffer[electrodeStart + j] - buffer[ns + j],
+                                                stoichiometry: surface, ocp: openCircuitPotential(surface),
+                                                filmResistance: film.resistance(charge: charge))
+                    current[r] = abs(rate?.j ?? 0)
+                }
+            }
+        }
+    }
+
     // Scratch values, index j K + k (see ``ReactionScratch``).
     var flux: UnsafeMutableBufferPointer<Double> { scratch.flux }
     var fluxDPhiS: UnsafeMutableBufferPointer<Double> { scratch.fluxDPhiS }

@@ -160,7 +160,7 @@ public struct CellParameters: Sendable {
         mechanics = try Self.readMechanics(&r)
         contactDiffusionExponent = r.has("Positive particle contact diffusion exponent")
             ? try r.number("Positive particle contact diffusion exponent", in: 0...5) : 0
-        degradation = try Degradation.read(&r, hasMechanics: mechanics != nil)
+        degradation = try Degradation.read(&r, hasMechanics: mechanics != nil, referenceTemperature: referenceTemperature)
 
         faceConductivityAveraging = r.has("Face conductivity averaging")
             ? FaceAveraging(rawValue: try r.function("Face conductivity averaging", choices: FaceAveraging.allCases.map(\.rawValue)))!

@@ -7,8 +7,9 @@ import Parameters
 import Protocols
 
 /// Applies the cycle-level contact-damage law: during a cycle it follows every particle's
-/// volumetric strain (its extremes) and the stack pressure (its time average and extremes); at the
-/// cycle's end it raises each particle's damage, D ← law(D, max ε_V − min ε_V, P̄, ΔP/P̄), and isolates particles
+/// volumetric strain (its extremes) and the time averages of its interfacial current density per
+/// contacted area |j|, of the stack pressure (and its extremes) and of the temperature; at the
+/// cycle's end it raises each particle's damage, D ← law(D, drivers) (``CycleDamageDrivers``), and isolates particles
 /// whose contact φ0 (1 − D) has fallen below the model's isolation threshold (D = 1: they keep
 /// their lithium from then on). Observing a state does not allocate.
 struct CycleDegradation {
@@ -16,6 +17,13 @@ struct CycleDegradation {
     private var strain: [Double]
     private var strainMinimum: [Double]
     private var strainMaximum: [Double]
+    /// |j| per contacted area of every particle at the last observed state, and its time integral.
+    private var current: [Double]
+    private var lastCurrent: [Double]
+    private var currentTime: [Double]
+    private var temperatureTime = 0.0
+    /// Whether the law uses the current density (it costs a kinetics evaluation per particle per sample).
+    private let followsCurrent: Bool
     private var pressureTime = 0.0
     private var duration = 0.0
     private var last: (time: Double, pressure: Double)?
@@ -28,6 +36,10 @@ struct CycleDegradation {
         strain = Array(repeating: 0, count: count)
         strainMinimum = Array(repeating: .infinity, count: count)
         strainMaximum = Array(repeating: -.infinity, count: count)
+        current = Array(repeating: 0, count: count)
+        lastCurrent = Array(repeating: 0, count: count)
+        currentTime = Array(repeating: 0, count: count)
+        followsCurrent = (law as? StrainCycleDamage)?.crowding != nil
     }
 
     /// Takes in one (accepted) state of the cycle.
@@ -39,10 +51,17 @@ struct CycleDegradation {
         }
         let pressure = model.stackPressure(y)
         pressureRange = (min(pressureRange.minimum, pressure), max(pressureRange.maximum, pressure))
+        if followsCurrent { model.interfacialCurrentDensity(y, into: &current) }
         if let last, time > last.time {
-            pressureTime += 0.5 * (pressure + last.pressure) * (time - last.time)
-            duration += time - last.time
+            let dt = time - last.time
+            pressureTime += 0.5 * (pressure + last.pressure) * dt
+            temperatureTime += model.parameters.temperature * dt
+            if followsCurrent {
+                for index in current.indices { currentTime[index] += 0.5 * (current[index] + lastCurrent[index]) * dt }
+            }
+            duration += dt
         }
+        if followsCurrent { for index in current.indices { lastCurrent[index] = current[index] } }
         last = (time, pressure)
     }
 
@@ -55,8 +74,11 @@ struct CycleDegradation {
         let classes = p.contactClasses.count
         for index in model.contactDamage.indices {
             let swing = strainMaximum[index] - strainMinimum[index]
-            let damage = law.damage(after: model.contactDamage[index], strainSwing: swing.isFinite ? swing : 0,
-                                    pressure: pressure, pressureSwing: pressureSwing)
+            let drivers = CycleDamageDrivers(
+                strainSwing: swing.isFinite ? swing : 0, pressure: pressure, pressureSwing: pressureSwing,
+                currentDensity: duration > 0 ? currentTime[index] / duration : 0,
+                temperature: duration > 0 ? temperatureTime / duration : p.temperature)
+            let damage = law.damage(after: model.contactDamage[index], drivers: drivers)
             model.contactDamage[index] = Self.settled(damage, of: p.contactClasses[index % classes], threshold: p.isolationThreshold)
         }
         startCycle()
@@ -68,7 +90,9 @@ struct CycleDegradation {
             strainMinimum[index] = .infinity
             strainMaximum[index] = -.infinity
         }
+        for index in currentTime.indices { currentTime[index] = 0 }
         pressureTime = 0
+        temperatureTime = 0
         duration = 0
         pressureRange = (.infinity, -.infinity)
         last = nil
