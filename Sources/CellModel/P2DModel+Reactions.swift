@@ -161,6 +161,18 @@ extension P2DModel {
         }
     }
 
+    /// The electrode's mean current density per particle surface [A m⁻²], |i| / Σ_j h_j Σ_k a_k
+    /// (i the cell's current density, a_k the active surface per volume of class k): what every
+    /// particle would carry if the current were spread uniformly over all the active surface. The
+    /// reference against which ``interfacialCurrentDensity(_:into:)`` measures current crowding.
+    public func meanParticleCurrentDensity(_ y: [Double]) -> Double {
+        var surface = 0.0
+        for j in 0..<mesh.positiveCells {
+            for k in 0..<classCount { surface += mesh.widths[mesh.separatorCells + j] * classArea[k] }
+        }
+        return surface > 0 ? abs(y[currentIndex]) / surface : 0
+    }
+
     // Scratch values, index j K + k (see ``ReactionScratch``).
     var flux: UnsafeMutableBufferPointer<Double> { scratch.flux }
     var fluxDPhiS: UnsafeMutableBufferPointer<Double> { scratch.fluxDPhiS }

@@ -40,17 +40,17 @@ extension Degradation {
     }
 
     /// The current-crowding factor's keys, both or neither: `"Contact damage reference current
-    /// density [A.m-2]"` (j_ref) and `"Contact damage current exponent"` (p).
+    /// crowding"` (r_ref) and `"Contact damage current crowding exponent"` (p).
     private static func readCrowding(_ r: inout ParameterReader) throws(ParameterError)
-        -> (referenceCurrentDensity: Double, exponent: Double)? {
-        let keys = ("Contact damage reference current density [A.m-2]", "Contact damage current exponent")
+        -> (reference: Double, exponent: Double)? {
+        let keys = ("Contact damage reference current crowding", "Contact damage current crowding exponent")
         guard r.has(keys.0) || r.has(keys.1) else { return nil }
         guard r.has(keys.0) && r.has(keys.1) else {
             let missing = r.has(keys.0) ? keys.1 : keys.0
             throw ParameterError(key: missing, value: "missing",
-                                 allowed: "both \"\(keys.0)\" and \"\(keys.1)\" (the current-crowding factor 1 + (j/j_ref)^p), or neither",
+                                 allowed: "both \"\(keys.0)\" and \"\(keys.1)\" (the current-crowding factor 1 + (r/r_ref)^p), or neither",
                                  problem: "missing key")
         }
-        return (try r.positive(keys.0, atMost: 1e4), try r.number(keys.1, in: 0...10))
+        return (try r.positive(keys.0, atMost: 1e3), try r.number(keys.1, in: 0...10))
     }
 }

@@ -7,8 +7,9 @@ import Parameters
 import Protocols
 
 /// Applies the cycle-level contact-damage law: during a cycle it follows every particle's
-/// volumetric strain (its extremes) and the time averages of its interfacial current density per
-/// contacted area |j|, of the stack pressure (and its extremes) and of the temperature; at the
+/// volumetric strain (its extremes), its current crowding (the charge its contacts pass per contacted
+/// area, ∫|j| dt, over what a uniformly loaded particle surface would pass), the time averages of
+/// the stack pressure (and its extremes) and of the temperature; at the
 /// cycle's end it raises each particle's damage, D ← law(D, drivers) (``CycleDamageDrivers``), and isolates particles
 /// whose contact φ0 (1 − D) has fallen below the model's isolation threshold (D = 1: they keep
 /// their lithium from then on). Observing a state does not allocate.
@@ -22,6 +23,9 @@ struct CycleDegradation {
     private var lastCurrent: [Double]
     private var currentTime: [Double]
     private var temperatureTime = 0.0
+    /// ∫ of the electrode's mean current density per particle surface over the cycle, and its last value.
+    private var meanCurrentTime = 0.0
+    private var lastMeanCurrent = 0.0
     /// Whether the law uses the current density (it costs a kinetics evaluation per particle per sample).
     private let followsCurrent: Bool
     private var pressureTime = 0.0
@@ -51,6 +55,7 @@ struct CycleDegradation {
         }
         let pressure = model.stackPressure(y)
         pressureRange = (min(pressureRange.minimum, pressure), max(pressureRange.maximum, pressure))
+        let meanCurrent = followsCurrent ? model.meanParticleCurrentDensity(y) : 0
         if followsCurrent { model.interfacialCurrentDensity(y, into: &current) }
         if let last, time > last.time {
             let dt = time - last.time
@@ -58,10 +63,14 @@ struct CycleDegradation {
             temperatureTime += model.parameters.temperature * dt
             if followsCurrent {
                 for index in current.indices { currentTime[index] += 0.5 * (current[index] + lastCurrent[index]) * dt }
+                meanCurrentTime += 0.5 * (meanCurrent + lastMeanCurrent) * dt
             }
             duration += dt
         }
-        if followsCurrent { for index in current.indices { lastCurrent[index] = current[index] } }
+        if followsCurrent {
+            for index in current.indices { lastCurrent[index] = current[index] }
+            lastMeanCurrent = meanCurrent
+        }
         last = (time, pressure)
     }
 
@@ -76,7 +85,7 @@ struct CycleDegradation {
             let swing = strainMaximum[index] - strainMinimum[index]
             let drivers = CycleDamageDrivers(
                 strainSwing: swing.isFinite ? swing : 0, pressure: pressure, pressureSwing: pressureSwing,
-                currentDensity: duration > 0 ? currentTime[index] / duration : 0,
+                currentCrowding: meanCurrentTime > 0 ? currentTime[index] / meanCurrentTime : 0,
                 temperature: duration > 0 ? temperatureTime / duration : p.temperature)
             let damage = law.damage(after: model.contactDamage[index], drivers: drivers)
             model.contactDamage[index] = Self.settled(damage, of: p.contactClasses[index % classes], threshold: p.isolationThreshold)
@@ -93,6 +102,7 @@ struct CycleDegradation {
         for index in currentTime.indices { currentTime[index] = 0 }
         pressureTime = 0
         temperatureTime = 0
+        meanCurrentTime = 0
         duration = 0
         pressureRange = (.infinity, -.infinity)
         last = nil

@@ -52,30 +52,30 @@ struct DegradationLawTests {
                                 law.damage(after: 0, strainSwing: 0.05, pressure: 10, pressureSwing: 0), relative: 1e-15))
     }
 
-    @Test("current crowding: factor 1 + (j/j_ref)^p, hand value, 1 without it, more current per contacted area more damage")
+    @Test("current crowding: factor 1 + (r/r_ref)^p, hand value, 1 without it, more crowding more damage")
     func currentCrowding() {
         var law = Self.damage
-        let bare = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentDensity: 0.3)
+        let bare = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentCrowding: 6)
         #expect(law.damage(after: 0, drivers: bare) == law.damage(after: 0, strainSwing: 0.05, pressure: 2, pressureSwing: 0),
                 "without j_ref and p the current is ignored")
-        law.crowding = (referenceCurrentDensity: 0.15, exponent: 3)
+        law.crowding = (reference: 3, exponent: 3)
         // D₁ = 0.008 · 1 · (1/1.2) · (1 + 2³) · 1 = 0.06.
         #expect(LawChecks.close(law.damage(after: 0, drivers: bare), 0.008 / 1.2 * 9, relative: 1e-14))
-        #expect(law.crowdingFactor(currentDensity: 0) == 1, "no current, no crowding")
+        #expect(law.crowdingFactor(currentCrowding: 0) == 1, "no current, no crowding")
         var previous = 0.0
-        for j in [0.01, 0.05, 0.1, 0.2, 0.4] {
-            let drivers = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentDensity: j)
+        for r in [0.2, 1, 2, 4, 8] {
+            let drivers = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentCrowding: r)
             let value = law.damage(after: 0.1, drivers: drivers)
-            #expect(value > previous, "j̄ = \(j) A/m²")
+            #expect(value > previous, "r̄ = \(r)")
             previous = value
         }
         // A strain-free particle is not damaged however crowded its contacts are.
-        let still = CycleDamageDrivers(strainSwing: 0, pressure: 2, pressureSwing: 0, currentDensity: 10)
+        let still = CycleDamageDrivers(strainSwing: 0, pressure: 2, pressureSwing: 0, currentCrowding: 10)
         #expect(law.damage(after: 0.3, drivers: still) == 0.3)
         // Crowding in 1/φ: a particle that keeps its current through half the contact wears 2³ times
         // faster in the crowding term.
-        let half = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentDensity: 0.3)
-        let full = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentDensity: 0.15)
+        let half = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentCrowding: 6)
+        let full = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentCrowding: 3)
         #expect(LawChecks.close(law.damage(after: 0, drivers: half) / law.damage(after: 0, drivers: full), 9.0 / 2, relative: 1e-14))
     }
 

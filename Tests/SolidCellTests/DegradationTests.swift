@@ -186,8 +186,8 @@ struct DegradationTests {
     @Test("current crowding damages the poorly contacted class more than the strain alone does")
     func crowdingDamagesPoorContacts() throws {
         let base = merged(mechanicsKeys(pressure: 10), classes([(0.6, 0.9), (0.4, 0.3)]), dischargedStart, damageKeys(rate: 0.01))
-        let crowding: [String: ParameterValue] = ["Contact damage reference current density [A.m-2]": .number(5),
-                                                  "Contact damage current exponent": .number(1)]
+        let crowding: [String: ParameterValue] = ["Contact damage reference current crowding": .number(2),
+                                                  "Contact damage current crowding exponent": .number(1)]
         let damage = try [base, merged(base, crowding)].map { keys in
             let result = Simulation(parameters: try nmc811Cell(keys),
                                     experiment: try Experiment(parsing: "Charge at 0.5C until 4.2 V; Discharge at 0.5C until 3.2 V"),

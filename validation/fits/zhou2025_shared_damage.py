@@ -7,10 +7,11 @@ Every trial runs `solidcell sweep` over the three pressures for both model files
 the repository root after `swift build -c release`:
 
     python3 validation/fits/zhou2025_shared_damage.py \
-        "Contact damage rate per cycle=0.01" "Contact damage pressure scale [MPa]=20" ...
+        "Contact damage rate per cycle=0.00737" "Contact damage pressure scale [MPa]=40" \
+        "Contact damage reference current crowding=3.35" "Contact damage current crowding exponent=3"
 
 With no arguments it evaluates the model files as committed. The fit was done by hand over the
-trials logged, with their results, in validation/fits/zhou2025_shared_damage.log (13 runs, the
+trials logged, with their results, in validation/fits/zhou2025_shared_damage.log (12 runs, the
 last one the committed constants); `solidcell fit` was not available on this branch.
 """
 import csv, os, subprocess, sys, tempfile
