@@ -26,8 +26,10 @@ struct CycleDegradation {
     /// ∫ of the electrode's mean current density per particle surface over the cycle, and its last value.
     private var meanCurrentTime = 0.0
     private var lastMeanCurrent = 0.0
-    /// Whether the law uses the current density (it costs a kinetics evaluation per particle per sample).
+    /// Whether the law uses the current crowding (read from the residual pass, per particle per sample).
     private let followsCurrent: Bool
+    /// Σ_j h_j Σ_k a_k of the model (the mean current density per particle surface is |i| over it).
+    private let activeSurface: Double
     private var pressureTime = 0.0
     private var duration = 0.0
     private var last: (time: Double, pressure: Double)?
@@ -44,6 +46,7 @@ struct CycleDegradation {
         lastCurrent = Array(repeating: 0, count: count)
         currentTime = Array(repeating: 0, count: count)
         followsCurrent = (law as? StrainCycleDamage)?.crowding != nil
+        activeSurface = model.activeSurfacePerElectrodeArea
     }
 
     /// Takes in one (accepted) state of the cycle.
@@ -55,8 +58,10 @@ struct CycleDegradation {
         }
         let pressure = model.stackPressure(y)
         pressureRange = (min(pressureRange.minimum, pressure), max(pressureRange.maximum, pressure))
-        let meanCurrent = followsCurrent ? model.meanParticleCurrentDensity(y) : 0
-        if followsCurrent { model.interfacialCurrentDensity(y, into: &current) }
+        // The electrode's mean current density per particle surface, and |j| per contacted area read
+        // from the residual pass that produced this state (no kinetics evaluated here).
+        let meanCurrent = followsCurrent && activeSurface > 0 ? abs(y[model.currentIndex]) / activeSurface : 0
+        if followsCurrent { model.interfacialCurrentDensityAtLastResidual(into: &current) }
         if let last, time > last.time {
             let dt = time - last.time
             pressureTime += 0.5 * (pressure + last.pressure) * dt

@@ -178,6 +178,19 @@ struct DegradationTests {
             }
         }
         #expect(current.allSatisfy { $0 > 0 })
+        // The observer's cheap form reads the same values from a residual pass at that state.
+        var model2 = model
+        var residual = [Double](repeating: 0, count: model.stateCount)
+        let yp = try #require(result.finalDerivative)
+        try y.withUnsafeBufferPointer { state in
+            try yp.withUnsafeBufferPointer { derivative in
+                try residual.withUnsafeMutableBufferPointer { try model2.residual(time: 0, state: state, derivative: derivative, into: $0) }
+            }
+        }
+        var fromResidual = [Double](repeating: -1, count: current.count)
+        model2.interfacialCurrentDensityAtLastResidual(into: &fromResidual)
+        for (a, b) in zip(fromResidual, current) { #expect(abs(a - b) <= 1e-9 * b) }
+        #expect(abs(model.meanParticleCurrentDensity(y) * model.activeSurfacePerElectrodeArea - abs(y[model.currentIndex])) < 1e-12)
         #expect(abs(total - abs(y[model.currentIndex])) < 1e-6 * abs(y[model.currentIndex]))
         // Crowding: the poorly contacted class carries the higher current density per contacted area.
         for j in 0..<model.mesh.positiveCells { #expect(current[2 * j + 1] > current[2 * j]) }
