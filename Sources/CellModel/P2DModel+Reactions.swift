@@ -139,6 +139,64 @@ extension P2DModel {
         }
     }
 
+    /// |j| of every particle (index j K + k), the charge-transfer current density per contacted
+    /// area [A m⁻²] at the state y, written into `current` without allocating: the current crowding
+    /// at the particle's contact spots that drives the current-crowding factor of the contact-damage
+    /// law (``StrainCycleDamage``). The same kinetics as the residual (``updateReactions(_:)``), but
+    /// outside it and without touching its scratch values; 0 where the overpotential behind the
+    /// film does not converge and for an isolated particle.
+    public func interfacialCurrentDensity(_ y: [Double], into current: inout [Double]) {
+        let ns = mesh.separatorCells
+        y.withUnsafeBufferPointer { buffer in
+            for j in 0..<mesh.positiveCells {
+                for k in 0..<classCount {
+                    let r = j * classCount + k
+                    guard contactClasses[k].intactContact(damage: contactDamage[r]) > 0 else {
+                        current[r] = 0
+                        continue
+                    }
+                    let surface = min(max(surfaceConcentration(buffer, cell: j, class: k) / cMax, 0), 1)
+                    let charge = oxidation == nil ? 0 : buffer[layout.film(r)]
+                    let rate = kinetics.current(potentialDifference: buffer[electrodeStart + j] - buffer[ns + j],
+                                                stoichiometry: surface, ocp: openCircuitPotential(surface),
+                                                filmResistance: film.resistance(charge: charge))
+                    current[r] = abs(rate?.j ?? 0)
+                }
+            }
+        }
+    }
+
+    /// |j| of every particle (index j K + k) [A m⁻²] at the state of the last residual evaluation,
+    /// read from the reaction terms that pass computed (|φ j| / φ), written into `current` without
+    /// allocating or evaluating anything: the cheap form of ``interfacialCurrentDensity(_:into:)``
+    /// for an observer between solver steps, where the last residual evaluation is the corrector's
+    /// converged iterate of the step just taken (its state within the Newton tolerance of the
+    /// solution); 0 for an isolated particle.
+    public func interfacialCurrentDensityAtLastResidual(into current: inout [Double]) {
+        for r in current.indices {
+            let contact = contactValue[r]
+            current[r] = contact > 0 ? abs(flux[r]) / contact : 0
+        }
+    }
+
+    /// The electrode's mean current density per particle surface [A m⁻²], |i| / Σ_j h_j Σ_k a_k
+    /// (i the cell's current density, a_k the active surface per volume of class k): what every
+    /// particle would carry if the current were spread uniformly over all the active surface. The
+    /// reference against which ``interfacialCurrentDensity(_:into:)`` measures current crowding.
+    public func meanParticleCurrentDensity(_ y: [Double]) -> Double {
+        let surface = activeSurfacePerElectrodeArea
+        return surface > 0 ? abs(y[currentIndex]) / surface : 0
+    }
+
+    /// Σ_j h_j Σ_k a_k, the active particle surface per electrode area (dimensionless).
+    public var activeSurfacePerElectrodeArea: Double {
+        var surface = 0.0
+        for j in 0..<mesh.positiveCells {
+            for k in 0..<classCount { surface += mesh.widths[mesh.separatorCells + j] * classArea[k] }
+        }
+        return surface
+    }
+
     // Scratch values, index j K + k (see ``ReactionScratch``).
     var flux: UnsafeMutableBufferPointer<Double> { scratch.flux }
     var fluxDPhiS: UnsafeMutableBufferPointer<Double> { scratch.fluxDPhiS }

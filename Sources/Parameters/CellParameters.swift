@@ -162,7 +162,7 @@ public struct CellParameters: Sendable {
         mechanics = try Self.readMechanics(&r)
         contactDiffusionExponent = r.has("Positive particle contact diffusion exponent")
             ? try r.number("Positive particle contact diffusion exponent", in: 0...5) : 0
-        degradation = try Degradation.read(&r, hasMechanics: mechanics != nil)
+        degradation = try Degradation.read(&r, hasMechanics: mechanics != nil, referenceTemperature: referenceTemperature)
         negativeInterface = try NegativeInterfaceParameters.read(&r, hasMechanics: mechanics != nil)
 
         faceConductivityAveraging = r.has("Face conductivity averaging")

@@ -105,12 +105,12 @@ extension PublishedData {
     /// Lu's 0.5C cycling: retention relative to the peak capacity (the cells activate over the
     /// first ~60 cycles, which the model does not describe; its peak is its first cycles).
     static func lu2026Cycling() -> [ValidationCase] {
-        let group = "Lu 2026: Li2TiS3 cycling at 0.5C, 0.9–2.4 V vs Li–In (contact fatigue under the anode-driven stack-stress swing)"
+        let group = "Lu 2026: Li2TiS3 cycling at 0.5C, 0.9–2.4 V vs Li–In (contact fatigue under the anode-driven stack-stress swing, accelerated by current crowding)"
         let high = SharedComputation { context in
             try retentionOfMaximum(context, model: luModel + "-14mg", rate: "0.5C", checkpoints: [200, 400])
         }
         return [
-            ValidationCase(group: group, quantity: "14 mg/cm², retention of the peak after 200 cycles (damage rate fitted to the two 14 mg/cm² rows)",
+            ValidationCase(group: group, quantity: "14 mg/cm², retention of the peak after 200 cycles (damage rate and crowding exponent fitted to the two 14 mg/cm² rows)",
                            source: luSource, unit: "%", published: 90.3, tolerance: .absolute(6)) { try high.value($0)[0] },
             ValidationCase(group: group, quantity: "14 mg/cm², retention of the peak after 400 cycles",
                            source: luSource, unit: "%", published: 67.2, tolerance: .absolute(6)) { try high.value($0)[1] },

@@ -11,7 +11,7 @@ import Simulator
 /// Zhou 2025's 100-cycle test (0.1C, 30 °C, 30 / 10 / 2 MPa, fine and coarse Li6PS5Cl cathodes):
 /// capacity retention and the rise of the CAM|SE interfacial resistance, with figures.
 extension PublishedData {
-    static let zhouCyclingGroup = "Zhou 2025: 100 cycles at 0.1C, 30 °C (one parameter set per microstructure, pressure the only change)"
+    static let zhouCyclingGroup = "Zhou 2025: 100 cycles at 0.1C, 30 °C (the same degradation constants for both microstructures, pressure the only change)"
     static let zhouCycles = 100
     /// The paper's cycling at 0.1C between 2.5 and 4.3 V; constant current both ways (the SI with
     /// the exact protocol was not available).

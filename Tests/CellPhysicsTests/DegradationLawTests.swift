@@ -52,6 +52,50 @@ struct DegradationLawTests {
                                 law.damage(after: 0, strainSwing: 0.05, pressure: 10, pressureSwing: 0), relative: 1e-15))
     }
 
+    @Test("current crowding: factor 1 + (r/r_ref)^p, hand value, 1 without it, more crowding more damage")
+    func currentCrowding() {
+        var law = Self.damage
+        let bare = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentCrowding: 6)
+        #expect(law.damage(after: 0, drivers: bare) == law.damage(after: 0, strainSwing: 0.05, pressure: 2, pressureSwing: 0),
+                "without j_ref and p the current is ignored")
+        law.crowding = (reference: 3, exponent: 3)
+        // D₁ = 0.008 · 1 · (1/1.2) · (1 + 2³) · 1 = 0.06.
+        #expect(LawChecks.close(law.damage(after: 0, drivers: bare), 0.008 / 1.2 * 9, relative: 1e-14))
+        #expect(law.crowdingFactor(currentCrowding: 0) == 1, "no current, no crowding")
+        var previous = 0.0
+        for r in [0.2, 1, 2, 4, 8] {
+            let drivers = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentCrowding: r)
+            let value = law.damage(after: 0.1, drivers: drivers)
+            #expect(value > previous, "r̄ = \(r)")
+            previous = value
+        }
+        // A strain-free particle is not damaged however crowded its contacts are.
+        let still = CycleDamageDrivers(strainSwing: 0, pressure: 2, pressureSwing: 0, currentCrowding: 10)
+        #expect(law.damage(after: 0.3, drivers: still) == 0.3)
+        // Crowding in 1/φ: a particle that keeps its current through half the contact wears 2³ times
+        // faster in the crowding term.
+        let half = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentCrowding: 6)
+        let full = CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, currentCrowding: 3)
+        #expect(LawChecks.close(law.damage(after: 0, drivers: half) / law.damage(after: 0, drivers: full), 9.0 / 2, relative: 1e-14))
+    }
+
+    @Test("damage activation energy: Arrhenius in the cycle's temperature, 1 at the reference or without a temperature")
+    func damageTemperature() {
+        var law = Self.damage
+        law.activationEnergy = 30_000
+        law.referenceTemperature = 298.15
+        let at = { (t: Double?) in
+            law.damage(after: 0, drivers: CycleDamageDrivers(strainSwing: 0.05, pressure: 2, pressureSwing: 0, temperature: t))
+        }
+        #expect(at(nil) == at(298.15))
+        #expect(LawChecks.close(at(298.15), 0.008 / 1.2, relative: 1e-15))
+        // exp[(30000/R)(1/298.15 − 1/333.15)] = 3.563 at 60 °C.
+        let factor = exp(30_000 / gasConstant * (1 / 298.15 - 1 / 333.15))
+        #expect(LawChecks.close(at(333.15), 0.008 / 1.2 * factor, relative: 1e-14))
+        #expect(abs(factor - 3.56) < 0.01)
+        #expect(at(283.15) < at(298.15) && at(298.15) < at(318.15))
+    }
+
     static let oxidation = ElectrolyteOxidation(onsetPotential: 3.9, currentDensity: 1e-6, transferCoefficient: 0.5,
                                                 activationEnergy: 5e4, interphaseMolarVolume: 1e-4, interphaseConductivity: 1e-6)
     static let f = faradayConstant / (gasConstant * 298.15)

@@ -157,6 +157,79 @@ struct DegradationTests {
         #expect(results[0].cycles.last!.retention < 100)
     }
 
+    @Test("interfacial current density per contacted area: Σ_j h_j Σ_k a_k φ_k j_k is the cell's current density in a steady discharge")
+    func interfacialCurrentDensity() throws {
+        let parameters = try nmc811Cell(merged(mechanicsKeys(pressure: 10), classes([(0.6, 0.9), (0.4, 0.3)])))
+        let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Discharge at 0.5C for 20 minutes"),
+                                cycles: 1).run()
+        #expect(result.failure == nil)
+        let y = try #require(result.finalState)
+        let model = try P2DModel(parameters: parameters)
+        var current = [Double](repeating: -1, count: model.contactDamage.count)
+        model.interfacialCurrentDensity(y, into: &current)
+        var total = 0.0
+        y.withUnsafeBufferPointer { buffer in
+            let pressureFactor = model.pressureFactor(buffer[model.pressureIndex])
+            for j in 0..<model.mesh.positiveCells {
+                for k in 0..<model.classCount {
+                    let phi = model.contactFraction(buffer, cell: j, class: k, pressureFactor: pressureFactor).value
+                    total += model.mesh.widths[model.mesh.separatorCells + j] * model.classArea[k] * phi * current[j * model.classCount + k]
+                }
+            }
+        }
+        #expect(current.allSatisfy { $0 > 0 })
+        // The observer's cheap form reads the same values from a residual pass at that state.
+        var model2 = model
+        var residual = [Double](repeating: 0, count: model.stateCount)
+        let yp = try #require(result.finalDerivative)
+        try y.withUnsafeBufferPointer { state in
+            try yp.withUnsafeBufferPointer { derivative in
+                try residual.withUnsafeMutableBufferPointer { try model2.residual(time: 0, state: state, derivative: derivative, into: $0) }
+            }
+        }
+        var fromResidual = [Double](repeating: -1, count: current.count)
+        model2.interfacialCurrentDensityAtLastResidual(into: &fromResidual)
+        for (a, b) in zip(fromResidual, current) { #expect(abs(a - b) <= 1e-9 * b) }
+        #expect(abs(model.meanParticleCurrentDensity(y) * model.activeSurfacePerElectrodeArea - abs(y[model.currentIndex])) < 1e-12)
+        #expect(abs(total - abs(y[model.currentIndex])) < 1e-6 * abs(y[model.currentIndex]))
+        // Crowding: the poorly contacted class carries the higher current density per contacted area.
+        for j in 0..<model.mesh.positiveCells { #expect(current[2 * j + 1] > current[2 * j]) }
+    }
+
+    @Test("current crowding damages the poorly contacted class more than the strain alone does")
+    func crowdingDamagesPoorContacts() throws {
+        let base = merged(mechanicsKeys(pressure: 10), classes([(0.6, 0.9), (0.4, 0.3)]), dischargedStart, damageKeys(rate: 0.01))
+        let crowding: [String: ParameterValue] = ["Contact damage reference current crowding": .number(2),
+                                                  "Contact damage current crowding exponent": .number(1)]
+        let damage = try [base, merged(base, crowding)].map { keys in
+            let result = Simulation(parameters: try nmc811Cell(keys),
+                                    experiment: try Experiment(parsing: "Charge at 0.5C until 4.2 V; Discharge at 0.5C until 3.2 V"),
+                                    cycles: 2).run()
+            #expect(result.failure == nil)
+            return try #require(result.finalContactDamage)
+        }
+        let cells = damage[0].count / 2
+        for j in 0..<cells {
+            #expect(damage[1][2 * j] > damage[0][2 * j] && damage[1][2 * j + 1] > damage[0][2 * j + 1], "crowding only adds damage")
+            // The poor class's damage grows by more than the good class's: its contacts carry more current.
+            #expect(damage[1][2 * j + 1] / damage[0][2 * j + 1] > damage[1][2 * j] / damage[0][2 * j])
+        }
+    }
+
+    @Test("a damage activation energy makes the same cycling at 45 °C damage more than at 25 °C")
+    func damageActivationEnergy() throws {
+        let keys = merged(mechanicsKeys(pressure: 10), classes([(1, 0.8)]), dischargedStart, damageKeys(rate: 0.01),
+                          ["Contact damage activation energy [J.mol-1]": .number(30_000)])
+        let damage = try [298.15, 318.15].map { temperature in
+            let result = Simulation(parameters: try nmc811Cell(merged(keys, ["Ambient temperature [K]": .number(temperature)])),
+                                    experiment: try Experiment(parsing: "Charge at 0.5C until 4.2 V; Discharge at 0.5C until 3.2 V"),
+                                    cycles: 2).run()
+            #expect(result.failure == nil)
+            return try #require(result.finalContactDamage).reduce(0, +)
+        }
+        #expect(damage[1] > 1.5 * damage[0], "Arrhenius factor 2.2 at 45 °C (the strain swing differs a little)")
+    }
+
     @Test("a class damaged below the isolation threshold is isolated and keeps its lithium")
     func damageIsolates() throws {
         let parameters = try nmc811Cell(merged(mechanicsKeys(pressure: 2), classes([(0.6, 0.95), (0.4, 0.45)]), damageKeys(rate: 1),
