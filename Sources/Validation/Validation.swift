@@ -276,8 +276,24 @@ public enum ValidationSuite {
                 text += "\n![\(figure.caption)](\(figure.file))\n\n*\(figure.caption).*\n"
             }
         }
+        text += "\n## Predictions (not validation)\n\nWhat the model says beyond the data it was calibrated on, with the "
+            + "shared degradation constants of the NCM811 | Li6PS5Cl system; nothing was fitted to these, and no measured data "
+            + "are shown. Made by `validation/predictions/zhou2025_predictions.py`; the numbers, the assumptions (the "
+            + "activation energies of the degradation rates are assumed) and what to distrust are in "
+            + "[predictions/README.md](predictions/README.md).\n"
+        for (file, caption) in predictionFigures {
+            text += "\n![\(caption)](\(file))\n\n*Prediction: \(caption).*\n"
+        }
         return text
     }
+
+    /// The prediction figures under `validation/predictions/`, linked from the report.
+    static let predictionFigures = [
+        ("predictions/retention-vs-contact-mean.svg",
+         "retention after 100 cycles vs the contact distribution's mean (0.3–0.8) at 2, 10 and 30 MPa, every other key fixed"),
+        ("predictions/retention-vs-temperature.svg", "retention after 100 cycles vs temperature (25–60 °C), fine and coarse at 2 and 30 MPa"),
+        ("predictions/capacity-1000-cycles.svg", "capacity vs cycle to 1000 cycles, fine and coarse at 2 and 30 MPa (cycle jumping)"),
+    ]
 }
 
 /// A computation that several validation rows (and figures) read — one simulation, several

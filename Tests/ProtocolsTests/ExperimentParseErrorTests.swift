@@ -47,8 +47,8 @@ struct ExperimentParseErrorTests {
 
     static let cases: [BadCase] = [
         // verb and "at"
-        BadCase("Dischrge at 1C", #"expected a step starting with "Discharge", "Charge", "Hold", "Rest" or "Run current profile""#, #"found "Dischrge""#),
-        BadCase("Run US06 for 10 minutes", #"expected "current profile" and a file after "Run""#, #"found "US06"#),
+        BadCase("Dischrge at 1C", #"expected a step starting with "Discharge", "Charge", "Hold", "Rest" or "Run … profile""#, #"found "Dischrge""#),
+        BadCase("Run US06 for 10 minutes", #"expected "current profile", "power profile" or "voltage profile" and a file after "Run""#, #"found "US06"#),
         BadCase("Discharging at 1C", #"found "Discharging""#),
         BadCase("Discharge 1C until 2.5 V", #"expected "at" after "Discharge""#, #"found "1C until 2.5 V""#),
         BadCase("Hold 4.2 V until C/20", #"expected "at" after "Hold""#),
