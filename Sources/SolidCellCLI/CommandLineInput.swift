@@ -159,3 +159,15 @@ func loadModel(path: String, overriding overrides: [String]) throws -> (file: Mo
         throw fail("\(error)")
     }
 }
+
+/// The experiment text parsed, its step temperatures checked against the model's range; a bad text
+/// ends in one line (prefixed with `flag`, when given), exit code 2.
+func parseExperiment(_ text: String, flag: String? = nil) throws -> Experiment {
+    do {
+        let steps = try Experiment(parsing: text)
+        try StepTemperatureError.check(steps)
+        return steps
+    } catch {
+        throw fail((flag.map { "\($0): " } ?? "") + "\(error)")
+    }
+}

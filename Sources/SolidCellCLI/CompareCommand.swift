@@ -212,13 +212,7 @@ struct CompareCommand: ParsableCommand {
         guard let experiment else {
             throw fail("--data \(quoted(data)): a per-cycle capacity table needs --experiment, the protocol of one cycle")
         }
-        let steps: Experiment
-        do {
-            steps = try Experiment(parsing: experiment)
-            try StepTemperatureError.check(steps)
-        } catch {
-            throw fail("\(error)")
-        }
+        let steps = try parseExperiment(experiment)
         let profiles = try profiles(of: steps)
         let stateOfCharge: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
         let result: CycleTableComparisonResult

@@ -102,11 +102,8 @@ struct FitCommand: ParsableCommand {
 
         var cycleProtocol: (Experiment, [String: ControlProfile])?
         if let experiment {
-            do {
-                let steps = try Experiment(parsing: experiment)
-                try StepTemperatureError.check(steps)
-                cycleProtocol = (steps, try profiles(of: steps))
-            } catch let error as ExitCode { throw error } catch { throw fail("\(error)") }
+            let steps = try parseExperiment(experiment)
+            cycleProtocol = (steps, try profiles(of: steps))
         }
         var datasets: [FitDataset] = []
         for path in data {

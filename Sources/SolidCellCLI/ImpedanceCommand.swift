@@ -86,13 +86,7 @@ struct ImpedanceCommand: ParsableCommand {
         var damage: [Double]?
         let stateText: String
         if let afterExperiment {
-            let experiment: Experiment
-            do {
-                experiment = try Experiment(parsing: afterExperiment)
-                try StepTemperatureError.check(experiment)
-            } catch {
-                throw fail("--after-experiment: \(error)")
-            }
+            let experiment = try parseExperiment(afterExperiment, flag: "--after-experiment")
             var simulation = Simulation(parameters: parameters, experiment: experiment, cycles: repeats)
             try loadProfiles(into: &simulation, flag: "--after-experiment")
             let result = simulation.run()

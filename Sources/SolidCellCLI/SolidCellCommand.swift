@@ -153,13 +153,7 @@ struct Simulate: ParsableCommand {
         } catch {
             throw fail("\(error)")
         }
-        let protocolSteps: Experiment
-        do {
-            protocolSteps = try Experiment(parsing: text)
-            try StepTemperatureError.check(protocolSteps)
-        } catch {
-            throw fail("\(error)")
-        }
+        let protocolSteps = try parseExperiment(text)
 
         options.keptCycles = .plotSelection
         options.cancellation = CancellationFlag()
