@@ -56,7 +56,7 @@ public enum FitFiles {
         let starts: [[String: Any]] = report.starts.map { s in
             ["initial": Dictionary(uniqueKeysWithValues: zip(report.parameters.map(\.key), s.initialValues)),
              "objective": number(s.result?.objective), "iterations": s.result?.iterations ?? 0,
-             "stop": s.result?.stopReason ?? s.failure ?? ""]
+             "stop": s.result?.stopReason ?? "", "last_failure": s.failure ?? NSNull()]
         }
         let root: [String: Any] = [
             "model": model, "command": command, "date": date,

@@ -25,6 +25,8 @@ public struct ParameterFit: Sendable {
     public struct StartResult: Sendable {
         public var initialValues: [Double]
         public var result: LevenbergMarquardt.Result?
+        /// The last model run or sensitivity computation that failed during this start (a rejected
+        /// step, or what ended the search), nil when none did.
         public var failure: String?
     }
 
@@ -57,23 +59,29 @@ public struct ParameterFit: Sendable {
         let objective = self.objective, optimiser = self.optimiser, method = sensitivities
         DispatchQueue.concurrentPerform(iterations: startPoints.count) { s in
             let theta0 = startPoints[s]
+            let lastFailure = ResultBox<String>(count: 1)
             let residuals: ([Double]) -> [Double]? = { theta in
                 counter.add(objective.datasets.count)
-                return try? objective.evaluate(values: objective.values(theta)).residuals
+                do { return try objective.evaluate(values: objective.values(theta)).residuals } catch {
+                    lastFailure.set(0, "\(error)")
+                    return nil
+                }
             }
             let jacobian: ([Double], [Double]) -> [[Double]]? = { theta, _ in
-                try? objective.jacobianColumns(at: theta, method: method) { counter.add($0) }
+                do { return try objective.jacobianColumns(at: theta, method: method) { counter.add($0) } } catch {
+                    lastFailure.set(0, "sensitivities: \(error)")
+                    return nil
+                }
             }
             let result = optimiser.minimise(start: theta0, lower: lower, upper: upper, residuals: residuals, jacobian: jacobian) { it in
                 progress(Progress(start: s + 1, iteration: it, values: objective.values(it.parameters)))
             }
-            results.set(s, StartResult(initialValues: objective.values(theta0), result: result,
-                                       failure: result == nil ? "the model could not be run at this start" : nil))
+            results.set(s, StartResult(initialValues: objective.values(theta0), result: result, failure: lastFailure.values[0]))
         }
         let all = results.values.map { $0! }
         guard let best = all.compactMap(\.result).min(by: { $0.objective < $1.objective }) else {
             throw FitEvaluationError(file: objective.datasets.map(\.file).joined(separator: ", "),
-                                     message: "no start could be evaluated")
+                                     message: "no start could be evaluated (" + (all.compactMap(\.failure).first ?? "no reason given") + ")")
         }
         let values = objective.values(best.parameters)
         let evaluation = try objective.evaluate(values: values)

@@ -164,6 +164,9 @@ struct FitCommand: ParsableCommand {
         }
         var lines = ["  \(report.best.stopReason) after \(report.best.iterations) iterations; objective \(format(report.best.initialObjective)) → \(format(report.best.objective)); "
                      + "\(report.modelSolves) model solves in \(String(format: "%.1f", report.seconds)) s"]
+        if let bestStart = report.starts.first(where: { $0.result?.objective == report.best.objective }), let failure = bestStart.failure {
+            lines.append("  a model run failed during the search (a rejected step): \(failure)")
+        }
         for (j, p) in parameters.enumerated() {
             let se = report.statistics.standardErrors[j].map { " ± " + format($0) } ?? " (standard error undetermined)"
             lines.append("  \(p.key) = \(format(report.values[j]))\(se)")
