@@ -3,7 +3,6 @@ import Comparison
 import Foundation
 import MeasuredData
 import Parameters
-import Protocols
 import Simulator
 
 /// The weighted least-squares objective of a fit: the model file's parameters with the fitted
@@ -56,8 +55,9 @@ public struct FitObjective: Sendable {
         public var datasets: [DatasetResult]
     }
 
-    /// Runs the model at `values` against every dataset; throws when a run cannot be made or
-    /// stops before it has produced a value for every measured point.
+    /// Runs the model at `values` against every dataset; throws when a model cannot be built or
+    /// run there, when a log's replay stops before one of its measured steps, or when a capacity
+    /// table's run stops before its first cycle ends (a later cycle it does not reach delivers 0).
     public func evaluate(values: [Double]) throws -> Evaluation {
         let cell = try cellParameters(values: values)
         var residuals: [Double] = []
