@@ -60,7 +60,10 @@ final class Runner {
     /// Starts the forward sensitivities a run asks for (``SensitivityRequest``).
     private static func enableSensitivities(_ request: SensitivityRequest, on solver: IDASolver<P2DModel>,
                                             simulation: Simulation, damaged: Bool) throws {
-        guard simulation.options.acceleration == nil, !(damaged && simulation.cycles > 1) else {
+        guard simulation.options.acceleration == nil else {
+            throw SensitivitiesUnavailable(reason: "cycle jumping extrapolates between cycles, outside the sensitivity equations")
+        }
+        guard !(damaged && simulation.cycles > 1) else {
             throw SensitivitiesUnavailable(reason: "the contact damage grows between cycles, outside the sensitivity equations")
         }
         guard let perturbations = ParameterPerturbations(reference: solver.system, plus: request.plus, minus: request.minus,
