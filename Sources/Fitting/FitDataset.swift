@@ -33,11 +33,16 @@ public struct FitDataset: Sendable {
     public var noise: Double
     /// w.
     public var weight: Double
+    /// The dataset's own settings — the conditions it was measured at (stack pressure, ambient
+    /// temperature) or the cell it was measured on (a microstructure key) — applied over the
+    /// model file and `--set` for its runs only, so that one fit can span several conditions.
+    public var settings: ParameterSet
 
-    public init(file: String, content: Content, weight: Double = 1) {
+    public init(file: String, content: Content, weight: Double = 1, settings: ParameterSet = ParameterSet()) {
         self.file = file
         self.content = content
         self.weight = weight
+        self.settings = settings
         noise = Self.noiseEstimate(content)
     }
 

@@ -51,7 +51,8 @@ public enum FitFiles {
         }
         let datasets: [[String: Any]] = objective.datasets.enumerated().map { k, d in
             ["file": d.file, "kind": d.kind, "points": d.count, "unit": d.unit, "noise_estimate": d.noise, "weight": d.weight,
-             "rms": report.evaluation.datasets[k].rms]
+             "rms": report.evaluation.datasets[k].rms,
+             "settings": Dictionary(uniqueKeysWithValues: d.settings.values.map { ($0.key, "\($0.value)") })]
         }
         let starts: [[String: Any]] = report.starts.map { s in
             ["initial": Dictionary(uniqueKeysWithValues: zip(report.parameters.map(\.key), s.initialValues)),

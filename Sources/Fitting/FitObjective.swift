@@ -28,9 +28,11 @@ public struct FitObjective: Sendable {
         self.initialState = initialState
     }
 
-    /// The typed parameters with the fitted keys at `values`.
-    public func cellParameters(values: [Double]) throws -> CellParameters {
+    /// The typed parameters of a dataset's runs: the model file with `--set`, the dataset's own
+    /// settings, and the fitted keys at `values`.
+    public func cellParameters(values: [Double], for dataset: FitDataset) throws -> CellParameters {
         var set = base
+        for (key, value) in dataset.settings.values { set[key] = value }
         for (parameter, value) in zip(parameters, values) { set[parameter.key] = .number(value) }
         return try CellParameters(set)
     }
@@ -59,11 +61,11 @@ public struct FitObjective: Sendable {
     /// run there, when a log's replay stops before one of its measured steps, or when a capacity
     /// table's run stops before its first cycle ends (a later cycle it does not reach delivers 0).
     public func evaluate(values: [Double]) throws -> Evaluation {
-        let cell = try cellParameters(values: values)
         var residuals: [Double] = []
         var results: [DatasetResult] = []
         for dataset in datasets {
-            let result = try Self.run(dataset, parameters: cell, options: options, initialState: initialState)
+            let result = try Self.run(dataset, parameters: try cellParameters(values: values, for: dataset), options: options,
+                                      initialState: initialState)
             let scale = dataset.weight / dataset.noise
             residuals += result.differences.map { $0 * scale }
             results.append(result)

@@ -33,13 +33,13 @@ extension FitObjective {
 
     /// ∂r/∂θⱼ at θ, column by column, in the residuals' order; `runs` counts model runs.
     public func jacobianColumns(at theta: [Double], method: SensitivityMethod, runs: (Int) -> Void = { _ in }) throws -> [[Double]] {
-        let cell = try cellParameters(values: values(theta))
         var columns = Array(repeating: [Double](), count: parameters.count)
         for dataset in datasets {
             let block: [[Double]]
             switch (method, dataset.content) {
             case (.forward, .timeSeries(let series)):
-                block = try forwardColumns(dataset, series: series, parameters: cell, theta: theta)
+                block = try forwardColumns(dataset, series: series, parameters: try cellParameters(values: values(theta), for: dataset),
+                                           theta: theta)
                 runs(1)
             default:
                 block = try finiteDifferenceColumns(dataset, theta: theta)
@@ -50,11 +50,11 @@ extension FitObjective {
         return columns
     }
 
-    /// The parameters at θ with θⱼ moved by `shift`.
-    private func shifted(_ theta: [Double], _ j: Int, by shift: Double) throws -> CellParameters {
+    /// A dataset's parameters at θ with θⱼ moved by `shift`.
+    private func shifted(_ theta: [Double], _ j: Int, by shift: Double, for dataset: FitDataset) throws -> CellParameters {
         var t = theta
         t[j] += shift
-        return try cellParameters(values: values(t))
+        return try cellParameters(values: values(t), for: dataset)
     }
 
     private func step(_ j: Int, _ base: Double) -> Double {
@@ -72,8 +72,8 @@ extension FitObjective {
         let lower = parameters.map { $0.coordinate($0.lower) }, upper = parameters.map { $0.coordinate($0.upper) }
         let plus = (0..<n).map { min(theta[$0] + step($0, Self.residualDerivativeStep), upper[$0]) - theta[$0] }
         let minus = (0..<n).map { max(theta[$0] - step($0, Self.residualDerivativeStep), lower[$0]) - theta[$0] }
-        let request = SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0]) },
-                                         minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0]) },
+        let request = SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0], for: dataset) },
+                                         minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0], for: dataset) },
                                          steps: (0..<n).map { (plus[$0] - minus[$0]) / 2 })
         // A replay is one pass through the log: nothing to jump over.
         var replay = options
@@ -142,7 +142,7 @@ extension FitObjective {
             var t = theta
             t[points[k].0] = points[k].1
             box.set(k, Result {
-                let cell = try cellParameters(values: values(t))
+                let cell = try cellParameters(values: values(t), for: dataset)
                 return try Self.run(dataset, parameters: cell, options: options, initialState: initialState).differences
             })
         }

@@ -16,7 +16,7 @@ struct FitCommand: ParsableCommand {
         abstract: "Fit model keys to measured data (weighted least squares, Levenberg–Marquardt) with standard errors and an identifiability verdict.",
         discussion: """
         solidcell fit --model M --data FILE [--data FILE …] --fit "KEY" [--fit "KEY=LOW:HIGH" …] [--set "KEY=VALUE" …] \
-        [--experiment TEXT] [--weight FILE=W] [--starts N] --output DIR
+        [--data-set "FILE:KEY=VALUE" …] [--experiment TEXT] [--weight FILE=W] [--starts N] --output DIR
 
         A cycler log is replayed as `solidcell compare` replays it and scored by its voltages; a per-cycle \
         table (cycle, discharge capacity) is scored by its capacities under --experiment, one cycle of the \
@@ -45,6 +45,11 @@ struct FitCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Relative weight of a dataset (default 1; repeatable).", valueName: "FILE=W"))
     var weight: [String] = []
+
+    @Option(name: .customLong("data-set"), help: ArgumentHelp(
+        "A setting of one dataset's runs only — the conditions it was measured at (stack pressure, temperature) or its cell's microstructure (repeatable).",
+        valueName: "FILE:KEY=VALUE"))
+    var dataSettings: [String] = []
 
     @Option(name: .long, help: "Number of starts: the model's values, then Latin-hypercube points in the bounds (run in parallel).")
     var starts: Int = 4
@@ -100,6 +105,24 @@ struct FitCommand: ParsableCommand {
             weights[path] = w
         }
 
+        var settings: [String: ParameterSet] = [:]
+        for text in dataSettings {
+            // The longest --data file the text starts with, then ":" and KEY=VALUE.
+            guard let path = data.filter({ text.hasPrefix($0 + ":") }).max(by: { $0.count < $1.count }),
+                  let (key, value) = ParameterOverrides.split(String(text.dropFirst(path.count + 1))) else {
+                throw fail("--data-set \(quoted(text)): allowed FILE:KEY=VALUE with FILE one of the --data files")
+            }
+            guard !parameters.contains(where: { $0.key == key }) else {
+                throw fail("--data-set \(quoted(text)): \(quoted(key)) is fitted; a dataset cannot fix it")
+            }
+            do { try settings[path, default: ParameterSet()].override(key, with: value) } catch {
+                throw fail("--data-set \(quoted(text)): \(error)")
+            }
+            var check = base
+            for (k, v) in settings[path]!.values { check[k] = v }
+            do { _ = try CellParameters(check) } catch { throw fail("--data-set \(quoted(text)): \(error)") }
+        }
+
         var cycleProtocol: (Experiment, [String: ControlProfile])?
         if let experiment {
             let steps = try parseExperiment(experiment)
@@ -126,7 +149,7 @@ struct FitCommand: ParsableCommand {
             } else {
                 throw fail("--data \(quoted(path)): holds no data a fit can use (allowed: a cycler log, a per-cycle capacity table or an impedance spectrum)")
             }
-            datasets.append(FitDataset(file: path, content: content, weight: weights[path] ?? 1))
+            datasets.append(FitDataset(file: path, content: content, weight: weights[path] ?? 1, settings: settings[path] ?? ParameterSet()))
         }
 
         var options = SimulationOptions()

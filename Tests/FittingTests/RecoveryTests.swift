@@ -116,6 +116,32 @@ struct RecoveryTests {
         }
     }
 
+    @Test("two capacity tables at 2 and 30 MPa (--data-set): the damage rate and its pressure scale, which one pressure cannot separate")
+    func fadeAtTwoPressures() throws {
+        let set = try loadParameterSet("zhou2025-ncm811-lpsc-fine").with(Self.zhouMesh)
+        let keys = ["Contact damage rate per cycle", "Contact damage pressure scale [MPa]"]
+        let truth = keys.map { set.number($0) }
+        let experiment = try Experiment(parsing: "Charge at 0.5C until 4.3 V; Discharge at 0.5C until 2.5 V")
+        var generator = SplitMix64(seed: 17)
+        var datasets: [FitDataset] = []
+        for pressure in [2.0, 30.0] {
+            let table = try SyntheticData.capacityTable(set.with(["Stack pressure [MPa]": pressure]), experiment: experiment, cycles: 15,
+                                                        relativeNoise: 2e-4, generator: &generator)
+            datasets.append(FitDataset(file: "\(Int(pressure)) MPa", content: .cycles(table, experiment: experiment, profiles: [:]),
+                                       settings: ParameterSet(["Stack pressure [MPa]": .number(pressure)])))
+        }
+        let start = [keys[0]: 1.5 * truth[0], keys[1]: 0.6 * truth[1]]
+        let joint = try Self.fit(set, keys: keys, start: start, datasets: datasets)
+        #expect(joint.statistics.identifiable, "\(joint.statistics.problems)")
+        for j in keys.indices {
+            let sigma = try #require(joint.statistics.standardErrors[j])
+            #expect(abs(joint.values[j] - truth[j]) <= 2 * sigma, "\(keys[j]): \(joint.values[j]) ± \(sigma), truth \(truth[j])")
+        }
+        // One pressure alone: the two act as one factor k_D (1 + P/P_D)^−q, and the fit says so.
+        let single = try Self.fit(set, keys: keys, start: start, datasets: [datasets[0]])
+        #expect(!single.statistics.identifiable)
+    }
+
     @Test("honest negative: one low-rate discharge cannot separate the CAM|SE exchange current from the contact fraction, and the fit says so")
     func exchangeCurrentAndContactAtLowRate() throws {
         // One contact class and no contact diffusion penalty: the contact acts through the

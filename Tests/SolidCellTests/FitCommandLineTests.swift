@@ -58,6 +58,9 @@ struct FitCommandLineTests {
         (["--fit", "Positive particle diffusivity [m2.s-1]=2:1"], "LOW < HIGH"),
         (["--fit", "Positive particle diffusivity [m2.s-1]", "--weight", "other.csv=2"], "not one of the --data files"),
         (["--fit", "Positive particle diffusivity [m2.s-1]", "--sensitivities", "adjoint"], "--sensitivities"),
+        (["--fit", "Positive particle diffusivity [m2.s-1]", "--data-set", "other.csv:Ambient temperature [K]=310"], "one of the --data files"),
+        (["--fit", "Positive particle diffusivity [m2.s-1]", "--data-set", "\(FitCommandLineTests.log):Positive particle diffusivity [m2.s-1]=1e-14"], "is fitted"),
+        (["--fit", "Positive particle diffusivity [m2.s-1]", "--data-set", "\(FitCommandLineTests.log):Ambient temperature [K]=1000"], "Ambient temperature"),
     ])
     func badInput(_ extra: [String], _ message: String) throws {
         let folder = temporaryFolder("fit-bad")
