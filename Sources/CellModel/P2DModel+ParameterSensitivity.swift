@@ -77,12 +77,14 @@ public final class ParameterPerturbations: @unchecked Sendable {
 
 extension P2DModel {
     /// dV/dθ of the terminal voltage along a sensitivity s = ∂y/∂θ (V depends on the state only).
+    public func voltageDerivative(along s: UnsafeBufferPointer<Double>) -> Double {
+        let last = electrodeStart + mesh.positiveCells - 1
+        let (_, dLast, dPrevious) = terminalVoltage(s)
+        return dLast * s[last] + dPrevious * s[last - 1]
+    }
+
     public func voltageDerivative(along s: [Double]) -> Double {
-        s.withUnsafeBufferPointer { v in
-            let last = electrodeStart + mesh.positiveCells - 1
-            let (_, dLast, dPrevious) = terminalVoltage(v)
-            return dLast * v[last] + dPrevious * v[last - 1]
-        }
+        s.withUnsafeBufferPointer { voltageDerivative(along: $0) }
     }
 
     /// ∂gₖ/∂y · v of event k's root function at state y (events depend on the state only).

@@ -78,6 +78,14 @@ extension IDASolver {
         sensitivityStorage?.vectors.map { Array($0.buffer) } ?? []
     }
 
+    /// Reads sᵢ at ``time`` without copying; the buffer is valid only inside `body`.
+    public func withSensitivity<R>(_ i: Int, _ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(sensitivityStorage!.vectors[i].buffer))
+    }
+
+    /// Number of sensitivities carried (0 before ``enableSensitivities(initial:initialDerivative:parameterDerivative:)``).
+    public var sensitivityCount: Int { sensitivityStorage?.count ?? 0 }
+
     /// ṡᵢ at ``time`` (copies; empty without sensitivities).
     public var sensitivityDerivatives: [[Double]] {
         sensitivityStorage?.derivativeVectors.map { Array($0.buffer) } ?? []

@@ -434,8 +434,9 @@ final class Runner {
         cycleData.series.meanContactFraction.append(averages.contactFraction)
         cycleData.series.classStoichiometry.append(classes: model.classCount) { classStoichiometryBuffer[$0] }
         if carriesSensitivities {
-            let s = solver.sensitivities
-            cycleData.series.voltageSensitivities.append(classes: s.count) { model.voltageDerivative(along: s[$0]) }
+            cycleData.series.voltageSensitivities.append(classes: solver.sensitivityCount) { i in
+                solver.withSensitivity(i) { model.voltageDerivative(along: $0) }
+            }
         }
         if model.hasLithiumContact { recordNegativeInterface(model, y) }
         degradation?.observe(model, state: y, time: solver.time)

@@ -171,3 +171,18 @@ func parseExperiment(_ text: String, flag: String? = nil) throws -> Experiment {
         throw fail((flag.map { "\($0): " } ?? "") + "\(error)")
     }
 }
+
+/// `--model` (required) and `--set`, for the commands that run one model file.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
+    var model: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
+    var overrides: [String] = []
+
+    /// The model file's path (a bundled model's name resolved); without `--model`, one line and exit code 2.
+    func path() throws -> String {
+        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        return BundledModels.path(named: model) ?? model
+    }
+}

@@ -73,8 +73,7 @@ struct CompareCommand: ParsableCommand {
         capacity difference, every cycle), comparison.csv and capacity.svg.
         """)
 
-    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
-    var model: String?
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(name: .long, help: ArgumentHelp("The measured cycling log.", valueName: "FILE"))
     var data: String?
@@ -87,9 +86,6 @@ struct CompareCommand: ParsableCommand {
         "Which way the file's current counts positive (the format's own convention by default).",
         valueName: "charge-positive|discharge-positive"))
     var currentSign: String?
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
-    var overrides: [String] = []
 
     @Option(name: .customLong("initial-soc"), help: ArgumentHelp(
         "Start at rest at this state of charge instead of at the first measured voltage; \"model\": at the model file's own initial concentration.",
@@ -107,7 +103,7 @@ struct CompareCommand: ParsableCommand {
     static let signs: [String: CurrentSign] = ["charge-positive": .chargePositive, "discharge-positive": .dischargePositive]
 
     func run() throws {
-        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        let modelPath = try modelOptions.path()
         guard let data else { throw fail("--data FILE is required (a measured cycling log: BDF, BioLogic, Arbin, Maccor, Neware or SolidCell timeseries.csv; or an impedance spectrum)") }
         guard let output else { throw fail("--output DIR is required (the folder for comparison.json, comparison.csv and the plots)") }
         var fileFormat: MeasuredDataFormat?
@@ -130,8 +126,7 @@ struct CompareCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: data) else {
             throw fail("--data \(quoted(data)): no such file")
         }
-        let modelPath = BundledModels.path(named: model) ?? model
-        let (file, parameters) = try loadModel(path: modelPath, overriding: overrides)
+        let (file, parameters) = try loadModel(path: modelPath, overriding: modelOptions.overrides)
 
         let dataset: MeasuredDataset
         do {

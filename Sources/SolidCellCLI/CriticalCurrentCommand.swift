@@ -25,11 +25,7 @@ struct CriticalCurrentCommand: ParsableCommand {
         DIR/overpotential.svg, and the run's timeseries.csv, cycles.csv and summary.json.
         """)
 
-    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
-    var model: String?
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(name: .long, help: ArgumentHelp("Areal capacity per half-cycle [mA.h/cm2] (default 0.1).", valueName: "X"))
     var capacity: String?
@@ -50,7 +46,7 @@ struct CriticalCurrentCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        let modelPath = try modelOptions.path()
         guard let output else { throw fail("--output DIR is required (the folder for critical-current.json and overpotential.svg)") }
         var measurement = CriticalCurrentMeasurement()
         do {
@@ -69,12 +65,11 @@ struct CriticalCurrentCommand: ParsableCommand {
         guard count <= CriticalCurrentMeasurement.maximumLevels else {
             throw fail("--step \(quoted(step ?? "0.1")): gives \(count) levels from --start to --maximum; allowed at most \(CriticalCurrentMeasurement.maximumLevels)")
         }
-        let modelPath = BundledModels.path(named: model) ?? model
-        let (file, parameters) = try loadModel(path: modelPath, overriding: overrides)
+        let (file, parameters) = try loadModel(path: modelPath, overriding: modelOptions.overrides)
         do {
             _ = try measurement.prepared(parameters)
         } catch {
-            throw fail("--model \(quoted(model)): \(error)")
+            throw fail("--model \(quoted(modelOptions.model ?? modelPath)): \(error)")
         }
         let result: CriticalCurrentResult
         do {
@@ -83,8 +78,8 @@ struct CriticalCurrentCommand: ParsableCommand {
             throw fail("cannot run the measurement: \(error)", code: 1)
         }
         do {
-            try CriticalCurrentFiles.write(result, measurement: measurement, model: file.name, overrides: overrides, to: output)
-            let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: overrides,
+            try CriticalCurrentFiles.write(result, measurement: measurement, model: file.name, overrides: modelOptions.overrides, to: output)
+            let inputs = RunInputs(model: file.name, modelPath: modelPath, overrides: modelOptions.overrides,
                                    experiment: [measurement.experimentText], cycles: 1, nominalCapacity: parameters.nominalCapacity)
             try OutputWriter.write(result.simulation, inputs: inputs, to: output)
         } catch {

@@ -28,17 +28,13 @@ struct FitCommand: ParsableCommand {
         the fitted model file and data-vs-fit plots.
         """)
 
-    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
-    var model: String?
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(name: .long, help: ArgumentHelp("A measured dataset (repeatable): a cycler log, a per-cycle capacity table or an impedance spectrum.", valueName: "FILE"))
     var data: [String] = []
 
     @Option(name: .customLong("fit"), help: ArgumentHelp("A key to fit, optionally with bounds (repeatable).", valueName: "KEY[=LOW:HIGH]"))
     var fitKeys: [String] = []
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
-    var overrides: [String] = []
 
     @Option(name: .long, help: "One cycle of the protocol behind per-cycle capacity tables.")
     var experiment: String?
@@ -73,7 +69,7 @@ struct FitCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func run() throws {
-        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        let modelPath = try modelOptions.path()
         guard !data.isEmpty else { throw fail("--data FILE is required (a cycler log or a per-cycle capacity table; repeatable)") }
         guard !fitKeys.isEmpty else { throw fail("--fit KEY is required (a numeric key of the model, optionally KEY=LOW:HIGH; repeatable)") }
         guard let output else { throw fail("--output DIR is required (the folder for fit.json, the fitted model file and the plots)") }
@@ -84,10 +80,9 @@ struct FitCommand: ParsableCommand {
             throw fail("--sensitivities \(quoted(sensitivities)): allowed " + SensitivityMethod.allCases.map(\.rawValue).joined(separator: " or "))
         }
 
-        let modelPath = BundledModels.path(named: model) ?? model
-        let (file, cell) = try loadModel(path: modelPath, overriding: overrides)
+        let (file, cell) = try loadModel(path: modelPath, overriding: modelOptions.overrides)
         var base = file.parameters
-        do { try ParameterOverrides.apply(overrides, to: &base) } catch { throw fail("\(error)") }
+        do { try ParameterOverrides.apply(modelOptions.overrides, to: &base) } catch { throw fail("\(error)") }
 
         var parameters: [FitParameter] = []
         for text in fitKeys {

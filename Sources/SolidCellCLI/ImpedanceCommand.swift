@@ -28,11 +28,7 @@ struct ImpedanceCommand: ParsableCommand {
         off the positive electrode's arc.
         """)
 
-    @Option(name: .long, help: "Model file (JSON) or the name of a bundled model (see `solidcell models`).")
-    var model: String?
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a model parameter.", valueName: "KEY=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var modelOptions: ModelOptions
 
     @Option(name: .long, help: ArgumentHelp("State of charge at rest, from 0 to 1.", valueName: "X"))
     var soc: String?
@@ -54,7 +50,7 @@ struct ImpedanceCommand: ParsableCommand {
 
     func run() throws {
         // Flags first, each with one line naming the flag, the value and what is allowed.
-        guard let model else { throw fail("--model FILE is required (a model file or the name of a bundled model; see `solidcell models`)") }
+        let modelPath = try modelOptions.path()
         guard let output else { throw fail("--output DIR is required (the folder for impedance.csv and nyquist.svg)") }
         if soc != nil && afterExperiment != nil {
             throw fail("give either --soc or --after-experiment, not both")
@@ -78,8 +74,7 @@ struct ImpedanceCommand: ParsableCommand {
             throw fail("--frequencies \(error)")
         }
 
-        let modelPath = BundledModels.path(named: model) ?? model
-        let (file, parameters) = try loadModel(path: modelPath, overriding: overrides)
+        let (file, parameters) = try loadModel(path: modelPath, overriding: modelOptions.overrides)
 
         // The state to linearise about.
         let state: [Double], derivative: [Double]
