@@ -124,6 +124,12 @@ public enum InitialState: Sendable, Equatable {
     /// At rest at the model file's own `"Initial concentration in positive electrode [mol.m-3]"`
     /// (for a log that another simulation of the same cell produced).
     case modelInitialConcentration
+
+    /// The state of charge a run without a log starts at (a spectrum, a per-cycle table): the
+    /// given one, else nil (the model file's initial concentration).
+    public var stateOfCharge: Double? {
+        if case .stateOfCharge(let x) = self { x } else { nil }
+    }
 }
 
 /// Measured against simulated, step by step.

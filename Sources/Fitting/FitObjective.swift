@@ -80,9 +80,8 @@ public struct FitObjective: Sendable {
             let comparison = try MeasuredComparison.run(parameters: parameters, series: series, initialState: initialState, options: options)
             return DatasetResult(differences: try voltageDifferences(comparison, file: dataset.file), comparison: comparison)
         case .cycles(let table, let experiment, let profiles):
-            let soc: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
-            let comparison = try CycleTableComparison.run(parameters: parameters, table: table, experiment: experiment,
-                                                          profiles: profiles, stateOfCharge: soc, options: options)
+                        let comparison = try CycleTableComparison.run(parameters: parameters, table: table, experiment: experiment,
+                                                          profiles: profiles, stateOfCharge: initialState.stateOfCharge, options: options)
             if comparison.simulatedDischarge.allSatisfy({ $0 == 0 }), let failure = comparison.simulation.failure {
                 throw FitEvaluationError(file: dataset.file, message: "the simulation stopped before the first cycle ended: \(failure)")
             }

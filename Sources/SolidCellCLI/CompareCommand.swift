@@ -179,7 +179,7 @@ struct CompareCommand: ParsableCommand {
     /// file's initial concentration) at the data's frequencies.
     func compareImpedance(_ spectrum: MeasuredImpedanceSpectrum, parameters: CellParameters, model: String, data: String,
                           initialState: InitialState, output: String) throws {
-        let stateOfCharge: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
+        let stateOfCharge = initialState.stateOfCharge
         let result: ImpedanceComparisonResult
         do {
             result = try ImpedanceComparison.run(parameters: parameters, spectrum: spectrum, stateOfCharge: stateOfCharge)
@@ -209,7 +209,7 @@ struct CompareCommand: ParsableCommand {
         }
         let steps = try parseExperiment(experiment)
         let profiles = try profiles(of: steps)
-        let stateOfCharge: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
+        let stateOfCharge = initialState.stateOfCharge
         let result: CycleTableComparisonResult
         do {
             result = try CycleTableComparison.run(parameters: parameters, table: table, experiment: steps, profiles: profiles,

@@ -139,8 +139,7 @@ struct FitCommand: ParsableCommand {
                 }
                 content = .cycles(table, experiment: steps, profiles: profiles)
             } else if let spectrum = dataset.impedance {
-                let soc: Double? = if case .stateOfCharge(let x) = initialState { x } else { nil }
-                content = .impedance(spectrum, stateOfCharge: soc)
+                content = .impedance(spectrum, stateOfCharge: initialState.stateOfCharge)
             } else {
                 throw fail("--data \(quoted(path)): holds no data a fit can use (allowed: a cycler log, a per-cycle capacity table or an impedance spectrum)")
             }
