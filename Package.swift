@@ -44,9 +44,10 @@ let package = Package(
         .target(name: "OutputFiles", dependencies: ["Simulator", "Impedance", "Parameters", "DAESolver"]),
         // Parameter sweeps: design, sharding, parallel runs, index and merge.
         .target(name: "Sweeps", dependencies: ["Simulator", "CellModel", "OutputFiles", "Parameters", "Protocols"]),
-        // Published data and PyBaMM cross-checks, and the validation report. A leaf: nothing imports it.
+        // Published data and PyBaMM cross-checks, the calibration fits to them, and the validation
+        // report. A leaf: nothing imports it.
         .target(name: "Validation", dependencies: ["Simulator", "Impedance", "OutputFiles", "Parameters", "Protocols", "CellModel",
-                                                   "CellPhysics", "Interpolation", "DAESolver"]),
+                                                   "CellPhysics", "Interpolation", "DAESolver", "Fitting"]),
         // The library's one import: re-exports the modules above for users of the package.
         .target(name: "SolidCell", dependencies: ["DAESolver", "Interpolation", "Protocols", "CellPhysics", "Parameters",
                                                   "CellModel", "Simulator", "Impedance", "OutputFiles", "Sweeps",

@@ -20,22 +20,37 @@ public struct CycleTableComparisonResult: Sendable {
     /// √(mean of (simulated − measured discharge capacity)²) and the largest |difference|.
     public var dischargeRMS: Double
     public var dischargeMax: Double
+    /// d(simulatedDischarge)/dθᵢ of every row, row-major [row][i], when the run carried
+    /// sensitivities: the sum over the cycle's discharging steps of their charge's sensitivity
+    /// (``StepRecord/dischargedChargeSensitivities``), per active-material mass for a specific table
+    /// (with the mass's own derivative, `massSensitivities`); 0 for a cycle the run did not complete.
+    public var dischargeSensitivities: [[Double]]?
 }
 
 public enum CycleTableComparison {
     /// Runs `experiment` (one cycle) for as many cycles as the table's last, from the model file's
-    /// initial state (or at rest at `stateOfCharge`), and compares capacities cycle by cycle.
+    /// initial state (or at rest at `stateOfCharge`), and compares capacities cycle by cycle. With
+    /// `sensitivity` (the parameters at θᵢ ± δᵢ) the run carries forward sensitivities and the
+    /// result has d(capacity)/dθᵢ of every row.
     public static func run(parameters: CellParameters, table: MeasuredCycleTable, experiment: Experiment,
                            profiles: [String: ControlProfile] = [:], stateOfCharge: Double? = nil,
-                           options: SimulationOptions = SimulationOptions()) throws -> CycleTableComparisonResult {
+                           options: SimulationOptions = SimulationOptions(),
+                           sensitivity: SensitivityRequest? = nil) throws -> CycleTableComparisonResult {
         guard table.count > 0 else { throw ComparisonError.noSamples }
-        var cell = parameters
-        if let stateOfCharge {
-            cell.positiveInitialConcentration = P2DModel(parameters: parameters).stoichiometry(atStateOfCharge: stateOfCharge)
-                * parameters.positiveMaximumConcentration
+        func started(_ parameters: CellParameters) -> CellParameters {
+            var cell = parameters
+            if let stateOfCharge {
+                cell.positiveInitialConcentration = P2DModel(parameters: parameters).stoichiometry(atStateOfCharge: stateOfCharge)
+                    * parameters.positiveMaximumConcentration
+            }
+            return cell
         }
-        var simulation = Simulation(parameters: cell, experiment: experiment, cycles: table.cycle.max() ?? 1, options: options)
+        var simulation = Simulation(parameters: started(parameters), experiment: experiment, cycles: table.cycle.max() ?? 1,
+                                    options: options)
         simulation.profiles = profiles
+        simulation.sensitivity = sensitivity.map {
+            SensitivityRequest(plus: $0.plus.map(started), minus: $0.minus.map(started), steps: $0.steps)
+        }
         let result = simulation.run()
         let specific = table.capacityUnit == .milliampereHoursPerGram
         var discharge: [Int: Double] = [:], charge: [Int: Double] = [:]
@@ -49,7 +64,34 @@ public enum CycleTableComparison {
             measured: table, simulation: result, simulatedDischarge: simulatedDischarge,
             simulatedCharge: table.cycle.map { charge[$0] ?? 0 }, unit: specific ? "mA.h/g" : "A.h",
             dischargeRMS: (differences.reduce(0) { $0 + $1 * $1 } / Double(differences.count)).squareRoot(),
-            dischargeMax: differences.map(abs).max() ?? 0)
+            dischargeMax: differences.map(abs).max() ?? 0,
+            dischargeSensitivities: sensitivity.flatMap { dischargeSensitivities(result, table: table, parameters: parameters, request: $0) })
+    }
+
+    /// d(discharge capacity)/dθᵢ of every row of the table (nil when a step lacks them).
+    static func dischargeSensitivities(_ result: SimulationResult, table: MeasuredCycleTable, parameters: CellParameters,
+                                       request: SensitivityRequest) -> [[Double]]? {
+        let n = request.steps.count
+        var perCycle: [Int: [Double]] = [:]
+        var capacity: [Int: Double] = [:]
+        for record in result.steps where record.dischargedCharge > 0 {
+            guard let s = record.dischargedChargeSensitivities, s.count == n else { return nil }
+            perCycle[record.cycle] = zip(perCycle[record.cycle] ?? Array(repeating: 0, count: n), s).map(+)
+            capacity[record.cycle, default: 0] += record.dischargedCharge
+        }
+        let complete = Set(result.cycles.filter(\.complete).map(\.cycle))
+        // Specific capacity Q/m: d(Q/m) = dQ/m − Q dm/m² (m in kg gives mA h g⁻¹ from A h).
+        let specific = table.capacityUnit == .milliampereHoursPerGram
+        let mass = parameters.positiveActiveMaterialMass
+        let massDerivative = (0..<n).map { i in
+            (request.plus[i].positiveActiveMaterialMass - request.minus[i].positiveActiveMaterialMass) / (2 * request.steps[i])
+        }
+        return table.cycle.map { cycle in
+            guard complete.contains(cycle), let dQ = perCycle[cycle] else { return Array(repeating: 0, count: n) }
+            guard specific else { return dQ }
+            let q = capacity[cycle] ?? 0
+            return (0..<n).map { dQ[$0] / mass - q * massDerivative[$0] / (mass * mass) }
+        }
     }
 }
 

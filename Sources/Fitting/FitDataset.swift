@@ -24,6 +24,9 @@ public struct FitDataset: Sendable {
         /// state of charge, or at the model's initial concentration when nil, as `compare`
         /// computes it); residuals are Re Z and Im Z [Ω], two per frequency.
         case impedance(MeasuredImpedanceSpectrum, stateOfCharge: Double?)
+        /// Published numbers derived from model runs by the caller (``FitTargets``); residuals are
+        /// in units of each number's own uncertainty, so the dataset's σ is 1.
+        case targets(FitTargets)
     }
 
     /// The data file, as given.
@@ -52,6 +55,7 @@ public struct FitDataset: Sendable {
         case .timeSeries: "voltage time series"
         case .cycles: "discharge capacity per cycle"
         case .impedance: "impedance spectrum"
+        case .targets: "published numbers"
         }
     }
 
@@ -60,6 +64,7 @@ public struct FitDataset: Sendable {
         case .timeSeries: "V"
         case .cycles(let table, _, _): table.capacityUnit == .ampereHours ? "A.h" : "mA.h/g"
         case .impedance: "Ohm"
+        case .targets: "standard uncertainties"
         }
     }
 
@@ -69,6 +74,7 @@ public struct FitDataset: Sendable {
         case .timeSeries(let series): series.count
         case .cycles(let table, _, _): table.count
         case .impedance(let spectrum, _): 2 * spectrum.count
+        case .targets(let targets): targets.targets.count
         }
     }
 
@@ -78,10 +84,12 @@ public struct FitDataset: Sendable {
     /// counting as noise; on coarse samples of a smooth curve the estimate is the curvature's, so
     /// it errs high. Never below a resolution floor: 0.1 mV for voltages, 10⁻⁴ of the mean capacity
     /// for capacities, 10⁻³ of the median |Z| for a spectrum (whose Re Z and −Im Z are taken as two
-    /// runs in frequency order).
+    /// runs in frequency order). Published numbers carry their own uncertainties: σ = 1.
     static func noiseEstimate(_ content: Content) -> Double {
         let values: [[Double]], floor: Double
         switch content {
+        case .targets:
+            return 1
         case .timeSeries(let series):
             // Second differences within a step (or, without a step column, a run of one current
             // direction) only: a step change is not noise.

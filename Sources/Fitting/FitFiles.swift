@@ -34,6 +34,8 @@ public enum FitFiles {
                 guard let comparison = result.impedance else { continue }
                 try ComparisonFiles.write(comparison, dataFile: dataset.file, format: spectrum.source.format.rawValue,
                                           model: modelName + " (fitted)", to: folder + "/" + stem)
+            case .targets:
+                continue  // (listed number by number in fit.json)
             }
         }
         return fittedPath
@@ -41,7 +43,9 @@ public enum FitFiles {
 
     static func number(_ x: Double?) -> Any { x.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
 
-    static func fitJSON(_ report: ParameterFit.Report, objective: FitObjective, model: String, command: String, date: String) throws -> Data {
+    /// `fit.json`: values, standard errors, correlations, objective, datasets (with published numbers
+    /// one by one), starts and identifiability.
+    public static func fitJSON(_ report: ParameterFit.Report, objective: FitObjective, model: String, command: String, date: String) throws -> Data {
         var parameters: [String: Any] = [:]
         for (j, p) in report.parameters.enumerated() {
             parameters[p.key] = [
@@ -50,9 +54,18 @@ public enum FitFiles {
             ] as [String: Any]
         }
         let datasets: [[String: Any]] = objective.datasets.enumerated().map { k, d in
-            ["file": d.file, "kind": d.kind, "points": d.count, "unit": d.unit, "noise_estimate": d.noise, "weight": d.weight,
-             "rms": report.evaluation.datasets[k].rms,
-             "settings": Dictionary(uniqueKeysWithValues: d.settings.values.map { ($0.key, "\($0.value)") })]
+            var entry: [String: Any] = [
+                "file": d.file, "kind": d.kind, "points": d.count, "unit": d.unit, "noise_estimate": d.noise, "weight": d.weight,
+                "rms": report.evaluation.datasets[k].rms,
+                "settings": Dictionary(uniqueKeysWithValues: d.settings.values.map { ($0.key, "\($0.value)") })]
+            if case .targets(let published) = d.content, let simulated = report.evaluation.datasets[k].targets {
+                entry["targets"] = zip(published.targets, simulated).map { target, value in
+                    ["name": target.name, "published": target.value, "simulated": number(value),
+                     "uncertainty": target.uncertainty, "scale": target.logarithmic ? "log" : "linear",
+                     "residual": number(target.residual(value))] as [String: Any]
+                }
+            }
+            return entry
         }
         let starts: [[String: Any]] = report.starts.map { s in
             ["initial": Dictionary(uniqueKeysWithValues: zip(report.parameters.map(\.key), s.initialValues)),

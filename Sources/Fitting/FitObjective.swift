@@ -49,6 +49,8 @@ public struct FitObjective: Sendable {
         public var cycles: CycleTableComparisonResult?
         /// The model's spectrum against the measured one, for a spectrum.
         public var impedance: ImpedanceComparisonResult?
+        /// The model's counterparts of published numbers.
+        public var targets: [Double]?
     }
 
     public struct Evaluation: Sendable {
@@ -64,8 +66,7 @@ public struct FitObjective: Sendable {
         var residuals: [Double] = []
         var results: [DatasetResult] = []
         for dataset in datasets {
-            let result = try Self.run(dataset, parameters: try cellParameters(values: values, for: dataset), options: options,
-                                      initialState: initialState)
+            let result = try run(dataset, values: values)
             let scale = dataset.weight / dataset.noise
             residuals += result.differences.map { $0 * scale }
             results.append(result)
@@ -73,14 +74,21 @@ public struct FitObjective: Sendable {
         return Evaluation(residuals: residuals, datasets: results)
     }
 
-    static func run(_ dataset: FitDataset, parameters: CellParameters, options: SimulationOptions,
-                    initialState: InitialState) throws -> DatasetResult {
+    /// One dataset's run with the fitted keys at `values`.
+    func run(_ dataset: FitDataset, values: [Double]) throws -> DatasetResult {
+        func cell() throws -> CellParameters { try cellParameters(values: values, for: dataset) }
         switch dataset.content {
+        case .targets(let published):
+            let simulated = try published.evaluate(Dictionary(uniqueKeysWithValues: zip(parameters.map(\.key), values)))
+            guard simulated.count == published.targets.count else {
+                throw FitEvaluationError(file: dataset.file, message: "\(simulated.count) values for \(published.targets.count) published numbers")
+            }
+            return DatasetResult(differences: zip(published.targets, simulated).map { $0.residual($1) }, targets: simulated)
         case .timeSeries(let series):
-            let comparison = try MeasuredComparison.run(parameters: parameters, series: series, initialState: initialState, options: options)
-            return DatasetResult(differences: try voltageDifferences(comparison, file: dataset.file), comparison: comparison)
+            let comparison = try MeasuredComparison.run(parameters: try cell(), series: series, initialState: initialState, options: options)
+            return DatasetResult(differences: try Self.voltageDifferences(comparison, file: dataset.file), comparison: comparison)
         case .cycles(let table, let experiment, let profiles):
-                        let comparison = try CycleTableComparison.run(parameters: parameters, table: table, experiment: experiment,
+            let comparison = try CycleTableComparison.run(parameters: try cell(), table: table, experiment: experiment,
                                                           profiles: profiles, stateOfCharge: initialState.stateOfCharge, options: options)
             if comparison.simulatedDischarge.allSatisfy({ $0 == 0 }), let failure = comparison.simulation.failure {
                 throw FitEvaluationError(file: dataset.file, message: "the simulation stopped before the first cycle ended: \(failure)")
@@ -88,7 +96,7 @@ public struct FitObjective: Sendable {
             return DatasetResult(differences: zip(comparison.simulatedDischarge, table.dischargeCapacity).map { $0 - $1 },
                                  cycles: comparison)
         case .impedance(let spectrum, let stateOfCharge):
-            let comparison = try ImpedanceComparison.run(parameters: parameters, spectrum: spectrum, stateOfCharge: stateOfCharge)
+            let comparison = try ImpedanceComparison.run(parameters: try cell(), spectrum: spectrum, stateOfCharge: stateOfCharge)
             var differences: [Double] = []
             for k in 0..<spectrum.count {
                 // Measured Z = Re Z + j Im Z with Im Z = −(−Im Z).
@@ -129,5 +137,9 @@ public struct FitObjective: Sendable {
 public struct FitEvaluationError: Error, CustomStringConvertible, Sendable {
     public var file: String
     public var message: String
+    public init(file: String, message: String) {
+        self.file = file
+        self.message = message
+    }
     public var description: String { "\(file): \(message)" }
 }

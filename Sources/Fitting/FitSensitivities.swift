@@ -4,14 +4,17 @@ import Dispatch
 import Foundation
 import MeasuredData
 import Parameters
+import Protocols
 import Simulator
 
 /// How ∂r/∂θ is computed.
 public enum SensitivityMethod: String, Sendable, CaseIterable {
-    /// Forward sensitivities carried by IDAS through the replay of a log (one run with n
-    /// sensitivities, ``SensitivityRequest``). Per-cycle capacity tables, whose fade acts between
-    /// cycles outside the sensitivity equations, and impedance spectra fall back to finite
-    /// differences.
+    /// Forward sensitivities carried by IDAS (one run with n sensitivities, ``SensitivityRequest``):
+    /// through the replay of a log, through the cycles of a capacity table whose fade lives in the
+    /// DAE (films, interphases, side reactions), and through an impedance spectrum's linearised
+    /// system. A capacity table whose contact damage grows between cycles — outside the sensitivity
+    /// equations, from drivers sampled at the solver's steps — published numbers, and runs with
+    /// cycle jumping fall back to finite differences.
     case forward
     /// Central differences of whole model runs at θ ± h (h = 10⁻³ in log space, 10⁻³ of the
     /// bounds' width otherwise), the 2n runs in parallel: the fallback, and the forward
@@ -41,6 +44,10 @@ extension FitObjective {
                 block = try forwardColumns(dataset, series: series, parameters: try cellParameters(values: values(theta), for: dataset),
                                            theta: theta)
                 runs(1)
+            case (.forward, .cycles(let table, let experiment, let profiles))
+                where try options.acceleration == nil && !damagesBetweenCycles(table, dataset: dataset, theta: theta):
+                block = try forwardCycleColumns(dataset, table: table, experiment: experiment, profiles: profiles, theta: theta)
+                runs(1)
             default:
                 block = try finiteDifferenceColumns(dataset, theta: theta)
                 runs(2 * parameters.count)
@@ -61,20 +68,48 @@ extension FitObjective {
         parameters[j].logScale ? base : base * width(j)
     }
 
-    /// dV/dθ at every measured sample from one replay that carries the sensitivities; a sample
-    /// past its simulated step's end takes the derivative of the step's final voltage (as its
-    /// residual takes that voltage).
-    private func forwardColumns(_ dataset: FitDataset, series: MeasuredTimeSeries, parameters cell: CellParameters,
-                                theta: [Double]) throws -> [[Double]] {
+    /// The models at θᵢ ± δ (one-sided at a bound) that carry ∂F/∂θᵢ.
+    private func sensitivityRequest(_ dataset: FitDataset, theta: [Double]) throws -> SensitivityRequest {
         let n = parameters.count
         // θ ± δ kept within the bounds (one-sided at a bound): the derivative is the difference over
         // the distance between the two, so `steps` holds half that distance.
         let lower = parameters.map { $0.coordinate($0.lower) }, upper = parameters.map { $0.coordinate($0.upper) }
         let plus = (0..<n).map { min(theta[$0] + step($0, Self.residualDerivativeStep), upper[$0]) - theta[$0] }
         let minus = (0..<n).map { max(theta[$0] - step($0, Self.residualDerivativeStep), lower[$0]) - theta[$0] }
-        let request = SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0], for: dataset) },
-                                         minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0], for: dataset) },
-                                         steps: (0..<n).map { (plus[$0] - minus[$0]) / 2 })
+        return SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0], for: dataset) },
+                                  minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0], for: dataset) },
+                                  steps: (0..<n).map { (plus[$0] - minus[$0]) / 2 })
+    }
+
+    /// Whether a table's run raises the contact damage between cycles (more than one cycle under a
+    /// contact-damage law).
+    private func damagesBetweenCycles(_ table: MeasuredCycleTable, dataset: FitDataset, theta: [Double]) throws -> Bool {
+        guard (table.cycle.max() ?? 1) > 1 else { return false }
+        return try cellParameters(values: values(theta), for: dataset).degradation?.contactDamage != nil
+    }
+
+    /// d(capacity)/dθ of every row of a capacity table from one run that carries the sensitivities.
+    private func forwardCycleColumns(_ dataset: FitDataset, table: MeasuredCycleTable, experiment: Experiment,
+                                     profiles: [String: ControlProfile], theta: [Double]) throws -> [[Double]] {
+        let comparison = try CycleTableComparison.run(
+            parameters: try cellParameters(values: values(theta), for: dataset), table: table, experiment: experiment,
+            profiles: profiles, stateOfCharge: initialState.stateOfCharge, options: options,
+            sensitivity: try sensitivityRequest(dataset, theta: theta))
+        guard let rows = comparison.dischargeSensitivities else {
+            let reason = comparison.simulation.failure.map { "\($0)" } ?? "a discharging step carried none"
+            throw FitEvaluationError(file: dataset.file, message: "the sensitivity run gave no capacity sensitivities: \(reason)")
+        }
+        let scale = dataset.weight / dataset.noise
+        return (0..<parameters.count).map { j in rows.map { $0[j] * scale } }
+    }
+
+    /// dV/dθ at every measured sample from one replay that carries the sensitivities; a sample
+    /// past its simulated step's end takes the derivative of the step's final voltage (as its
+    /// residual takes that voltage).
+    private func forwardColumns(_ dataset: FitDataset, series: MeasuredTimeSeries, parameters cell: CellParameters,
+                                theta: [Double]) throws -> [[Double]] {
+        let n = parameters.count
+        let request = try sensitivityRequest(dataset, theta: theta)
         // A replay is one pass through the log: nothing to jump over.
         var replay = options
         replay.acceleration = nil
@@ -141,10 +176,7 @@ extension FitObjective {
         DispatchQueue.concurrentPerform(iterations: points.count) { k in
             var t = theta
             t[points[k].0] = points[k].1
-            box.set(k, Result {
-                let cell = try cellParameters(values: values(t), for: dataset)
-                return try Self.run(dataset, parameters: cell, options: options, initialState: initialState).differences
-            })
+            box.set(k, Result { try run(dataset, values: values(t)).differences })
         }
         let results = box.values
         let scale = dataset.weight / dataset.noise

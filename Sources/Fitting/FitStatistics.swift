@@ -4,8 +4,11 @@ import Foundation
 ///
 /// With J = ∂r/∂θ at the optimum, m residuals and n parameters, the covariance of θ is
 /// C = s² (JᵀJ)⁻¹ with s² = S/(m − n), the residual variance (so that the standard errors reflect
-/// the misfit actually found, not only the assumed noise). A parameter fitted in log space has
-/// the standard error p·σ_θ (first order); correlations are those of C.
+/// the misfit actually found, not only the assumed noise). When the residuals are divided by stated
+/// uncertainties rather than estimated noise (published numbers, ``FitTargets``), C = (JᵀJ)⁻¹: the
+/// standard errors are those the stated uncertainties imply, and as many numbers as keys suffice.
+/// A parameter fitted in log space has the standard error p·σ_θ (first order); correlations are
+/// those of C.
 public struct FitStatistics: Sendable {
     /// Standard error of each parameter's value (nil where JᵀJ is singular).
     public var standardErrors: [Double?]
@@ -18,16 +21,17 @@ public struct FitStatistics: Sendable {
     /// Correlation beyond which a pair is named as not separately identifiable.
     public static let correlationLimit = 0.95
 
-    public init(parameters: [FitParameter], coordinates: [Double], jacobianColumns: [[Double]], objective: Double) {
+    public init(parameters: [FitParameter], coordinates: [Double], jacobianColumns: [[Double]], objective: Double,
+                statedUncertainties: Bool = false) {
         let n = parameters.count
         let m = jacobianColumns.first?.count ?? 0
-        let variance = objective / Double(max(m - n, 1))
+        let variance = statedUncertainties ? 1 : objective / Double(max(m - n, 1))
         let normal = SymmetricMatrix.normalMatrix(of: jacobianColumns)
-        guard m > n, let factor = normal.cholesky() else {
+        guard statedUncertainties ? m >= n : m > n, let factor = normal.cholesky() else {
             standardErrors = Array(repeating: nil, count: n)
             correlation = Array(repeating: Array(repeating: nil, count: n), count: n)
             let keys = parameters.map { "\"\($0.key)\"" }.joined(separator: ", ")
-            problems = [m <= n
+            problems = [(statedUncertainties ? m < n : m <= n)
                 ? "\(m) data points cannot determine \(n) parameters"
                 : "\(keys): the data do not determine these keys independently (JᵀJ is singular: some combination of them leaves every residual unchanged); "
                     + parameters.map { Self.suggestion(for: $0.key) }.joined(separator: "; ")]

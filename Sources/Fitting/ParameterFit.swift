@@ -87,7 +87,10 @@ public struct ParameterFit: Sendable {
         let evaluation = try objective.evaluate(values: values)
         counter.add(objective.datasets.count)
         let statistics = FitStatistics(parameters: objective.parameters, coordinates: best.parameters,
-                                       jacobianColumns: best.jacobianColumns, objective: best.objective)
+                                       jacobianColumns: best.jacobianColumns, objective: best.objective,
+                                       statedUncertainties: objective.datasets.allSatisfy {
+                                           if case .targets = $0.content { true } else { false }
+                                       })
         return Report(parameters: objective.parameters, values: values, statistics: statistics, best: best, evaluation: evaluation,
                       starts: all, modelSolves: counter.value, seconds: Date().timeIntervalSince(clock), sensitivities: sensitivities)
     }

@@ -206,11 +206,13 @@ final class Runner {
         var started: (charge: Double, energy: Double)?
         var end: StepEnd?
         var durationShifts: [Double]?
+        var startedSensitivity: [Double]?
         do {
             try setAmbientTemperature(step.temperature ?? simulation.parameters.temperature)
             try timed { try switchOn(to: control, at: start, from: state, duration: stepDuration) }
             if control.isProfile { try timed { try setProfileRates(at: start) } }
             started = (solver.system.dischargedCapacity(solver.state), quadrature(.energy))
+            if carriesSensitivities { startedSensitivity = dischargedCapacitySensitivities() }
             record(cycle: cycle, step: number)
 
             let y = solver.state
@@ -274,7 +276,16 @@ final class Runner {
         var record = finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
                             samples: firstSample..<cycleData.series.count, before: before, end: end!, pulseComplete: { _ in true })
         record.durationSensitivities = durationShifts
+        if let startedSensitivity {
+            record.dischargedChargeSensitivities = zip(dischargedCapacitySensitivities(), startedSensitivity).map { $0 - $1 }
+        }
         return record
+    }
+
+    /// ∂/∂θᵢ of the discharged-capacity unknown [A h] at the current time.
+    private func dischargedCapacitySensitivities() -> [Double] {
+        let index = solver.system.dischargedCapacityIndex
+        return (0..<solver.sensitivityCount).map { i in solver.withSensitivity(i) { $0[index] } }
     }
 
     /// A step's record, and the cycle's measurements it provides (the DC resistance, when the

@@ -156,6 +156,10 @@ public struct StepRecord: Sendable {
     /// dτ*/dθᵢ of the step's duration τ* when an event ended it and the run carries sensitivities
     /// (``Simulation/sensitivity``); nil otherwise (a fixed duration does not move).
     public var durationSensitivities: [Double]? = nil
+    /// d(dischargedCharge)/dθᵢ [A h] when the run carries sensitivities: the discharged-capacity
+    /// unknown's sensitivity at the step's end (moved to a parameter-dependent end time) minus at
+    /// its start.
+    public var dischargedChargeSensitivities: [Double]? = nil
 }
 
 /// Per-cycle totals.

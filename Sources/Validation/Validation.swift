@@ -50,12 +50,13 @@ public struct ValidationCase: Sendable {
     public var published: Double
     public var tolerance: ValidationTolerance
     /// What the row is to the model's constants: a number some were calibrated on, one no fit saw,
-    /// or a cross-check against another tool.
+    /// or a cross-check against another tool. A published row is a prediction unless a calibration
+    /// fit lists it (``ValidationSuite/all()``).
     public var role: ValidationRole
     public var compute: @Sendable (ValidationContext) throws -> Double
 
     public init(group: String, quantity: String, source: String, unit: String, published: Double,
-                tolerance: ValidationTolerance, role: ValidationRole,
+                tolerance: ValidationTolerance, role: ValidationRole = .prediction,
                 compute: @escaping @Sendable (ValidationContext) throws -> Double) {
         self.group = group
         self.quantity = quantity
@@ -101,16 +102,25 @@ public struct ValidationRow: Sendable {
     }
 }
 
-/// Where validation cases find model files and reference data.
+/// Where validation cases find model files and reference data, what is set over the model files
+/// (a calibration fit's trial values), and the runs that several rows share.
 public struct ValidationContext: Sendable {
     public var repositoryRoot: String
+    /// Keys set over each model file, by model name (the file's name without `.json`).
+    public var modelChanges: [String: [String: ParameterValue]]
+    /// The shared computations' values under these model files and changes.
+    let shared = SharedComputationStore()
 
-    public init(repositoryRoot: String) {
+    public init(repositoryRoot: String, modelChanges: [String: [String: ParameterValue]] = [:]) {
         self.repositoryRoot = repositoryRoot
+        self.modelChanges = modelChanges
     }
 
+    /// The model file's parameters with this context's changes to it and then the row's own
+    /// `changes` (its conditions: stack pressure, temperature).
     public func parameters(_ model: String, _ changes: [String: ParameterValue] = [:]) throws -> CellParameters {
         var set = try ModelFile.load(path: "\(repositoryRoot)/models/\(model).json").parameters
+        for (key, value) in modelChanges[model] ?? [:] { set[key] = value }
         for (key, value) in changes { set[key] = value }
         return try CellParameters(set)
     }
@@ -239,9 +249,18 @@ public enum ValidationSuite {
         return "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
-    /// Every case, in report order.
-    public static func all() -> [ValidationCase] {
-        pybammCrossChecks() + PublishedData.cases()
+    /// The folder of the committed calibration fits.
+    public static func fitsFolder(repositoryRoot: String) -> String { repositoryRoot + "/validation/fits" }
+
+    /// Every case, in report order, each published row marked *calibration* when one of the
+    /// committed fits (``CalibrationFit``) lists it and *prediction* otherwise.
+    public static func all(repositoryRoot: String) throws -> [ValidationCase] {
+        let fits = try CalibrationFit.load(folder: fitsFolder(repositoryRoot: repositoryRoot))
+        return pybammCrossChecks() + PublishedData.cases().map { validationCase in
+            var marked = validationCase
+            marked.role = fits.contains { $0.lists(validationCase) } ? .calibration : .prediction
+            return marked
+        }
     }
 
     /// Runs the cases on all cores (each case builds its own simulations) and returns rows in order.
@@ -321,10 +340,9 @@ public enum ValidationSuite {
 }
 
 /// A computation that several validation rows (and figures) read — one simulation, several
-/// published numbers: the first reader runs it, the others wait for and reuse its value or error.
+/// published numbers: in each context the first reader runs it, the others wait for and reuse its
+/// value or error (a context with other model changes runs it anew).
 final class SharedComputation<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cached: Result<Value, any Error>?
     private let compute: @Sendable (ValidationContext) throws -> Value
 
     init(_ compute: @escaping @Sendable (ValidationContext) throws -> Value) {
@@ -332,10 +350,34 @@ final class SharedComputation<Value: Sendable>: @unchecked Sendable {
     }
 
     func value(_ context: ValidationContext) throws -> Value {
+        let slot: SharedComputationStore.Slot = context.shared.slot(for: ObjectIdentifier(self))
+        slot.lock.lock()
+        defer { slot.lock.unlock() }
+        if let cached = slot.result as? Result<Value, any Error> { return try cached.get() }
+        let result = Result { try compute(context) }
+        slot.result = result
+        return try result.get()
+    }
+}
+
+/// The values of shared computations within one validation context, one slot (with its own lock,
+/// so that different computations run concurrently) per computation.
+final class SharedComputationStore: @unchecked Sendable {
+    final class Slot: @unchecked Sendable {
+        let lock = NSLock()
+        var result: Any?
+    }
+
+    private let lock = NSLock()
+    private var slots: [ObjectIdentifier: Slot] = [:]
+
+    func slot(for computation: ObjectIdentifier) -> Slot {
         lock.lock()
         defer { lock.unlock() }
-        if cached == nil { cached = Result { try compute(context) } }
-        return try cached!.get()
+        if let slot = slots[computation] { return slot }
+        let slot = Slot()
+        slots[computation] = slot
+        return slot
     }
 }
 
@@ -399,7 +441,7 @@ public enum PublishedData {
             cases.append(ValidationCase(
                 group: "Zhou 2025: fine vs coarse Li6PS5Cl cathodes (NCM811 | LPSC | Li, 30 °C)",
                 quantity: "first-cycle capacity, fine − coarse, 0.1C, \(Int(pressure)) MPa", source: zhouSource,
-                unit: "mA.h/g", published: gap, tolerance: .absolute(6), role: .calibration) { context in
+                unit: "mA.h/g", published: gap, tolerance: .absolute(6)) { context in
                 try zhouFirstCycle(context, "fine", pressure: pressure) - zhouFirstCycle(context, "coarse", pressure: pressure)
             })
         }
@@ -407,7 +449,7 @@ public enum PublishedData {
             cases.append(ValidationCase(
                 group: "Zhou 2025: fine vs coarse Li6PS5Cl cathodes (NCM811 | LPSC | Li, 30 °C)",
                 quantity: "capacity advantage of fine over coarse at \(rate)", source: zhouSource,
-                unit: "%", published: advantage, tolerance: .absolute(15), role: .calibration) { context in
+                unit: "%", published: advantage, tolerance: .absolute(15)) { context in
                 100 * (try zhouRateCapacity(context, "fine", rate: rate) / zhouRateCapacity(context, "coarse", rate: rate) - 1)
             })
         }
@@ -415,7 +457,7 @@ public enum PublishedData {
             cases.append(ValidationCase(
                 group: "Zhou 2025: fine vs coarse Li6PS5Cl cathodes (NCM811 | LPSC | Li, 30 °C)",
                 quantity: "charge-transfer resistance, fresh \(microstructure) cell", source: zhouSource,
-                unit: "Ohm", published: resistance, tolerance: .relative(0.3), role: .calibration) { context in
+                unit: "Ohm", published: resistance, tolerance: .relative(0.3)) { context in
                 try zhouChargeTransferResistance(context, microstructure)
             })
         }

@@ -68,3 +68,47 @@ extension SensitivityAgreementTests {
         for e in errors { #expect(e < 1e-5, "relative difference \(e)") }
     }
 }
+
+extension SensitivityAgreementTests {
+    /// ‖forward − FD‖ / ‖FD‖ of each column of a per-cycle capacity table at the start values.
+    static func tableDisagreement(model: String, mesh: [String: Double], keys: [String], experiment text: String,
+                                  cycles: Int) throws -> [Double] {
+        let set = try loadParameterSet(model).with(mesh)
+        let experiment = try Experiment(parsing: text)
+        var generator = SplitMix64(seed: 1)
+        let table = try SyntheticData.capacityTable(set, experiment: experiment, cycles: cycles, generator: &generator)
+        let catalogue = try CellParameters(set).catalogue
+        let parameters = try keys.map { try FitParameter.parse($0, catalogue: catalogue) }
+        var objective = FitObjective(base: set, parameters: parameters,
+                                     datasets: [FitDataset(file: "table", content: .cycles(table, experiment: experiment, profiles: [:]))],
+                                     initialState: .modelInitialConcentration)
+        objective.options.relativeTolerance = 1e-8
+        objective.options.absoluteTolerance = 1e-10
+        let theta = parameters.map { $0.coordinate($0.initial) + 0.05 }
+        let forward = try objective.jacobianColumns(at: theta, method: .forward)
+        var oracle = objective
+        oracle.options.relativeTolerance = 1e-12
+        oracle.options.absoluteTolerance = 1e-14
+        oracle.finiteDifferenceStep = 2e-2
+        let coarse = try oracle.jacobianColumns(at: theta, method: .finiteDifferences)
+        oracle.finiteDifferenceStep = 1e-2
+        let fine = try oracle.jacobianColumns(at: theta, method: .finiteDifferences)
+        let differences = zip(coarse, fine).map { c, f in zip(c, f).map { (4 * $1 - $0) / 3 } }
+        return zip(forward, differences).map { f, d in
+            let error = zip(f, d).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            return error / d.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        }
+    }
+
+    @Test("capacity table whose fade is the interphase grown within the DAE (Ohno 2026 LTVO, 3 cycles): interphase conductivity (degradation), contact mean (contact mechanics), diffusivity (transport), exchange current (kinetics) agree to 1e-5")
+    func capacityTable() throws {
+        let errors = try Self.tableDisagreement(
+            model: "ohno2026-ltvo-lpscl-liin",
+            mesh: ["Separator mesh points": 4, "Positive electrode mesh points": 5, "Positive particle mesh points": 6,
+                   "Number of particle contact classes": 3],
+            keys: ["Interphase ionic conductivity [S.m-1]", "Positive particle contact fraction mean",
+                   "Positive particle diffusivity [m2.s-1]", "Positive electrode exchange-current density [A.m-2]"],
+            experiment: "Charge at 1C until 3.7 V; Discharge at 1C until 1 V", cycles: 3)
+        for e in errors { #expect(e < 1e-5, "relative difference \(e)") }
+    }
+}
