@@ -8,10 +8,12 @@ import Simulator
 
 /// How ∂r/∂θ is computed.
 public enum SensitivityMethod: String, Sendable, CaseIterable {
-    /// Forward sensitivities carried by IDAS through the replay of a log (one run with n
-    /// sensitivities, ``SensitivityRequest``). Per-cycle capacity tables, whose fade acts between
-    /// cycles outside the sensitivity equations, and impedance spectra fall back to finite
-    /// differences.
+    /// Forward sensitivities: for a log, carried by IDAS through its replay (one run with n
+    /// sensitivities, ``SensitivityRequest``); for an impedance spectrum, dZ/dθ of the linearised
+    /// system, dZ/dθ = −(dv/dθ)·x − v·A⁻¹(dA/dθ) x with the rest state's own shift dy*/dθ in dA/dθ,
+    /// from the factorisation of A(ω) that gives Z (``ImpedanceAnalysis/spectrum(parameters:state:derivative:contactDamage:frequencies:sensitivities:)``).
+    /// Per-cycle capacity tables, whose fade acts between cycles outside the sensitivity
+    /// equations, fall back to finite differences.
     case forward
     /// Central differences of whole model runs at θ ± h (h = 10⁻³ in log space, 10⁻³ of the
     /// bounds' width otherwise), the 2n runs in parallel: the fallback, and the forward
@@ -41,6 +43,9 @@ extension FitObjective {
                 block = try forwardColumns(dataset, series: series, parameters: try cellParameters(values: values(theta), for: dataset),
                                            theta: theta)
                 runs(1)
+            case (.forward, .impedance(let spectrum, let stateOfCharge)):
+                block = try impedanceColumns(dataset, spectrum: spectrum, stateOfCharge: stateOfCharge, theta: theta)
+                runs(1)
             default:
                 block = try finiteDifferenceColumns(dataset, theta: theta)
                 runs(2 * parameters.count)
@@ -61,20 +66,39 @@ extension FitObjective {
         parameters[j].logScale ? base : base * width(j)
     }
 
+    /// A dataset's parameters at θᵢ ± δ for the forward sensitivities, kept within the bounds
+    /// (one-sided at a bound): the derivative is the difference over the distance between the
+    /// two, so `steps` holds half that distance.
+    private func sensitivityRequest(_ theta: [Double], for dataset: FitDataset) throws -> SensitivityRequest {
+        let n = parameters.count
+        let lower = parameters.map { $0.coordinate($0.lower) }, upper = parameters.map { $0.coordinate($0.upper) }
+        let plus = (0..<n).map { min(theta[$0] + step($0, Self.residualDerivativeStep), upper[$0]) - theta[$0] }
+        let minus = (0..<n).map { max(theta[$0] - step($0, Self.residualDerivativeStep), lower[$0]) - theta[$0] }
+        return SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0], for: dataset) },
+                                  minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0], for: dataset) },
+                                  steps: (0..<n).map { (plus[$0] - minus[$0]) / 2 })
+    }
+
+    /// ∂r/∂θ of a spectrum's residuals (Re Z and Im Z at each frequency, as ``run(_:parameters:options:initialState:)``
+    /// orders them) from one spectrum that carries dZ/dθ.
+    private func impedanceColumns(_ dataset: FitDataset, spectrum: MeasuredImpedanceSpectrum, stateOfCharge: Double?,
+                                  theta: [Double]) throws -> [[Double]] {
+        let comparison = try ImpedanceComparison.run(parameters: try cellParameters(values: values(theta), for: dataset),
+                                                     spectrum: spectrum, stateOfCharge: stateOfCharge,
+                                                     sensitivity: try sensitivityRequest(theta, for: dataset))
+        let scale = dataset.weight / dataset.noise
+        return comparison.simulated.impedanceSensitivities.map { derivative in
+            derivative.flatMap { [$0.real * scale, $0.imaginary * scale] }
+        }
+    }
+
     /// dV/dθ at every measured sample from one replay that carries the sensitivities; a sample
     /// past its simulated step's end takes the derivative of the step's final voltage (as its
     /// residual takes that voltage).
     private func forwardColumns(_ dataset: FitDataset, series: MeasuredTimeSeries, parameters cell: CellParameters,
                                 theta: [Double]) throws -> [[Double]] {
         let n = parameters.count
-        // θ ± δ kept within the bounds (one-sided at a bound): the derivative is the difference over
-        // the distance between the two, so `steps` holds half that distance.
-        let lower = parameters.map { $0.coordinate($0.lower) }, upper = parameters.map { $0.coordinate($0.upper) }
-        let plus = (0..<n).map { min(theta[$0] + step($0, Self.residualDerivativeStep), upper[$0]) - theta[$0] }
-        let minus = (0..<n).map { max(theta[$0] - step($0, Self.residualDerivativeStep), lower[$0]) - theta[$0] }
-        let request = SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0], for: dataset) },
-                                         minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0], for: dataset) },
-                                         steps: (0..<n).map { (plus[$0] - minus[$0]) / 2 })
+        let request = try sensitivityRequest(theta, for: dataset)
         // A replay is one pass through the log: nothing to jump over.
         var replay = options
         replay.acceleration = nil
