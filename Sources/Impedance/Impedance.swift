@@ -135,14 +135,14 @@ public enum ImpedanceAnalysis {
 }
 
 /// A consistent resting state y*, ẏ*, with its sensitivities to fitted keys when asked for.
-public struct RestingState: @unchecked Sendable {
+public struct RestingState: Sendable {
     public var state: [Double]
     public var derivative: [Double]
     public var sensitivities: StateSensitivities?
 }
 
 /// sᵢ = dy*/dθᵢ and ṡᵢ of a state, with the models at θᵢ ± δᵢ they were taken with.
-public struct StateSensitivities: @unchecked Sendable {
+public struct StateSensitivities: Sendable {
     public let perturbations: ParameterPerturbations
     public var values: [[Double]]
     public var derivatives: [[Double]]

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+@testable import CellModel
 @testable import Comparison
 @testable import DAESolver
 @testable import Fitting
@@ -96,5 +97,99 @@ struct ImpedanceSensitivityTests {
             adding: ["Positive electrode double-layer capacity [F.m-2]": 0.1, "Negative electrode double-layer capacity [F.m-2]": 0.1],
             keys: keys, stateOfCharge: 0.3)
         Self.check(keys, errors, "Xu 2019")
+    }
+
+    @Test("a noisy spectrum's fit (exchange current, CAM|SE double layer) with dZ/dθ ends where the finite-difference fit ends, in fewer model solves")
+    func fitMatchesFiniteDifferences() throws {
+        let set = try loadParameterSet("zhou2025-ncm811-lpsc-fine").with(Self.zhouMesh)
+            .with(["Initial concentration in positive electrode [mol.m-3]": 30000])
+        let clean = try Self.spectrum(set, stateOfCharge: nil)
+        var generator = SplitMix64(seed: 21)
+        var noisy = clean
+        for k in 0..<clean.count {
+            let sigma = 0.005 * (clean.real[k] * clean.real[k] + clean.minusImaginary[k] * clean.minusImaginary[k]).squareRoot()
+            noisy.real[k] += sigma * SyntheticData.gaussian(&generator)
+            noisy.minusImaginary[k] += sigma * SyntheticData.gaussian(&generator)
+        }
+        let keys = ["Positive electrode exchange-current density [A.m-2]", "Positive electrode double-layer capacity [F.m-2]"]
+        var start = set
+        start[keys[0]] = .number(2.4)
+        start[keys[1]] = .number(0.08)
+        let catalogue = try CellParameters(start).catalogue
+        let objective = FitObjective(base: start, parameters: try keys.map { try FitParameter.parse($0, catalogue: catalogue) },
+                                     datasets: [FitDataset(file: "spectrum", content: .impedance(noisy, stateOfCharge: nil))])
+        var fit = ParameterFit(objective: objective)
+        fit.sensitivities = .forward
+        let forward = try fit.run()
+        fit.sensitivities = .finiteDifferences
+        let differences = try fit.run()
+        print("spectrum fit, forward: \(forward.values), \(forward.best.iterations) iterations, \(forward.modelSolves) solves, \(forward.seconds) s")
+        print("spectrum fit, finite differences: \(differences.values), \(differences.best.iterations) iterations, \(differences.modelSolves) solves, \(differences.seconds) s")
+        #expect(forward.statistics.identifiable, "\(forward.statistics.problems)")
+        // LM stops when S falls by less than 10⁻⁸ S: within ~10⁻³ σ of the minimum either way.
+        for j in keys.indices {
+            let sigma = try #require(forward.statistics.standardErrors[j])
+            #expect(abs(forward.values[j] - differences.values[j]) < 0.01 * sigma,
+                    "\(keys[j]): \(forward.values[j]) vs \(differences.values[j]) ± \(sigma)")
+            let sigmaFD = try #require(differences.statistics.standardErrors[j])
+            #expect(abs(sigma / sigmaFD - 1) < 1e-3, "\(keys[j]): σ \(sigma) vs \(sigmaFD)")
+        }
+        #expect(abs(forward.best.objective / differences.best.objective - 1) < 1e-6)
+        #expect(forward.modelSolves < differences.modelSolves)
+    }
+
+    /// Z₊ is read against a reference in the SE at the foil, so it leaves the foil out: the foil's keys
+    /// move x (the cell's Z) but not Z₊. Its read-out v₊ = V − φ_e(0) depends on them (φ_e(0) holds
+    /// the foil's constriction resistance, exchange current and contact), so dZ₊/dθ = 0 holds only if
+    /// (dv₊/dθ)·x cancels v₊·dx/dθ: a test of the read-out's own derivative (without it, dZ₊/dθ
+    /// came out as 100 % of dZ/dθ for the contact resistance and 6 % for the initial contact).
+    @Test("lithium foil with contact and a contact resistance: dZ/dθ agrees with finite differences to 1e-5 for foil and positive-electrode keys; dZ₊/dθ too, and vanishes for the foil's keys, which the read-out's derivative must cancel")
+    func foilContact() throws {
+        var set = try loadParameterSet("zhou2025-ncm811-lpsc-coarse").with(Self.zhouMesh)
+        let foil: [String: Double] = [NegativeInterfaceParameters.capacityKey: 0.2, "Negative electrode creep rate at 1 MPa [s-1]": 0,
+                                      "Negative electrode creep stress exponent": 6.6, "Negative electrode creep activation energy [J.mol-1]": 37_000,
+                                      "Negative electrode initial contact fraction": 0.7, "Negative electrode contact resistance [Ohm.m2]": 2e-4]
+        for (key, value) in foil { set[key] = .number(value) }
+        let foilKeys = ["Negative electrode contact resistance [Ohm.m2]", "Exchange-current density for lithium metal electrode [A.m-2]",
+                        "Negative electrode initial contact fraction"]
+        let keys = foilKeys + ["Positive electrode exchange-current density [A.m-2]", "Positive particle contact fraction mean"]
+        func parameters(_ key: String, _ shift: Double) throws -> CellParameters {
+            var shifted = set
+            shifted[key] = .number(set.number(key) * exp(shift))
+            return try CellParameters(shifted)
+        }
+        func spectrum(_ cell: CellParameters, _ request: SensitivityRequest? = nil) throws -> ImpedanceSpectrum {
+            let rest = try ImpedanceAnalysis.restingStateWithSensitivities(parameters: cell, stateOfCharge: 0.5, sensitivity: request)
+            return try ImpedanceAnalysis.spectrum(parameters: cell, state: rest.state, derivative: rest.derivative,
+                                                  frequencies: Self.frequencies, sensitivities: rest.sensitivities)
+        }
+        // θ = ln p, δ = 10⁻⁴ as in a fit.
+        let delta = FitObjective.residualDerivativeStep
+        let exact = try spectrum(try CellParameters(set), SensitivityRequest(plus: try keys.map { try parameters($0, delta) },
+                                                                            minus: try keys.map { try parameters($0, -delta) },
+                                                                            steps: keys.map { _ in delta }))
+        func norm(_ a: [Complex]) -> Double { a.reduce(0) { $0 + $1.magnitude * $1.magnitude }.squareRoot() }
+        func relative(_ a: [Complex], _ b: [Complex]) -> Double { norm(zip(a, b).map { $0 - $1 }) / norm(b) }
+        for (i, key) in keys.enumerated() {
+            // Richardson-extrapolated central differences of whole spectra, h = 4·10⁻³ and 2·10⁻³.
+            func difference(_ h: Double) throws -> (cell: [Complex], positive: [Complex]) {
+                let a = try spectrum(try parameters(key, h)), b = try spectrum(try parameters(key, -h))
+                return (zip(a.impedance, b.impedance).map { ($0 - $1) / (2 * h) },
+                        zip(a.positiveElectrodeImpedance, b.positiveElectrodeImpedance).map { ($0 - $1) / (2 * h) })
+            }
+            let coarse = try difference(4e-3), fine = try difference(2e-3)
+            func extrapolated(_ c: [Complex], _ f: [Complex]) -> [Complex] { zip(c, f).map { (4 * $1 - $0) / 3 } }
+            let cell = relative(exact.impedanceSensitivities[i], extrapolated(coarse.cell, fine.cell))
+            #expect(cell < 1e-5, "\(key): Z relative difference \(cell)")
+            if foilKeys.contains(key) {
+                let leak = norm(exact.positiveElectrodeImpedanceSensitivities[i]) / norm(exact.impedanceSensitivities[i])
+                print("foil contact: \(key): relative difference Z \(cell); |dZ₊/dθ| / |dZ/dθ| \(leak)")
+                #expect(leak < 1e-9, "\(key): dZ₊/dθ \(leak) of dZ/dθ")
+            } else {
+                let positive = relative(exact.positiveElectrodeImpedanceSensitivities[i], extrapolated(coarse.positive, fine.positive))
+                print("foil contact: \(key): relative difference Z \(cell), Z₊ \(positive)")
+                #expect(positive < 1e-5, "\(key): Z₊ relative difference \(positive)")
+            }
+        }
     }
 }
