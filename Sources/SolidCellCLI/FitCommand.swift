@@ -51,7 +51,7 @@ struct FitCommand: ParsableCommand {
     var starts: Int = 4
 
     @Option(name: .long, help: ArgumentHelp(
-        "How ∂(residual)/∂(key) is computed: IDAS forward sensitivities of the replayed logs (capacity tables by finite differences), or finite differences of whole runs throughout.",
+        "How ∂(residual)/∂(key) is computed: IDAS forward sensitivities of the replayed logs and dZ/dθ of the linearised system for spectra (capacity tables by finite differences), or finite differences of whole runs throughout.",
         valueName: "forward|finite-differences"))
     var sensitivities: String = SensitivityMethod.forward.rawValue
 
