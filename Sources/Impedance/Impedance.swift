@@ -158,7 +158,9 @@ public struct StateSensitivities: Sendable {
 /// where dA/dθ and dv/dθ are total derivatives: the key moves the model and, through the rest state,
 /// the point it is linearised at, y*(θ). Both are central differences of the model's exact Jacobian
 /// and read-outs between the models at θ ± δ taken at y* ± δs, ẏ* ± δṡ (``DAELinearisation/init(centralDifference:_:step:)``):
-/// O(δ²) truncation, as ∂F/∂θ in a run's forward sensitivities.
+/// O(δ²) truncation, as ∂F/∂θ in a run's forward sensitivities. At a bound of a fitted key, where the
+/// models sit one-sided at θ and θ − 2δ, the states stay at y* ± δs: θ and y* span the same 2δ, so the
+/// first-order term is still the total derivative (at θ − δ: O(δ), as ∂F/∂θ is there).
 struct SpectrumDerivative {
     /// dK/dθ and dM/dθ.
     let matrices: DAELinearisation
