@@ -42,11 +42,21 @@ public final class ParameterPerturbations: @unchecked Sendable {
 
     public var count: Int { plus.count }
 
-    /// ∂y₀/∂θᵢ of the resting initial state (each model's own initial concentration).
-    public func initialSensitivities() -> [[Double]] {
+    /// ∂y₀/∂θᵢ of an initial state each model builds for itself (by default the resting state at
+    /// its own initial concentration), before it is made consistent.
+    public func initialSensitivities(_ initialState: (P2DModel) -> [Double] = { $0.restingState() }) -> [[Double]] {
         (0..<count).map { i in
-            zip(plus[i].restingState(), minus[i].restingState()).map { ($0 - $1) / (2 * steps[i]) }
+            zip(initialState(plus[i]), initialState(minus[i])).map { ($0 - $1) / (2 * steps[i]) }
         }
+    }
+
+    /// The models at θᵢ + δᵢ and θᵢ − δᵢ, brought to the reference model's control, events, damage
+    /// and temperature: for derivatives of anything else the model computes (its Jacobian, its
+    /// read-outs) by the same central difference as ∂F/∂θᵢ.
+    public func models(_ i: Int, following reference: P2DModel) -> (plus: P2DModel, minus: P2DModel) {
+        follow(reference, &plus[i])
+        follow(reference, &minus[i])
+        return (plus[i], minus[i])
     }
 
     /// Writes ∂F/∂θᵢ at (t, y, ẏ) into `out`, the perturbed models first brought to the

@@ -3,6 +3,7 @@ import Foundation
 import Impedance
 import MeasuredData
 import Parameters
+import Simulator
 
 /// A measured impedance spectrum against the model's at the same frequencies.
 public struct ImpedanceComparisonResult: Sendable {
@@ -24,16 +25,19 @@ public struct ImpedanceComparisonResult: Sendable {
 /// Runs the model's impedance at a measured spectrum's frequencies and compares.
 public enum ImpedanceComparison {
     /// The model linearised at rest, at the uniform stoichiometry of `stateOfCharge` (at the model
-    /// file's initial concentration when nil), its spectrum at the measured frequencies.
+    /// file's initial concentration when nil), its spectrum at the measured frequencies. With
+    /// `sensitivity` (the parameters at θᵢ ± δᵢ) the simulated spectrum carries dZ/dθᵢ
+    /// (``ImpedanceSpectrum/impedanceSensitivities``), the rest state's own shift with θ included.
     public static func run(parameters: CellParameters, spectrum: MeasuredImpedanceSpectrum,
-                           stateOfCharge: Double?) throws -> ImpedanceComparisonResult {
+                           stateOfCharge: Double?, sensitivity: SensitivityRequest? = nil) throws -> ImpedanceComparisonResult {
         guard spectrum.count > 0 else { throw ComparisonError.noSamples }
         if let k = spectrum.frequency.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
             throw ComparisonError.nonPositiveFrequency(row: k + 1, hertz: spectrum.frequency[k])
         }
-        let rest = try ImpedanceAnalysis.restingState(parameters: parameters, stateOfCharge: stateOfCharge)
+        let rest = try ImpedanceAnalysis.restingStateWithSensitivities(parameters: parameters, stateOfCharge: stateOfCharge,
+                                                                       sensitivity: sensitivity)
         let simulated = try ImpedanceAnalysis.spectrum(parameters: parameters, state: rest.state, derivative: rest.derivative,
-                                                       frequencies: spectrum.frequency)
+                                                       frequencies: spectrum.frequency, sensitivities: rest.sensitivities)
         let text = stateOfCharge.map { "at rest, SOC \($0)" } ?? "at rest, at the model's initial concentration"
         return compare(measured: spectrum, simulated: simulated, stateText: text)
     }

@@ -43,6 +43,33 @@ public struct DAELinearisation: Sendable {
         derivativeJacobian = zip(atProbe, atZero).map { ($0 - $1) / probe }
     }
 
+    /// The derivative of a linearisation along a path through two points of it,
+    ///
+    ///     dK/dθ ≈ (K₊ − K₋)/2δ,   dM/dθ ≈ (M₊ − M₋)/2δ,
+    ///
+    /// the central difference between the linearisations at θ + δ (`plus`) and θ − δ (`minus`), on one
+    /// pattern. Taken between two systems *and* two points (y* ± δ dy*/dθ) it is the total derivative
+    /// of (K, M) along θ, a linearisation of its own: (dK + iω dM) x is dA/dθ · x.
+    public init(centralDifference plus: DAELinearisation, _ minus: DAELinearisation, step: Double) {
+        precondition(plus.pattern == minus.pattern, "centralDifference: the two linearisations must share a pattern")
+        let scale = 1 / (2 * step)
+        pattern = plus.pattern
+        stateJacobian = zip(plus.stateJacobian, minus.stateJacobian).map { ($0 - $1) * scale }
+        derivativeJacobian = zip(plus.derivativeJacobian, minus.derivativeJacobian).map { ($0 - $1) * scale }
+    }
+
+    /// (K + iωM) x, column by column over the pattern.
+    public func product(angularFrequency omega: Double, _ x: [Complex]) -> [Complex] {
+        precondition(x.count == pattern.dimension, "product: a vector of \(x.count) for dimension \(pattern.dimension)")
+        var out = [Complex](repeating: .zero, count: pattern.dimension)
+        for column in 0..<pattern.dimension where x[column] != .zero {
+            for entry in pattern.columnStarts[column]..<pattern.columnStarts[column + 1] {
+                out[pattern.rowIndices[entry]] += Complex(stateJacobian[entry], omega * derivativeJacobian[entry]) * x[column]
+            }
+        }
+        return out
+    }
+
     /// Builds a linearisation from given K and M (in the pattern's order).
     public init(pattern: SparsityPattern, stateJacobian: [Double], derivativeJacobian: [Double]) {
         precondition(stateJacobian.count == pattern.nonZeroCount && derivativeJacobian.count == pattern.nonZeroCount)
@@ -87,6 +114,13 @@ public final class FrequencyResponseSolver {
         for k in 0..<mass.count { imaginary[k] = omega * mass[k] }
         try lu.factor(real: linearisation.stateJacobian, imaginary: imaginary)
         return try lu.solve(b)
+    }
+
+    /// x with (K + iωM) x = b at the ω of the last ``solve(angularFrequency:rightHandSide:)``, from its
+    /// factorisation (a back-substitution only: for further right-hand sides at that frequency, such
+    /// as the sensitivities dx/dθ = A⁻¹(db/dθ − dA/dθ x)). Throws before any factorisation.
+    public func solveFactorised(rightHandSide b: [Complex]) throws(SolverError) -> [Complex] {
+        try lu.solve(b)
     }
 
     /// Reciprocal pivot ratio of the last factorisation (see ``ComplexSparseLU/reciprocalPivotRatio``).

@@ -10,9 +10,12 @@ import Simulator
 /// How ∂r/∂θ is computed.
 public enum SensitivityMethod: String, Sendable, CaseIterable {
     /// Forward sensitivities carried by IDAS (one run with n sensitivities, ``SensitivityRequest``):
-    /// through the replay of a log, through the cycles of a capacity table whose fade lives in the
-    /// DAE (films, interphases, side reactions), and through an impedance spectrum's linearised
-    /// system. A capacity table whose contact damage grows between cycles — outside the sensitivity
+    /// through the replay of a log, and through the cycles of a capacity table whose fade lives in
+    /// the DAE (films, interphases, side reactions); for an impedance spectrum, dZ/dθ of the
+    /// linearised system, dZ/dθ = −(dv/dθ)·x − v·A⁻¹(dA/dθ) x with the rest state's own shift dy*/dθ
+    /// in dA/dθ, from the factorisation of A(ω) that gives Z
+    /// (``ImpedanceAnalysis/spectrum(parameters:state:derivative:contactDamage:frequencies:sensitivities:)``).
+    /// A capacity table whose contact damage grows between cycles — outside the sensitivity
     /// equations, from drivers sampled at the solver's steps — published numbers, and runs with
     /// cycle jumping fall back to finite differences.
     case forward
@@ -48,6 +51,9 @@ extension FitObjective {
                 where try options.acceleration == nil && !damagesBetweenCycles(table, dataset: dataset, theta: theta):
                 block = try forwardCycleColumns(dataset, table: table, experiment: experiment, profiles: profiles, theta: theta)
                 runs(1)
+            case (.forward, .impedance(let spectrum, let stateOfCharge)):
+                block = try impedanceColumns(dataset, spectrum: spectrum, stateOfCharge: stateOfCharge, theta: theta)
+                runs(1)
             default:
                 block = try finiteDifferenceColumns(dataset, theta: theta)
                 runs(2 * parameters.count)
@@ -68,17 +74,30 @@ extension FitObjective {
         parameters[j].logScale ? base : base * width(j)
     }
 
-    /// The models at θᵢ ± δ (one-sided at a bound) that carry ∂F/∂θᵢ.
-    private func sensitivityRequest(_ dataset: FitDataset, theta: [Double]) throws -> SensitivityRequest {
+    /// A dataset's parameters at θᵢ ± δ for the forward sensitivities, kept within the bounds
+    /// (one-sided at a bound): the derivative is the difference over the distance between the
+    /// two, so `steps` holds half that distance.
+    private func sensitivityRequest(_ theta: [Double], for dataset: FitDataset) throws -> SensitivityRequest {
         let n = parameters.count
-        // θ ± δ kept within the bounds (one-sided at a bound): the derivative is the difference over
-        // the distance between the two, so `steps` holds half that distance.
         let lower = parameters.map { $0.coordinate($0.lower) }, upper = parameters.map { $0.coordinate($0.upper) }
         let plus = (0..<n).map { min(theta[$0] + step($0, Self.residualDerivativeStep), upper[$0]) - theta[$0] }
         let minus = (0..<n).map { max(theta[$0] - step($0, Self.residualDerivativeStep), lower[$0]) - theta[$0] }
         return SensitivityRequest(plus: try (0..<n).map { try shifted(theta, $0, by: plus[$0], for: dataset) },
                                   minus: try (0..<n).map { try shifted(theta, $0, by: minus[$0], for: dataset) },
                                   steps: (0..<n).map { (plus[$0] - minus[$0]) / 2 })
+    }
+
+    /// ∂r/∂θ of a spectrum's residuals (Re Z and Im Z at each frequency, as ``run(_:values:)``
+    /// orders them) from one spectrum that carries dZ/dθ.
+    private func impedanceColumns(_ dataset: FitDataset, spectrum: MeasuredImpedanceSpectrum, stateOfCharge: Double?,
+                                  theta: [Double]) throws -> [[Double]] {
+        let comparison = try ImpedanceComparison.run(parameters: try cellParameters(values: values(theta), for: dataset),
+                                                     spectrum: spectrum, stateOfCharge: stateOfCharge,
+                                                     sensitivity: try sensitivityRequest(theta, for: dataset))
+        let scale = dataset.weight / dataset.noise
+        return comparison.simulated.impedanceSensitivities.map { derivative in
+            derivative.flatMap { [$0.real * scale, $0.imaginary * scale] }
+        }
     }
 
     /// Whether a table's run raises the contact damage between cycles (more than one cycle under a
@@ -94,7 +113,7 @@ extension FitObjective {
         let comparison = try CycleTableComparison.run(
             parameters: try cellParameters(values: values(theta), for: dataset), table: table, experiment: experiment,
             profiles: profiles, stateOfCharge: initialState.stateOfCharge, options: options,
-            sensitivity: try sensitivityRequest(dataset, theta: theta))
+            sensitivity: try sensitivityRequest(theta, for: dataset))
         guard let rows = comparison.dischargeSensitivities else {
             let reason = comparison.simulation.failure.map { "\($0)" } ?? "a discharging step carried none"
             throw FitEvaluationError(file: dataset.file, message: "the sensitivity run gave no capacity sensitivities: \(reason)")
@@ -109,7 +128,7 @@ extension FitObjective {
     private func forwardColumns(_ dataset: FitDataset, series: MeasuredTimeSeries, parameters cell: CellParameters,
                                 theta: [Double]) throws -> [[Double]] {
         let n = parameters.count
-        let request = try sensitivityRequest(dataset, theta: theta)
+        let request = try sensitivityRequest(theta, for: dataset)
         // A replay is one pass through the log: nothing to jump over.
         var replay = options
         replay.acceleration = nil

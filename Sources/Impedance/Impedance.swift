@@ -29,8 +29,14 @@ public enum ImpedanceAnalysis {
     /// The spectrum at `frequencies` [Hz] about (y*, ẏ*) (ẏ* = 0 at rest), with the particles' contact
     /// damage (``SimulationResult/finalContactDamage`` after cycling; none when nil). Throws if the state
     /// does not fit the model or a factorisation fails.
+    ///
+    /// With `sensitivities` (the state's own sensitivities to keys θᵢ, from
+    /// ``restingStateWithSensitivities(parameters:stateOfCharge:sensitivity:)``) the spectrum also carries
+    /// dZ/dθᵢ and dZ₊/dθᵢ at every frequency (``SpectrumDerivative``), from the factorisation of A(ω)
+    /// that gives Z: one back-substitution per key and frequency.
     public static func spectrum(parameters: CellParameters, state: [Double], derivative: [Double]? = nil,
-                                contactDamage: [Double]? = nil, frequencies: [Double]) throws -> ImpedanceSpectrum {
+                                contactDamage: [Double]? = nil, frequencies: [Double],
+                                sensitivities: StateSensitivities? = nil) throws -> ImpedanceSpectrum {
         var model = P2DModel(parameters: parameters)
         guard state.count == model.stateCount, derivative.map({ $0.count == model.stateCount }) ?? true else {
             throw ImpedanceError(message: "the state has \(state.count) components, the model \(model.stateCount)")
@@ -49,16 +55,25 @@ public enum ImpedanceAnalysis {
         forcing[model.controlEquationIndex] = .one   // δI = 1 A
         let voltage = model.terminalVoltageFunctional
         let positive = voltage - model.foilElectrolytePotentialFunctional(at: state)
-        func response(_ frequency: Double) throws -> (cell: Complex, positive: Complex) {
-            let x = try solver.solve(angularFrequency: 2 * Double.pi * frequency, rightHandSide: forcing)
-            return (-voltage.apply(x), -positive.apply(x))
-        }
+        let keys = try sensitivities.map { try SpectrumDerivative.all($0, reference: model, state: state, derivative: rates) } ?? []
         var spectrum = ImpedanceSpectrum()
+        spectrum.impedanceSensitivities = Array(repeating: [], count: keys.count)
+        spectrum.positiveElectrodeImpedanceSensitivities = spectrum.impedanceSensitivities
+        func response(_ frequency: Double) throws -> (cell: Complex, positive: Complex, x: [Complex]) {
+            let x = try solver.solve(angularFrequency: 2 * Double.pi * frequency, rightHandSide: forcing)
+            return (-voltage.apply(x), -positive.apply(x), x)
+        }
         for frequency in frequencies {
             let z = try response(frequency)
             spectrum.frequencies.append(frequency)
             spectrum.impedance.append(z.cell)
             spectrum.positiveElectrodeImpedance.append(z.positive)
+            for (i, key) in keys.enumerated() {
+                let d = try key.impedanceDerivatives(angularFrequency: 2 * Double.pi * frequency, response: z.x, solver: solver,
+                                                     voltage: voltage, positive: positive)
+                spectrum.impedanceSensitivities[i].append(d.cell)
+                spectrum.positiveElectrodeImpedanceSensitivities[i].append(d.positive)
+            }
         }
         let limit = try response(limitFrequency)
         spectrum.highFrequencyResistance = limit.cell.real
@@ -75,13 +90,112 @@ public enum ImpedanceAnalysis {
     /// model's initial concentration when nil; potentials, pressure and double layers made consistent
     /// at zero current by IDACalcIC. Returns y and ẏ.
     public static func restingState(parameters: CellParameters, stateOfCharge: Double?) throws -> (state: [Double], derivative: [Double]) {
+        let rest = try restingStateWithSensitivities(parameters: parameters, stateOfCharge: stateOfCharge, sensitivity: nil)
+        return (rest.state, rest.derivative)
+    }
+
+    /// The resting state of ``restingState(parameters:stateOfCharge:)`` and, with `sensitivity` (the
+    /// parameters at θᵢ ± δᵢ), its sensitivities sᵢ = dy*/dθᵢ and ṡᵢ. A rest state depends on θ through
+    /// its concentrations (each model's own stoichiometry of the SOC, or initial concentration:
+    /// sᵢ of the differential unknowns is their central difference) and through the consistency
+    /// conditions that fix the algebraic unknowns (potentials, pressure, double layers, contact):
+    ///
+    ///     F_y sᵢ + F_ẏ ṡᵢ + ∂F/∂θᵢ = 0,
+    ///
+    /// solved for the algebraic part of sᵢ and the differential part of ṡᵢ by IDAS's own consistent
+    /// initial conditions, with the same ∂F/∂θᵢ (``ParameterPerturbations``) as a run's forward
+    /// sensitivities.
+    public static func restingStateWithSensitivities(parameters: CellParameters, stateOfCharge: Double?,
+                                                     sensitivity: SensitivityRequest?) throws -> RestingState {
         var model = P2DModel(parameters: parameters)
         model.control = .current(amperes: 0)
-        let y0 = stateOfCharge.map {
-            model.restingState(concentration: model.stoichiometry(atStateOfCharge: $0) * parameters.positiveMaximumConcentration)
-        } ?? model.restingState()
-        let solver = try model.makeSolver(relativeTolerance: 1e-10, absoluteTolerance: 1e-12, state: y0, consistentBy: 1)
-        return (solver.state, solver.derivative)
+        func initial(_ model: P2DModel) -> [Double] {
+            stateOfCharge.map {
+                model.restingState(concentration: model.stoichiometry(atStateOfCharge: $0) * model.parameters.positiveMaximumConcentration)
+            } ?? model.restingState()
+        }
+        let solver = try model.makeSolver(relativeTolerance: 1e-10, absoluteTolerance: 1e-12, state: initial(model))
+        var perturbations: ParameterPerturbations?
+        if let request = sensitivity {
+            guard let p = ParameterPerturbations(reference: model, plus: request.plus, minus: request.minus, steps: request.steps) else {
+                throw ImpedanceError(message: "a fitted key changes the model's unknowns: no sensitivities of its spectrum")
+            }
+            let zero = [[Double]](repeating: [Double](repeating: 0, count: model.stateCount), count: p.count)
+            // (The solver keeps the closure: it holds the solver unowned.)
+            try solver.enableSensitivities(initial: p.initialSensitivities(initial), initialDerivative: zero) { [unowned solver] i, t, y, yp, out in
+                try p.residualDerivative(i, time: t, state: y, derivative: yp, into: out, following: solver.system)
+            }
+            perturbations = p
+        }
+        try solver.computeConsistentInitialConditions(firstOutputTime: 1)
+        return RestingState(state: solver.state, derivative: solver.derivative, sensitivities: perturbations.map {
+            StateSensitivities(perturbations: $0, values: solver.sensitivities, derivatives: solver.sensitivityDerivatives)
+        })
+    }
+}
+
+/// A consistent resting state y*, ẏ*, with its sensitivities to fitted keys when asked for.
+public struct RestingState: Sendable {
+    public var state: [Double]
+    public var derivative: [Double]
+    public var sensitivities: StateSensitivities?
+}
+
+/// sᵢ = dy*/dθᵢ and ṡᵢ of a state, with the models at θᵢ ± δᵢ they were taken with.
+public struct StateSensitivities: Sendable {
+    public let perturbations: ParameterPerturbations
+    public var values: [[Double]]
+    public var derivatives: [[Double]]
+}
+
+/// What the derivative of a spectrum along one key θ needs, formed once per key. With
+/// A(ω) = K + iωM, A x = b (b = e_c, the control row: δI = 1 A whatever θ, so db/dθ = 0) and
+/// Z = −v·x for a read-out v (the terminal voltage, or the positive electrode's potential against the
+/// SE at the foil):
+///
+///     dZ/dθ = −(dv/dθ)·x − v·dx/dθ,    dx/dθ = −A⁻¹ (dA/dθ) x,
+///
+/// where dA/dθ and dv/dθ are total derivatives: the key moves the model and, through the rest state,
+/// the point it is linearised at, y*(θ). Both are central differences of the model's exact Jacobian
+/// and read-outs between the models at θ ± δ taken at y* ± δs, ẏ* ± δṡ (``DAELinearisation/init(centralDifference:_:step:)``):
+/// O(δ²) truncation, as ∂F/∂θ in a run's forward sensitivities. At a bound of a fitted key, where the
+/// models sit one-sided at θ and θ − 2δ, the states stay at y* ± δs: θ and y* span the same 2δ, so the
+/// first-order term is still the total derivative (at θ − δ: O(δ), as ∂F/∂θ is there).
+struct SpectrumDerivative {
+    /// dK/dθ and dM/dθ.
+    let matrices: DAELinearisation
+    /// The read-outs at θ ± δ, y* ± δs, and δ.
+    let voltage: (plus: StateFunctional, minus: StateFunctional)
+    let positive: (plus: StateFunctional, minus: StateFunctional)
+    let step: Double
+
+    /// One per key of `sensitivities`, about (y*, ẏ*) of the `reference` model.
+    static func all(_ sensitivities: StateSensitivities, reference: P2DModel, state: [Double], derivative: [Double]) throws -> [Self] {
+        let p = sensitivities.perturbations
+        return try (0..<p.count).map { i in
+            var (plus, minus) = p.models(i, following: reference)
+            let step = p.steps[i]
+            func moved(_ y: [Double], _ s: [Double], _ sign: Double) -> [Double] { zip(y, s).map { $0 + sign * step * $1 } }
+            let (yPlus, yMinus) = (moved(state, sensitivities.values[i], 1), moved(state, sensitivities.values[i], -1))
+            let a = try DAELinearisation(system: &plus, time: 0, state: yPlus, derivative: moved(derivative, sensitivities.derivatives[i], 1))
+            let b = try DAELinearisation(system: &minus, time: 0, state: yMinus, derivative: moved(derivative, sensitivities.derivatives[i], -1))
+            func positive(_ model: P2DModel, _ y: [Double]) -> StateFunctional {
+                model.terminalVoltageFunctional - model.foilElectrolytePotentialFunctional(at: y)
+            }
+            return SpectrumDerivative(matrices: DAELinearisation(centralDifference: a, b, step: step),
+                                      voltage: (plus.terminalVoltageFunctional, minus.terminalVoltageFunctional),
+                                      positive: (positive(plus, yPlus), positive(minus, yMinus)), step: step)
+        }
+    }
+
+    /// dZ/dθ and dZ₊/dθ at ω, given the response x = A⁻¹b and the solver that has A(ω) factorised.
+    func impedanceDerivatives(angularFrequency omega: Double, response x: [Complex], solver: FrequencyResponseSolver,
+                              voltage v: StateFunctional, positive vPositive: StateFunctional) throws -> (cell: Complex, positive: Complex) {
+        let dx = try solver.solveFactorised(rightHandSide: matrices.product(angularFrequency: omega, x).map { -$0 })
+        func dv(_ pair: (plus: StateFunctional, minus: StateFunctional)) -> Complex {
+            (pair.plus.apply(x) - pair.minus.apply(x)) / (2 * step)
+        }
+        return (-(dv(voltage) + v.apply(dx)), -(dv(positive) + vPositive.apply(dx)))
     }
 }
 
@@ -109,6 +223,10 @@ public struct ImpedanceSpectrum: Sendable {
     public var current = Double.nan
     public var averageStoichiometry = Double.nan
     public var kineticChargeTransferResistance = Double.nan
+    /// dZ/dθᵢ and dZ₊/dθᵢ [Ω per unit of θᵢ] at each frequency, one array per key of the
+    /// ``StateSensitivities`` the spectrum was computed with (empty without).
+    public var impedanceSensitivities: [[Complex]] = []
+    public var positiveElectrodeImpedanceSensitivities: [[Complex]] = []
 
     public init() {}
 
