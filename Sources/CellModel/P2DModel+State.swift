@@ -23,7 +23,9 @@ extension P2DModel {
         for index in concentrationStart..<currentIndex { y[index] = concentration }
         y[pressureIndex] = setPressure
         if layout.hasInterfaceUnknowns { setInterfaceVoltagesAtRest(&y) }
-        if layout.lithiumContact { y[layout.lithiumContactIndex] = p.negativeInterface!.initialContact }
+        if layout.lithiumContact {
+            for index in layout.lithiumContactIndex..<stateCount { y[index] = p.negativeInterface!.initialContact }
+        }
         return y
     }
 

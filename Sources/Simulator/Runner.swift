@@ -145,8 +145,8 @@ final class Runner {
             do {
                 result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
                 // An outcome that ends the run (not a failure): the step's end says why.
-                if result.steps.last?.end == .contactLost {
-                    result.stop = StepEnd.contactLost.description
+                if let end = result.steps.last?.end, end == .contactLost || end == .shortCircuit {
+                    result.stop = end.description
                     break
                 }
             } catch {
@@ -214,9 +214,13 @@ final class Runner {
             record(cycle: cycle, step: number)
 
             let y = solver.state
+            let margin = simulation.parameters.negativeInterface?.penetration.map { criterion in
+                y.withUnsafeBufferPointer { solver.system.penetrationMargin(criterion, $0).value }
+            } ?? 1
             for (event, reason) in events
             where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
-                                        current: solver.system.current(y), profile: control.isProfile) {
+                                        current: solver.system.current(y), profile: control.isProfile,
+                                        penetrationMargin: margin) {
                 // A condition already met at switch-on ends the step at once: its own condition (skipped),
                 // or the model's voltage cut-off (the cell is already beyond it under this load).
                 if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
@@ -423,6 +427,7 @@ final class Runner {
             }
         }
         let y = recordingBuffer
+        cycleData.series.hasCompositeElectrode = !model.isSymmetricCell
         cycleData.series.time.append(solver.time)
         cycleData.series.cycle.append(cycle)
         cycleData.series.step.append(step)

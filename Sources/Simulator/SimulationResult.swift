@@ -28,6 +28,12 @@ public struct TimeSeries: Sendable {
     public var negativeInterfaceResistance: [Double] = []
     /// The foil side's overpotential −φ_e(0) − U_n [V] (with the contact law only).
     public var negativeInterfaceOverpotential: [Double] = []
+    /// A symmetric cell's x = L foil: its contact fraction and interface resistance [Ω] (with the
+    /// contact law only).
+    public var positiveContactFraction: [Double] = []
+    public var positiveInterfaceResistance: [Double] = []
+    /// Whether the cell has a composite electrode (a symmetric cell has no particle columns).
+    public var hasCompositeElectrode = true
 
     public var count: Int { time.count }
 
@@ -47,14 +53,19 @@ public struct TimeSeries: Sendable {
         negativeContactFraction += other.negativeContactFraction
         negativeInterfaceResistance += other.negativeInterfaceResistance
         negativeInterfaceOverpotential += other.negativeInterfaceOverpotential
+        if other.count > 0 { hasCompositeElectrode = other.hasCompositeElectrode }
+        positiveContactFraction += other.positiveContactFraction
+        positiveInterfaceResistance += other.positiveInterfaceResistance
     }
 
     /// Column names and values, in output order (units in brackets, PyBaMM-style).
     public var columns: [(name: String, values: [Double])] {
         var columns = [("Time [s]", time), ("Cycle", cycle.map(Double.init)), ("Step", step.map(Double.init)),
                        ("Current [A]", current), ("Voltage [V]", voltage), ("Discharge capacity [A.h]", dischargeCapacity),
-                       ("Stack pressure [MPa]", stackPressure), ("Mean contact fraction", meanContactFraction),
-                       ("Average positive particle stoichiometry", averageStoichiometry)]
+                       ("Stack pressure [MPa]", stackPressure)]
+        if hasCompositeElectrode {
+            columns += [("Mean contact fraction", meanContactFraction), ("Average positive particle stoichiometry", averageStoichiometry)]
+        }
         let classes = classStoichiometry.first?.count ?? 0
         if classes > 1 {
             for k in 0..<classes {
@@ -65,6 +76,10 @@ public struct TimeSeries: Sendable {
             columns.append(("Negative electrode contact fraction", negativeContactFraction))
             columns.append(("Negative electrode interface resistance [Ohm]", negativeInterfaceResistance))
             columns.append(("Negative electrode overpotential [V]", negativeInterfaceOverpotential))
+        }
+        if !positiveContactFraction.isEmpty {
+            columns.append(("Positive electrode contact fraction", positiveContactFraction))
+            columns.append(("Positive electrode interface resistance [Ohm]", positiveInterfaceResistance))
         }
         return columns
     }
@@ -128,6 +143,8 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
     case failed(String)
     /// The foil|SE contact fraction fell below the model's threshold: the run stops (an outcome).
     case contactLost
+    /// The short-circuit criterion was met at a plating lithium foil: the run stops (an outcome).
+    case shortCircuit
 
     public var description: String {
         switch self {
@@ -137,6 +154,7 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
         case .alreadySatisfied(let c): return "skipped: \(c) already met at start"
         case .failed(let message): return "failed: \(message)"
         case .contactLost: return "contact lost at the negative electrode"
+        case .shortCircuit: return "short circuit"
         }
     }
 }
