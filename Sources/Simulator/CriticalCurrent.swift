@@ -97,7 +97,9 @@ public struct CriticalCurrentMeasurement: Sendable {
                 currentDensity: j,
                 stripOverpotential: stripSamples.map { overpotential[$0] }.max() ?? .nan,
                 plateOverpotential: plateSamples.map { -overpotential[$0] }.max() ?? .nan,
-                minimumContact: (stripSamples + plateSamples).map { series.negativeContactFraction[$0] }.min() ?? .nan,
+                minimumContact: (stripSamples + plateSamples).map { sample in
+                    min(series.negativeContactFraction[sample], series.positiveContactFraction.isEmpty ? 1 : series.positiveContactFraction[sample])
+                }.min() ?? .nan,
                 strip: stripRecord.end.description, plate: plateRecord?.end.description))
         }
         func level(endingWith end: StepEnd) -> Double? {

@@ -472,8 +472,9 @@ final class Runner {
         let retention = completeCycles.first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100
         return CycleSummary(
             cycle: cycle, complete: complete, chargeCapacity: chargeCapacity, dischargeCapacity: dischargeCapacity,
-            specificChargeCapacity: chargeCapacity * 1000 / grams,
-            specificDischargeCapacity: dischargeCapacity * 1000 / grams,
+            // (A cell without a composite electrode has no active material: NaN.)
+            specificChargeCapacity: grams > 0 ? chargeCapacity * 1000 / grams : .nan,
+            specificDischargeCapacity: grams > 0 ? dischargeCapacity * 1000 / grams : .nan,
             coulombicEfficiency: chargeCapacity > 0 ? dischargeCapacity / chargeCapacity : .nan,
             retention: complete ? retention : .nan,
             retentionOfMaximum: complete && best > 0 ? 100 * dischargeCapacity / best : .nan,
