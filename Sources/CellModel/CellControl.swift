@@ -79,4 +79,6 @@ public enum CellEvent: Equatable, Sendable {
     /// g = 1 − i⁻/(φ_a i_p), the smallest over the lithium foils: the short-circuit criterion
     /// (``LithiumPenetrationCriterion``) is met at a plating foil.
     case lithiumPenetration(LithiumPenetrationCriterion)
+    /// g = q_Li: an anode-free cell's plated lithium is used up.
+    case lithiumExhausted
 }

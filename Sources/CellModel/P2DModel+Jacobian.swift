@@ -178,5 +178,9 @@ extension P2DModel {
         }
         if layout.hasInterfaceUnknowns { addInterfaceJacobian(y, yp, cj: cj, into: values) }
         if layout.lithiumContact { addNegativeInterfaceJacobian(y, yp, cj: cj, into: values) }
+        if layout.platedLithium {
+            values[platedLithiumSlots.lithiumLithium] += cj
+            values[platedLithiumSlots.lithiumCurrent] += 1
+        }
     }
 }

@@ -13,13 +13,16 @@ struct Layout: Sendable {
     /// A second lithium foil at x = L in place of the composite (symmetric cell, np = 0; see
     /// P2DModel+SymmetricCell.swift).
     var positiveFoil = false
+    /// The lithium plated at an anode-free cell's collector, q_Li [C m⁻²], last of all (see
+    /// P2DModel+AnodeFree.swift).
+    var platedLithium = false
     var electrodeStart: Int { nx }
     var concentrationStart: Int { nx + np }
     var currentIndex: Int { concentrationStart + np * classes * nr }
     var capacityIndex: Int { currentIndex + 1 }
     var pressureIndex: Int { currentIndex + 2 }
     var filmStart: Int { currentIndex + 3 }
-    var stateCount: Int { filmStart + (films ? np * classes : 0) + interfaceUnknowns + contactUnknowns }
+    var stateCount: Int { filmStart + (films ? np * classes : 0) + interfaceUnknowns + contactUnknowns + (platedLithium ? 1 : 0) }
     /// Number of contact fractions: one per lithium foil with the contact law, else none.
     var contactUnknowns: Int { lithiumContact ? (positiveFoil ? 2 : 1) : 0 }
     /// The oxidised charge of the particle with reaction index j K + k.

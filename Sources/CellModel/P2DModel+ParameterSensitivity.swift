@@ -101,6 +101,7 @@ extension P2DModel {
             return v[b ?? a]
         case .lithiumPenetration(let criterion):
             return y.withUnsafeBufferPointer { penetrationMargin(criterion, $0) }.derivative(along: v)
+        case .lithiumExhausted: return v[layout.platedLithiumIndex]
         }
     }
 }

@@ -9,7 +9,10 @@ extension P2DModel {
     public func keepInPhysicalRange(_ y: inout [Double]) {
         for index in concentrationStart..<currentIndex { y[index] = min(max(y[index], 0), cMax) }
         if layout.lithiumContact {
-            for index in layout.lithiumContactIndex..<stateCount { y[index] = min(max(y[index], 1e-6), 1) }
+            for k in 0..<layout.contactUnknowns {
+                let index = layout.lithiumContactIndex + k
+                y[index] = min(max(y[index], 1e-6), 1)
+            }
         }
         guard oxidation != nil else { return }
         for reaction in 0..<(mesh.positiveCells * classCount) { y[layout.film(reaction)] = max(y[layout.film(reaction)], 0) }

@@ -119,6 +119,7 @@ extension P2DModel {
         }
         if layout.hasInterfaceUnknowns { addInterfaceResidual(y, yp, into: r) }
         if layout.lithiumContact { addNegativeInterfaceResidual(y, yp, into: r) }
+        if layout.platedLithium { r[layout.platedLithiumIndex] = yp[layout.platedLithiumIndex] + i }
     }
 
     public mutating func roots(time: Double, state y: UnsafeBufferPointer<Double>,
@@ -130,6 +131,7 @@ extension P2DModel {
             case .currentMagnitude(let amperes): g[k] = abs(y[currentIndex] * parameters.totalArea) - amperes
             case .negativeContact(let fraction): g[k] = smallestContactFraction(y) - fraction
             case .lithiumPenetration(let criterion): g[k] = penetrationMargin(criterion, y).value
+            case .lithiumExhausted: g[k] = y[layout.platedLithiumIndex]
             }
         }
     }

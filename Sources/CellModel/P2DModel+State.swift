@@ -24,8 +24,9 @@ extension P2DModel {
         y[pressureIndex] = setPressure
         if layout.hasInterfaceUnknowns { setInterfaceVoltagesAtRest(&y) }
         if layout.lithiumContact {
-            for index in layout.lithiumContactIndex..<stateCount { y[index] = p.negativeInterface!.initialContact }
+            for k in 0..<layout.contactUnknowns { y[layout.lithiumContactIndex + k] = p.negativeInterface!.initialContact }
         }
+        if layout.platedLithium { y[layout.platedLithiumIndex] = p.initialPlatedLithium }
         return y
     }
 

@@ -130,6 +130,7 @@ public struct P2DModel: DAESystem {
     let interfaceSlots: InterfaceSlots
     let negativeInterfaceSlots: NegativeInterfaceSlots
     let positiveFoilSlots: PositiveFoilSlots
+    let platedLithiumSlots: PlatedLithiumSlots
 
     /// Scratch values of the reaction terms, per composite cell and class (``ReactionScratch``).
     /// Held in a class so that the evaluation code can be non-mutating: a mutating caller of a
@@ -149,13 +150,14 @@ public struct P2DModel: DAESystem {
         layout = Layout(nx: nx, ns: p.separatorMeshPoints, np: p.positiveMeshPoints, nr: p.particleMeshPoints,
                         classes: p.contactClasses.count, films: oxidation != nil,
                         positiveDoubleLayer: p.positiveDoubleLayerCapacity > 0, foilDoubleLayer: p.negativeDoubleLayerCapacity > 0,
-                        lithiumContact: p.negativeInterface != nil, positiveFoil: !p.layout.hasCompositeElectrode)
+                        lithiumContact: p.negativeInterface != nil, positiveFoil: !p.layout.hasCompositeElectrode,
+                        platedLithium: p.layout == .anodeFree)
         stateCount = layout.stateCount
         let l = layout
         differentialMask = (0..<l.stateCount).map {
             ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex
                 || ($0 >= l.filmStart && $0 < l.interfaceStart) || l.isInterfaceUnknown($0)
-                || (l.lithiumContact && $0 >= l.lithiumContactIndex)
+                || (l.lithiumContact && $0 >= l.lithiumContactIndex) || (l.platedLithium && $0 == l.platedLithiumIndex)
         }
 
         let T = p.temperature
@@ -209,12 +211,13 @@ public struct P2DModel: DAESystem {
         let (pattern, slots) = Slots.build(layout, denseParticleCoupling: contactFollowsLithiation,
                                            pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }(),
                                            extraEntries: InterfaceSlots.entries(layout) + NegativeInterfaceSlots.entries(layout)
-                                               + PositiveFoilSlots.entries(layout))
+                                               + PositiveFoilSlots.entries(layout) + PlatedLithiumSlots.entries(layout))
         jacobianPattern = pattern
         self.slots = slots
         interfaceSlots = InterfaceSlots(layout, pattern)
         negativeInterfaceSlots = NegativeInterfaceSlots(layout, pattern)
         positiveFoilSlots = PositiveFoilSlots(layout, pattern)
+        platedLithiumSlots = PlatedLithiumSlots(layout, pattern)
         let reactions = l.np * l.classes
         scratch = ReactionScratch(count: reactions)
         contactDamage = Array(repeating: 0, count: reactions)

@@ -7,10 +7,14 @@ public enum CellLayout: String, CaseIterable, Sendable {
     /// lithium interface is measured. No composite electrode; both foils alike, each with its own
     /// contact fraction when the lithium contact law is on.
     case symmetricLithium = "foil | SE | foil"
+    /// Composite | solid-electrolyte separator | negative current collector: an anode-free cell,
+    /// whose lithium is plated at the collector from the composite's inventory on charge and
+    /// stripped back on discharge.
+    case anodeFree = "composite | SE | collector"
 
     /// The model key.
     public static let key = "Cell layout"
 
     /// Whether the cell has a composite positive electrode (and needs its keys).
-    public var hasCompositeElectrode: Bool { self == .compositeSeparatorFoil }
+    public var hasCompositeElectrode: Bool { self != .symmetricLithium }
 }

@@ -3,8 +3,8 @@ import Foundation
 
 /// Validated, typed parameters of a solid-state half cell: composite positive electrode
 /// (active-material particles + solid electrolyte + conductive additive) | solid-electrolyte
-/// separator | planar lithium-metal or alloy foil, or (``CellLayout/symmetricLithium``) foil |
-/// separator | foil. Every field is in SI units.
+/// separator | planar lithium-metal or alloy foil (or plated lithium: ``CellLayout/anodeFree``), or
+/// (``CellLayout/symmetricLithium``) foil | separator | foil. Every field is in SI units.
 ///
 /// A symmetric cell has no composite electrode: its positive-electrode fields keep the values
 /// they are declared with (zero thickness, no mesh points, no particle classes), which the model
@@ -12,6 +12,9 @@ import Foundation
 public struct CellParameters: Sendable {
     /// Which electrodes the cell has (`"Cell layout"`, default ``CellLayout/compositeSeparatorFoil``).
     public var layout: CellLayout
+    /// An anode-free cell's lithium plated at the collector at the start [C m⁻²] (key `"Negative
+    /// electrode initial lithium [mA.h.cm-2]"`, default 0; other layouts: 0, unused).
+    public var initialPlatedLithium: Double = 0
 
     // Cell
     /// Geometric area of one electrode pair, width × height [m²].
@@ -172,6 +175,15 @@ public struct CellParameters: Sendable {
         negativeOCP = try r.number("Negative electrode OCP [V]", in: -1...3)
         negativeExchangeCurrentDensity = try r.positive("Exchange-current density for lithium metal electrode [A.m-2]", atMost: 1e7)
         negativeExchangeCurrentActivationEnergy = try r.number("Negative electrode exchange-current density activation energy [J.mol-1]", in: 0...3e5)
+        if r.has(Self.initialLithiumKey) {
+            guard layout == .anodeFree else {
+                throw ParameterError(key: Self.initialLithiumKey, value: r.parameters[Self.initialLithiumKey]!.description,
+                                     allowed: "only with \"\(CellLayout.key)\": \"\(CellLayout.anodeFree.rawValue)\" (a foil's lithium is not counted)",
+                                     problem: "key of another layout")
+            }
+            initialPlatedLithium = try r.number(Self.initialLithiumKey, in: 0...1000)
+                * NegativeInterfaceParameters.coulombsPerSquareMetrePerMilliampHourPerSquareCentimetre
+        }
 
         if layout.hasCompositeElectrode {
             positiveDoubleLayerCapacity = r.has(Self.positiveDoubleLayerKey) ? try r.number(Self.positiveDoubleLayerKey, in: 0...100) : 0
@@ -318,6 +330,9 @@ public struct CellParameters: Sendable {
                                 volumeChange: LinearVolumeChange(strainAtFullDelithiation: 0),
                                 gapLaw: RoughnessGapLaw(roughness: 1e-6, hardness: 1), negativeLithiumMolarVolume: 0)
     }
+
+    /// The anode-free cell's initial plated lithium [mA h cm⁻²].
+    public static let initialLithiumKey = "Negative electrode initial lithium [mA.h.cm-2]"
 
     /// Optional keys of the interface capacities (PyBaMM's names); absent means 0.
     public static let positiveDoubleLayerKey = "Positive electrode double-layer capacity [F.m-2]"

@@ -220,7 +220,8 @@ final class Runner {
             for (event, reason) in events
             where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
                                         current: solver.system.current(y), profile: control.isProfile,
-                                        penetrationMargin: margin) {
+                                        penetrationMargin: margin,
+                                        platedLithium: solver.system.platedLithiumIndex.map { y[$0] } ?? .infinity) {
                 // A condition already met at switch-on ends the step at once: its own condition (skipped),
                 // or the model's voltage cut-off (the cell is already beyond it under this load).
                 if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
@@ -444,6 +445,9 @@ final class Runner {
             }
         }
         if model.hasLithiumContact { recordNegativeInterface(model, y) }
+        if let q = model.platedLithiumIndex {
+            cycleData.series.platedLithium.append(y[q] / NegativeInterfaceParameters.coulombsPerSquareMetrePerMilliampHourPerSquareCentimetre)
+        }
         degradation?.observe(model, state: y, time: solver.time)
     }
 

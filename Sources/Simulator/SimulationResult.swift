@@ -32,6 +32,8 @@ public struct TimeSeries: Sendable {
     /// contact law only).
     public var positiveContactFraction: [Double] = []
     public var positiveInterfaceResistance: [Double] = []
+    /// An anode-free cell's lithium plated at the collector [mA h cm⁻²] (empty for other layouts).
+    public var platedLithium: [Double] = []
     /// Whether the cell has a composite electrode (a symmetric cell has no particle columns).
     public var hasCompositeElectrode = true
 
@@ -55,6 +57,7 @@ public struct TimeSeries: Sendable {
         negativeInterfaceOverpotential += other.negativeInterfaceOverpotential
         if other.count > 0 { hasCompositeElectrode = other.hasCompositeElectrode }
         positiveContactFraction += other.positiveContactFraction
+        platedLithium += other.platedLithium
         positiveInterfaceResistance += other.positiveInterfaceResistance
     }
 
@@ -77,6 +80,7 @@ public struct TimeSeries: Sendable {
             columns.append(("Negative electrode interface resistance [Ohm]", negativeInterfaceResistance))
             columns.append(("Negative electrode overpotential [V]", negativeInterfaceOverpotential))
         }
+        if !platedLithium.isEmpty { columns.append(("Plated lithium [mA.h.cm-2]", platedLithium)) }
         if !positiveContactFraction.isEmpty {
             columns.append(("Positive electrode contact fraction", positiveContactFraction))
             columns.append(("Positive electrode interface resistance [Ohm]", positiveInterfaceResistance))
@@ -145,6 +149,8 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
     case contactLost
     /// The short-circuit criterion was met at a plating lithium foil: the run stops (an outcome).
     case shortCircuit
+    /// An anode-free cell's plated lithium is used up: the discharge step ends (the run goes on).
+    case lithiumExhausted
 
     public var description: String {
         switch self {
@@ -155,6 +161,7 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
         case .failed(let message): return "failed: \(message)"
         case .contactLost: return "contact lost at the negative electrode"
         case .shortCircuit: return "short circuit"
+        case .lithiumExhausted: return "lithium exhausted at the negative electrode"
         }
     }
 }
