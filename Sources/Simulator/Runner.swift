@@ -63,6 +63,9 @@ final class Runner {
         guard simulation.options.acceleration == nil else {
             throw SensitivitiesUnavailable(reason: "cycle jumping extrapolates between cycles, outside the sensitivity equations")
         }
+        guard !solver.system.isSymmetricCell else {
+            throw SensitivitiesUnavailable(reason: "a symmetric cell's voltage is not linear in the state, and its dV/dθ is not implemented")
+        }
         guard !(damaged && simulation.cycles > 1) else {
             throw SensitivitiesUnavailable(reason: "the contact damage grows between cycles, outside the sensitivity equations")
         }

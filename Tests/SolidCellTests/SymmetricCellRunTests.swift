@@ -98,6 +98,20 @@ struct SymmetricCellRunTests {
         #expect(critical[0] < critical[1] && critical[1] < critical[2])
     }
 
+    @Test("what a symmetric cell does not model is refused with a message: impedance, voltage sensitivities")
+    func refusals() throws {
+        let impedance = try ProcessRun.solidcell(["impedance", "--model", Self.file, "--output", temporaryFolder("symmetric-eis")])
+        #expect(impedance.status != 0 && impedance.error.contains("symmetric cell"), "\(impedance.error)")
+        let p = try loadModel(Self.file)
+        var q = p
+        q.electrolyteConductivity *= 1.001
+        var simulation = Simulation(parameters: p, experiment: try Experiment(parsing: "Discharge at 0.2 mA/cm2 for 1 min"))
+        simulation.sensitivity = SensitivityRequest(plus: [q], minus: [p], steps: [0.001])
+        let result = simulation.run()
+        let failure = try #require(result.failure)
+        #expect(failure.description.contains("symmetric cell"), "\(failure.description)")
+    }
+
     @Test("layout keys: a composite file missing a positive key, a bad layout, a composite key in a symmetric file")
     func layoutMessages() throws {
         func error(_ name: String, values: [String: ParameterValue] = [:], removing: [String] = []) -> ParameterError? {
