@@ -105,7 +105,7 @@ public struct CriticalCurrentMeasurement: Sendable {
         func level(endingWith end: StepEnd) -> Double? {
             simulation.steps.last.flatMap { $0.end == end ? levels[($0.step - 1) / 2] : nil }
         }
-        return CriticalCurrentResult(levels: results, criticalStrippingCurrentDensity: level(endingWith: .contactLost),
+        return CriticalCurrentResult(levels: results, criticalStrippingCurrentDensity: level(endingWith: .contactLost) ?? level(endingWith: .positiveContactLost),
                                      criticalPlatingCurrentDensity: level(endingWith: .shortCircuit), threshold: threshold,
                                      parameters: p, simulation: simulation)
     }

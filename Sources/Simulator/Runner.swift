@@ -148,7 +148,7 @@ final class Runner {
             do {
                 result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
                 // An outcome that ends the run (not a failure): the step's end says why.
-                if let end = result.steps.last?.end, end == .contactLost || end == .shortCircuit {
+                if let end = result.steps.last?.end, end.endsTheRun {
                     result.stop = end.description
                     break
                 }
@@ -263,6 +263,11 @@ final class Runner {
                 if !atKinkOnly { record(cycle: cycle, step: number) }
                 if case .root(let indices, _) = outcome {
                     end = events[indices[0]].end
+                    // (A symmetric cell's root is the smaller contact: say which foil lost it.)
+                    if end == .contactLost, solver.system.isSymmetricCell, let b = solver.system.positiveLithiumContactIndex,
+                       let a = solver.system.lithiumContactIndex, solver.state[b] < solver.state[a] {
+                        end = .positiveContactLost
+                    }
                 } else if solver.time >= endTime {
                     guard stepDuration != nil else {
                         throw SimulationStepTimeout(limit: simulation.options.maximumStepDuration)

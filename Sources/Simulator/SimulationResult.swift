@@ -147,6 +147,8 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
     case failed(String)
     /// The foil|SE contact fraction fell below the model's threshold: the run stops (an outcome).
     case contactLost
+    /// A symmetric cell's x = L foil lost its contact: the run stops (an outcome).
+    case positiveContactLost
     /// The short-circuit criterion was met at a plating lithium foil: the run stops (an outcome).
     case shortCircuit
     /// An anode-free cell's plated lithium is used up: the discharge step ends (the run goes on).
@@ -160,10 +162,14 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
         case .alreadySatisfied(let c): return "skipped: \(c) already met at start"
         case .failed(let message): return "failed: \(message)"
         case .contactLost: return "contact lost at the negative electrode"
+        case .positiveContactLost: return "contact lost at the positive electrode"
         case .shortCircuit: return "short circuit"
         case .lithiumExhausted: return "lithium exhausted at the negative electrode"
         }
     }
+
+    /// Whether this end stops the run (an outcome of the cell: a lost contact, a short circuit).
+    public var endsTheRun: Bool { self == .contactLost || self == .positiveContactLost || self == .shortCircuit }
 }
 
 /// What happened in one protocol step.

@@ -87,7 +87,7 @@ struct CriticalCurrentCommand: ParsableCommand {
         }
         var lines = ["SolidCell \(SolidCellInfo.version) — \(file.name): critical current at "
                      + String(format: "%g mA.h/cm2 per half-cycle, contact threshold %g", measurement.capacity, result.threshold)]
-        let outcomes = [StepEnd.contactLost.description, StepEnd.shortCircuit.description]
+        let outcomes = [StepEnd.contactLost, .positiveContactLost, .shortCircuit].map(\.description)
         for level in result.levels {
             let outcome = [level.strip, level.plate ?? ""].first { outcomes.contains($0) }
             lines.append(String(format: "  %8.4g mA/cm2  strip %.4f V, plate %.4f V, min contact %.4f", level.currentDensity,

@@ -98,6 +98,22 @@ struct SymmetricCellRunTests {
         #expect(critical[0] < critical[1] && critical[1] < critical[2])
     }
 
+    /// The contact is lost at the foil that strips: the x = 0 ("negative") foil on discharge, the
+    /// x = L ("positive") foil on charge; either stops the run.
+    @Test("contact lost at the stripping foil, named")
+    func contactLostAtEitherFoil() throws {
+        let p = try loadModel(Self.file, ["Stack pressure [MPa]": 1])
+        for (text, end) in [("Discharge at 0.5 mA/cm2 for 1 hour; Rest for 1 min", StepEnd.contactLost),
+                            ("Charge at 0.5 mA/cm2 for 1 hour; Rest for 1 min", .positiveContactLost)] {
+            let result = Simulation(parameters: p, experiment: try Experiment(parsing: text)).run()
+            #expect(result.failure == nil)
+            #expect(result.steps.map(\.end) == [end] && result.stop == end.description)
+            let series = result.timeSeries
+            let stripping = end == .contactLost ? series.negativeContactFraction : series.positiveContactFraction
+            #expect(abs(stripping.last! - 0.5) < 1e-6, "\(text): contact \(stripping.last!) at the stop")
+        }
+    }
+
     @Test("what a symmetric cell does not model is refused with a message: impedance, voltage sensitivities")
     func refusals() throws {
         let impedance = try ProcessRun.solidcell(["impedance", "--model", Self.file, "--output", temporaryFolder("symmetric-eis")])
