@@ -1,3 +1,4 @@
+import CellPhysics
 /// What the protocol prescribes for the cell (the other of current and voltage follows).
 public enum CellControl: Equatable, Sendable {
     /// Cell current [A], positive = discharge (0 = rest).
@@ -75,4 +76,9 @@ public enum CellEvent: Equatable, Sendable {
     case currentMagnitude(amperes: Double)
     /// g = φ_a − φ: the foil|SE contact fraction falls (or rises) through φ.
     case negativeContact(fraction: Double)
+    /// g = 1 − i⁻/(φ_a i_p), the smallest over the lithium foils: the short-circuit criterion
+    /// (``LithiumPenetrationCriterion``) is met at a plating foil.
+    case lithiumPenetration(LithiumPenetrationCriterion)
+    /// g = q_Li: an anode-free cell's plated lithium is used up.
+    case lithiumExhausted
 }

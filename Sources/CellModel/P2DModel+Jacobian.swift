@@ -38,6 +38,8 @@ extension P2DModel {
                 let ge = faceKappa[c + 1] / faceDistance[c + 1] / w
                 values[s.electrolyteEast[c]] += ge
                 values[s.electrolyteCentre[c]] -= ge
+            } else if layout.positiveFoil {
+                values[positiveFoilSlots.electrolyteCurrent] -= 1 / w  // (east flux −i)
             }
         }
 
@@ -135,18 +137,22 @@ extension P2DModel {
         }
 
         // Control row.
-        let v = terminalVoltage(y)
-        switch control.instantaneous(at: time) {  // (a profile's target depends on time, not on the state)
-        case .current:
-            values[s.controlCurrent] += area
-        case .voltage:
-            values[s.controlElectrode] += v.dLast
-            values[s.controlElectrodePrevious] += v.dPrevious
-        case .power:
-            values[s.controlElectrode] += i * area * v.dLast
-            values[s.controlElectrodePrevious] += i * area * v.dPrevious
-            values[s.controlCurrent] += area * v.value
-        case .profile: break  // (instantaneous(at:) is never a profile)
+        if layout.positiveFoil {
+            addFoilControlJacobian(y, control: control.instantaneous(at: time), into: values)
+        } else {
+            let v = terminalVoltage(y)
+            switch control.instantaneous(at: time) {  // (a profile's target depends on time, not on the state)
+            case .current:
+                values[s.controlCurrent] += area
+            case .voltage:
+                values[s.controlElectrode] += v.dLast
+                values[s.controlElectrodePrevious] += v.dPrevious
+            case .power:
+                values[s.controlElectrode] += i * area * v.dLast
+                values[s.controlElectrodePrevious] += i * area * v.dPrevious
+                values[s.controlCurrent] += area * v.value
+            case .profile: break  // (instantaneous(at:) is never a profile)
+            }
         }
         values[s.capacityCapacity] += cj
         values[s.capacityCurrent] -= area / 3600
@@ -172,5 +178,9 @@ extension P2DModel {
         }
         if layout.hasInterfaceUnknowns { addInterfaceJacobian(y, yp, cj: cj, into: values) }
         if layout.lithiumContact { addNegativeInterfaceJacobian(y, yp, cj: cj, into: values) }
+        if layout.platedLithium {
+            values[platedLithiumSlots.lithiumLithium] += cj
+            values[platedLithiumSlots.lithiumCurrent] += 1
+        }
     }
 }

@@ -7,15 +7,24 @@ struct Layout: Sendable {
     let films: Bool
     /// Double-layer unknowns, appended after the films (see P2DModel+DoubleLayer.swift).
     var positiveDoubleLayer = false, foilDoubleLayer = false
-    /// The foil|SE contact fraction φ_a, last of all (see P2DModel+NegativeInterface.swift).
+    /// The foil|SE contact fraction φ_a, last of all (see P2DModel+NegativeInterface.swift); in a
+    /// symmetric cell followed by the x = L foil's.
     var lithiumContact = false
+    /// A second lithium foil at x = L in place of the composite (symmetric cell, np = 0; see
+    /// P2DModel+SymmetricCell.swift).
+    var positiveFoil = false
+    /// The lithium plated at an anode-free cell's collector, q_Li [C m⁻²], last of all (see
+    /// P2DModel+AnodeFree.swift).
+    var platedLithium = false
     var electrodeStart: Int { nx }
     var concentrationStart: Int { nx + np }
     var currentIndex: Int { concentrationStart + np * classes * nr }
     var capacityIndex: Int { currentIndex + 1 }
     var pressureIndex: Int { currentIndex + 2 }
     var filmStart: Int { currentIndex + 3 }
-    var stateCount: Int { filmStart + (films ? np * classes : 0) + interfaceUnknowns + (lithiumContact ? 1 : 0) }
+    var stateCount: Int { filmStart + (films ? np * classes : 0) + interfaceUnknowns + contactUnknowns + (platedLithium ? 1 : 0) }
+    /// Number of contact fractions: one per lithium foil with the contact law, else none.
+    var contactUnknowns: Int { lithiumContact ? (positiveFoil ? 2 : 1) : 0 }
     /// The oxidised charge of the particle with reaction index j K + k.
     @inline(__always) func film(_ reaction: Int) -> Int { filmStart + reaction }
     /// Node m of the particle of class k at composite cell j.
@@ -76,8 +85,10 @@ struct Slots: Sendable {
                 }
             }
         }
-        entries += [(electrodeLast, l.currentIndex), (l.currentIndex, l.currentIndex), (l.currentIndex, electrodeLast),
-                    (l.currentIndex, electrodeLast - 1),
+        if !l.positiveFoil {  // (a symmetric cell's terminal entries are PositiveFoilSlots')
+            entries += [(electrodeLast, l.currentIndex), (l.currentIndex, electrodeLast), (l.currentIndex, electrodeLast - 1)]
+        }
+        entries += [(l.currentIndex, l.currentIndex),
                     (l.capacityIndex, l.capacityIndex), (l.capacityIndex, l.currentIndex),
                     (l.pressureIndex, l.pressureIndex)]
         entries += extraEntries
@@ -155,8 +166,11 @@ extension P2DModel {
 
     /// Terminal voltage V = φ_s(L), extrapolated linearly from the last two nodes:
     /// V = 1.5 φ_s,N−1 − 0.5 φ_s,N−2 (∂V/∂ of those two nodes returned).
+    /// (A symmetric cell's voltage, ``foilTerminalVoltage(_:)``, is not linear in two nodes: its
+    /// value is returned with both weights 0, and its Jacobian is assembled from its own derivatives.)
     @inline(__always)
     func terminalVoltage(_ y: UnsafeBufferPointer<Double>) -> (value: Double, dLast: Double, dPrevious: Double) {
+        if layout.positiveFoil { return (foilTerminalVoltage(y).value, 0, 0) }
         let last = electrodeStart + mesh.positiveCells - 1
         return (1.5 * y[last] - 0.5 * y[last - 1], 1.5, -0.5)
     }

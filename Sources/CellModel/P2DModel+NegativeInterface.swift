@@ -68,6 +68,10 @@ extension P2DModel {
     func checkLithiumContact(_ y: UnsafeBufferPointer<Double>) throws {
         let phi = y[layout.lithiumContactIndex]
         guard phi > 0 else { throw NonPhysicalStateError(what: "negative electrode contact fraction", value: phi) }
+        if layout.positiveFoil {
+            let other = y[layout.positiveLithiumContactIndex]
+            guard other > 0 else { throw NonPhysicalStateError(what: "positive electrode contact fraction", value: other) }
+        }
     }
 
     /// φ_e(0) with the contact law, and its derivatives in i, φ_a and P (docs at the top of this file).
@@ -75,20 +79,27 @@ extension P2DModel {
     func contactFoilBoundary(_ y: UnsafeBufferPointer<Double>)
         -> (value: Double, dCurrent: Double, dContact: Double, dPressure: Double) {
         let i = y[currentIndex], phi = y[layout.lithiumContactIndex], p = y[pressureIndex]
+        guard layout.foilDoubleLayer else { return contactedFoilPotential(current: i, contact: phi, pressure: p) }
         let resistance = lithiumContact!.constrictionResistance(contact: phi, pressure: p)
-        var eta = (value: 0.0, dCurrent: 0.0), dEtaContact = 0.0
-        if layout.foilDoubleLayer {
-            eta.value = y[layout.foilOverpotentialIndex]
-        } else {
-            // η_n(i/φ_a): ∂η_n/∂φ_a = −(i/φ_a) ∂η_n/∂i.
-            let contacted = LithiumFoil(f: foil.f, exchangeCurrent: foil.exchangeCurrent * phi, thickness: foil.thickness,
-                                        conductivity: foil.conductivity, openCircuitPotential: foil.openCircuitPotential)
-            eta = contacted.overpotential(current: i)
-            dEtaContact = -i / phi * eta.dCurrent
-        }
+        let boundary = foil.electrolytePotential(current: i, overpotential: (y[layout.foilOverpotentialIndex], 0))
+        return (boundary.value - i * resistance.value, boundary.dCurrent - resistance.value,
+                -i * resistance.dContact, -i * resistance.dPressure)
+    }
+
+    /// The SE potential at a foil (its metal at 0) that strips the current density i through the
+    /// contacted fraction φ_a at the pressure P, without a double layer: −i L_n/σ_n − η_n − U_n − i R_c
+    /// with η_n = (2RT/F) asinh(i/2i₀,Li φ_a), and its derivatives in i, φ_a and P.
+    @inline(__always)
+    func contactedFoilPotential(current i: Double, contact phi: Double, pressure p: Double)
+        -> (value: Double, dCurrent: Double, dContact: Double, dPressure: Double) {
+        let resistance = lithiumContact!.constrictionResistance(contact: phi, pressure: p)
+        // η_n(i/φ_a): ∂η_n/∂φ_a = −(i/φ_a) ∂η_n/∂i.
+        let contacted = LithiumFoil(f: foil.f, exchangeCurrent: foil.exchangeCurrent * phi, thickness: foil.thickness,
+                                    conductivity: foil.conductivity, openCircuitPotential: foil.openCircuitPotential)
+        let eta = contacted.overpotential(current: i)
         let boundary = foil.electrolytePotential(current: i, overpotential: eta)
         return (boundary.value - i * resistance.value, boundary.dCurrent - resistance.value,
-                -dEtaContact - i * resistance.dContact, -i * resistance.dPressure)
+                i / phi * eta.dCurrent - i * resistance.dContact, -i * resistance.dPressure)
     }
 
     /// The φ_a row, φ̇_a − r(i, P, φ_a). Called after the rest of the residual.
@@ -96,6 +107,7 @@ extension P2DModel {
                                       into r: UnsafeMutableBufferPointer<Double>) {
         let a = layout.lithiumContactIndex
         r[a] = yp[a] - lithiumContact!.contactRate(current: y[currentIndex], pressure: y[pressureIndex], contact: y[a]).value
+        if layout.positiveFoil { addPositiveFoilContactResidual(y, yp, into: r) }
     }
 
     /// The φ_a entries of J = ∂F/∂y + c_j ∂F/∂ẏ: its own row, and φ_a and P in the first ionic row
@@ -118,6 +130,7 @@ extension P2DModel {
             let q = layout.foilOverpotentialIndex
             values[s.foilContact] += parameters.negativeDoubleLayerCapacity * yp[q] + foil.current(overpotential: y[q]).value
         }
+        if layout.positiveFoil { addPositiveFoilContactJacobian(y, yp, cj: cj, into: values) }
     }
 
     /// φ_a of a state (1 without the contact law).

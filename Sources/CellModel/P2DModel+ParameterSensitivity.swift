@@ -87,7 +87,9 @@ public final class ParameterPerturbations: @unchecked Sendable {
 
 extension P2DModel {
     /// dV/dθ of the terminal voltage along a sensitivity s = ∂y/∂θ (V depends on the state only).
+    /// (Not defined for a symmetric cell, whose voltage is not linear in the state: NaN.)
     public func voltageDerivative(along s: UnsafeBufferPointer<Double>) -> Double {
+        guard !layout.positiveFoil else { return .nan }
         let last = electrodeStart + mesh.positiveCells - 1
         let (_, dLast, dPrevious) = terminalVoltage(s)
         return dLast * s[last] + dPrevious * s[last - 1]
@@ -102,7 +104,14 @@ extension P2DModel {
         switch events[k] {
         case .voltage: return voltageDerivative(along: v)
         case .currentMagnitude: return (y[currentIndex] < 0 ? -1 : 1) * v[currentIndex] * parameters.totalArea
-        case .negativeContact: return lithiumContactIndex.map { v[$0] } ?? 0
+        case .negativeContact:
+            // The smaller of the two contacts in a symmetric cell.
+            guard let a = lithiumContactIndex else { return 0 }
+            let b = positiveLithiumContactIndex.flatMap { y[$0] < y[a] ? $0 : nil }
+            return v[b ?? a]
+        case .lithiumPenetration(let criterion):
+            return y.withUnsafeBufferPointer { penetrationMargin(criterion, $0) }.derivative(along: v)
+        case .lithiumExhausted: return v[layout.platedLithiumIndex]
         }
     }
 }

@@ -41,11 +41,13 @@ extension P2DModel {
         let i = y[currentIndex]
         let area = parameters.totalArea
 
-        // Ionic charge balance: (F_{k+½} − F_{k−½})/Δx_k + Σ a φ j = 0, with F = κ_eff ∂φ_e/∂x.
+        // Ionic charge balance: (F_{k+½} − F_{k−½})/Δx_k + Σ a φ j = 0, with F = κ_eff ∂φ_e/∂x;
+        // F = 0 at the current collector, F = −i into a symmetric cell's x = L foil.
         let boundary = foilBoundary(y).value
+        let lastFlux = layout.positiveFoil ? -i : 0
         var west = faceKappa[0] * (y[0] - boundary) / faceDistance[0]
         for c in 0..<nx {
-            let east = c + 1 < nx ? faceKappa[c + 1] * (y[c + 1] - y[c]) / faceDistance[c + 1] : 0
+            let east = c + 1 < nx ? faceKappa[c + 1] * (y[c + 1] - y[c]) / faceDistance[c + 1] : lastFlux
             var source = 0.0
             if c >= ns {
                 for k in 0..<K { source += classArea[k] * (flux[(c - ns) * K + k] + sideFlux[(c - ns) * K + k]) }
@@ -117,6 +119,7 @@ extension P2DModel {
         }
         if layout.hasInterfaceUnknowns { addInterfaceResidual(y, yp, into: r) }
         if layout.lithiumContact { addNegativeInterfaceResidual(y, yp, into: r) }
+        if layout.platedLithium { r[layout.platedLithiumIndex] = yp[layout.platedLithiumIndex] + i }
     }
 
     public mutating func roots(time: Double, state y: UnsafeBufferPointer<Double>,
@@ -126,7 +129,9 @@ extension P2DModel {
             switch event {
             case .voltage(let volts): g[k] = terminalVoltage(y).value - volts
             case .currentMagnitude(let amperes): g[k] = abs(y[currentIndex] * parameters.totalArea) - amperes
-            case .negativeContact(let fraction): g[k] = negativeContactFraction(y) - fraction
+            case .negativeContact(let fraction): g[k] = smallestContactFraction(y) - fraction
+            case .lithiumPenetration(let criterion): g[k] = penetrationMargin(criterion, y).value
+            case .lithiumExhausted: g[k] = y[layout.platedLithiumIndex]
             }
         }
     }

@@ -23,7 +23,10 @@ extension P2DModel {
         for index in concentrationStart..<currentIndex { y[index] = concentration }
         y[pressureIndex] = setPressure
         if layout.hasInterfaceUnknowns { setInterfaceVoltagesAtRest(&y) }
-        if layout.lithiumContact { y[layout.lithiumContactIndex] = p.negativeInterface!.initialContact }
+        if layout.lithiumContact {
+            for k in 0..<layout.contactUnknowns { y[layout.lithiumContactIndex + k] = p.negativeInterface!.initialContact }
+        }
+        if layout.platedLithium { y[layout.platedLithiumIndex] = p.initialPlatedLithium }
         return y
     }
 

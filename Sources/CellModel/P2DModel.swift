@@ -129,6 +129,8 @@ public struct P2DModel: DAESystem {
     let slots: Slots
     let interfaceSlots: InterfaceSlots
     let negativeInterfaceSlots: NegativeInterfaceSlots
+    let positiveFoilSlots: PositiveFoilSlots
+    let platedLithiumSlots: PlatedLithiumSlots
 
     /// Scratch values of the reaction terms, per composite cell and class (``ReactionScratch``).
     /// Held in a class so that the evaluation code can be non-mutating: a mutating caller of a
@@ -148,13 +150,14 @@ public struct P2DModel: DAESystem {
         layout = Layout(nx: nx, ns: p.separatorMeshPoints, np: p.positiveMeshPoints, nr: p.particleMeshPoints,
                         classes: p.contactClasses.count, films: oxidation != nil,
                         positiveDoubleLayer: p.positiveDoubleLayerCapacity > 0, foilDoubleLayer: p.negativeDoubleLayerCapacity > 0,
-                        lithiumContact: p.negativeInterface != nil)
+                        lithiumContact: p.negativeInterface != nil, positiveFoil: !p.layout.hasCompositeElectrode,
+                        platedLithium: p.layout == .anodeFree)
         stateCount = layout.stateCount
         let l = layout
         differentialMask = (0..<l.stateCount).map {
             ($0 >= l.concentrationStart && $0 < l.currentIndex) || $0 == l.capacityIndex
                 || ($0 >= l.filmStart && $0 < l.interfaceStart) || l.isInterfaceUnknown($0)
-                || (l.lithiumContact && $0 == l.lithiumContactIndex)
+                || (l.lithiumContact && $0 >= l.lithiumContactIndex) || (l.platedLithium && $0 == l.platedLithiumIndex)
         }
 
         let T = p.temperature
@@ -176,6 +179,11 @@ public struct P2DModel: DAESystem {
             let (w1, w2) = (mesh.widths[face - 1], mesh.widths[face])
             faceKappa[face] = p.faceConductivityAveraging.face(nodeKappa[face - 1], nodeKappa[face], widths: w1, w2)
             faceDistance[face] = (w1 + w2) / 2
+        }
+        if l.positiveFoil {
+            // The x = L foil's face, half a cell from the last node (as the x = 0 foil's).
+            faceKappa[nx] = nodeKappa[nx - 1]
+            faceDistance[nx] = mesh.widths[nx - 1] / 2
         }
         self.faceKappa = faceKappa
         self.faceDistance = faceDistance
@@ -202,11 +210,14 @@ public struct P2DModel: DAESystem {
 
         let (pattern, slots) = Slots.build(layout, denseParticleCoupling: contactFollowsLithiation,
                                            pressureFollowsState: { if case .constantGap? = p.mechanics?.fixture { return true }; return false }(),
-                                           extraEntries: InterfaceSlots.entries(layout) + NegativeInterfaceSlots.entries(layout))
+                                           extraEntries: InterfaceSlots.entries(layout) + NegativeInterfaceSlots.entries(layout)
+                                               + PositiveFoilSlots.entries(layout) + PlatedLithiumSlots.entries(layout))
         jacobianPattern = pattern
         self.slots = slots
         interfaceSlots = InterfaceSlots(layout, pattern)
         negativeInterfaceSlots = NegativeInterfaceSlots(layout, pattern)
+        positiveFoilSlots = PositiveFoilSlots(layout, pattern)
+        platedLithiumSlots = PlatedLithiumSlots(layout, pattern)
         let reactions = l.np * l.classes
         scratch = ReactionScratch(count: reactions)
         contactDamage = Array(repeating: 0, count: reactions)

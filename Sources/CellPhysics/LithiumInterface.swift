@@ -158,3 +158,37 @@ public struct LithiumInterfaceContact: Sendable, Equatable {
         return 0.5 * (low + high)
     }
 }
+
+/// Short circuit by lithium penetration at a partly contacted lithium|SE interface: current focusing.
+///
+/// Where voids have opened, the plating current is carried by the contacted fraction φ_a alone and
+/// is focused further at the edges of the contacts; lithium then penetrates the electrolyte's
+/// grain boundaries and cracks once the local plating current density exceeds a critical value
+/// (Kasemchainan et al., Nat. Mater. 18, 1105 (2019): voids formed on stripping raise the local
+/// current density on the next plating and dendrites form there, shorting the cell; Raj et al.,
+/// arXiv 2001.06276: the current density at void edges is amplified by orders of magnitude; Porz
+/// et al., Adv. Energy Mater. 7, 1701003 (2017): penetration above a critical plating current
+/// density). With i⁻ = max(−i, 0) the plating current density of the interface (i positive =
+/// stripping, as in ``LithiumFoil``) and i_p the critical local plating current density, the
+/// criterion is
+///
+///     i⁻/φ_a ≥ i_p,
+///
+/// written as the margin g = 1 − i⁻/(φ_a i_p), which falls through 0 at the short circuit and is
+/// continuous in i and φ_a (so it can be a root function).
+public struct LithiumPenetrationCriterion: Sendable, Equatable {
+    /// i_p [A m⁻²]: the critical plating current density of the contacted area.
+    public var criticalLocalCurrent: Double
+
+    public init(criticalLocalCurrent: Double) {
+        self.criticalLocalCurrent = criticalLocalCurrent
+    }
+
+    /// g = 1 − i⁻/(φ_a i_p) at the current density i [A m⁻²] and contact φ_a > 0, with ∂g/∂i and ∂g/∂φ_a.
+    @inlinable @inline(__always)
+    public func margin(current i: Double, contact phi: Double) -> (value: Double, dCurrent: Double, dContact: Double) {
+        guard i < 0 else { return (1, 0, 0) }
+        let local = -i / (phi * criticalLocalCurrent)
+        return (1 - local, 1 / (phi * criticalLocalCurrent), local / phi)
+    }
+}

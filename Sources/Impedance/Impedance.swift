@@ -38,6 +38,9 @@ public enum ImpedanceAnalysis {
                                 contactDamage: [Double]? = nil, frequencies: [Double],
                                 sensitivities: StateSensitivities? = nil) throws -> ImpedanceSpectrum {
         var model = P2DModel(parameters: parameters)
+        guard !model.isSymmetricCell else {
+            throw ImpedanceError(message: "the impedance of a symmetric cell (\"\(CellLayout.key)\": \"\(CellLayout.symmetricLithium.rawValue)\") is not modelled yet")
+        }
         guard state.count == model.stateCount, derivative.map({ $0.count == model.stateCount }) ?? true else {
             throw ImpedanceError(message: "the state has \(state.count) components, the model \(model.stateCount)")
         }

@@ -67,12 +67,17 @@ public enum CriticalCurrentFiles {
     public static func json(_ result: CriticalCurrentResult, measurement: CriticalCurrentMeasurement,
                             model: String, overrides: [String]) throws -> Data {
         let status = result.simulation.failure != nil ? "failed"
-            : (result.criticalStrippingCurrentDensity != nil ? "contact lost" : "no contact loss up to the largest level")
+            : result.criticalStrippingCurrentDensity != nil ? "contact lost"
+            : result.criticalPlatingCurrentDensity != nil ? "short circuit"
+            : "no contact loss up to the largest level"
         let report = Report(
             model: model, overrides: overrides, capacity: measurement.capacity,
             stack_pressure: result.parameters.mechanics?.stackPressure, temperature: result.parameters.temperature,
-            threshold: result.threshold, critical_stripping: result.criticalStrippingCurrentDensity, critical_plating: nil,
-            critical_plating_note: "no plating (short-circuit) criterion is modelled yet",
+            threshold: result.threshold, critical_stripping: result.criticalStrippingCurrentDensity,
+            critical_plating: result.criticalPlatingCurrentDensity,
+            critical_plating_note: result.parameters.negativeInterface?.penetration == nil
+                ? "the model has no short-circuit criterion (docs/MODEL.md §Short circuit)"
+                : "the level whose plating met the short-circuit criterion (null: none did)",
             status: status, failure: result.simulation.failure?.description,
             levels: result.levels.map {
                 .init(current_density_mA_cm2: $0.currentDensity, strip_overpotential_V: $0.stripOverpotential,

@@ -11,6 +11,10 @@ public struct NegativeInterfaceParameters: Sendable, Equatable {
     public var initialContact: Double
     /// A run stops ("contact lost at the negative electrode") when φ_a falls below this (0: never).
     public var contactLossThreshold: Double
+    /// The short-circuit criterion, when `"Negative electrode critical plating current density
+    /// [A.m-2]"` is given: a run stops ("short circuit") when the plating current density of a
+    /// foil's contacted area reaches it (``LithiumPenetrationCriterion``).
+    public var penetration: LithiumPenetrationCriterion?
 
     /// The contact law at the operating temperature T (its creep rate Arrhenius-scaled from T_ref).
     public func contact(temperature: Double, reference: Double) -> LithiumInterfaceContact {
@@ -27,7 +31,11 @@ public struct NegativeInterfaceParameters: Sendable, Equatable {
                             "Negative electrode vacancy resupply current density [A.m-2]",
                             "Negative electrode contact loss threshold", "Negative electrode contact resistance [Ohm.m2]",
                             "Negative electrode contact resistance reference pressure [MPa]",
-                            "Negative electrode contact resistance pressure exponent"]
+                            "Negative electrode contact resistance pressure exponent", penetrationKey]
+
+    /// The key of the short-circuit criterion's critical local plating current density i_p.
+    public static let penetrationKey = "Negative electrode critical plating current density [A.m-2]"
+
 
     /// Reads the block. It needs the mechanics block, whose stack pressure drives the creep.
     static func read(_ r: inout ParameterReader, hasMechanics: Bool) throws(ParameterError) -> NegativeInterfaceParameters? {
@@ -69,7 +77,9 @@ public struct NegativeInterfaceParameters: Sendable, Equatable {
             interfaceCapacity: capacity * coulombsPerSquareMetrePerMilliampHourPerSquareCentimetre, creepRate: creepRate,
             stressExponent: exponent, vacancyResupply: vacancy, contactResistance: resistance, resistanceReferencePressure: referencePressure,
             resistancePressureExponent: pressureExponent)
+        let penetration = r.has(penetrationKey)
+            ? LithiumPenetrationCriterion(criticalLocalCurrent: try r.positive(penetrationKey, atMost: 1e6)) : nil
         return NegativeInterfaceParameters(contact: law, creepActivationEnergy: activation, initialContact: initial,
-                                           contactLossThreshold: threshold)
+                                           contactLossThreshold: threshold, penetration: penetration)
     }
 }

@@ -3,8 +3,19 @@ import Foundation
 
 /// Validated, typed parameters of a solid-state half cell: composite positive electrode
 /// (active-material particles + solid electrolyte + conductive additive) | solid-electrolyte
-/// separator | planar lithium-metal or alloy foil. Every field is in SI units.
+/// separator | planar lithium-metal or alloy foil (or plated lithium: ``CellLayout/anodeFree``), or
+/// (``CellLayout/symmetricLithium``) foil | separator | foil. Every field is in SI units.
+///
+/// A symmetric cell has no composite electrode: its positive-electrode fields keep the values
+/// they are declared with (zero thickness, no mesh points, no particle classes), which the model
+/// never reads for that layout.
 public struct CellParameters: Sendable {
+    /// Which electrodes the cell has (`"Cell layout"`, default ``CellLayout/compositeSeparatorFoil``).
+    public var layout: CellLayout
+    /// An anode-free cell's lithium plated at the collector at the start [C m⁻²] (key `"Negative
+    /// electrode initial lithium [mA.h.cm-2]"`, default 0; other layouts: 0, unused).
+    public var initialPlatedLithium: Double = 0
+
     // Cell
     /// Geometric area of one electrode pair, width × height [m²].
     public var electrodeArea: Double
@@ -29,40 +40,40 @@ public struct CellParameters: Sendable {
     public var separatorTransport: TransportEfficiency
 
     // Positive composite electrode
-    public var positiveThickness: Double
+    public var positiveThickness: Double = 0
     /// Volume fraction of solid electrolyte in the composite (PyBaMM's "porosity").
-    public var positiveElectrolyteFraction: Double
-    public var positiveActiveMaterialFraction: Double
-    public var positiveElectrolyteTransport: TransportEfficiency
-    public var positiveElectrodeBruggeman: Double
+    public var positiveElectrolyteFraction: Double = 0
+    public var positiveActiveMaterialFraction: Double = 0
+    public var positiveElectrolyteTransport: TransportEfficiency = .bruggeman(exponent: 0)
+    public var positiveElectrodeBruggeman: Double = 0
     /// Electronic conductivity of the solid phase [S m⁻¹]; the effective value is σ (1 − ε_e)^b_s
     /// (PyBaMM's transport efficiency of the whole solid phase).
-    public var positiveConductivity: Double
-    public var positiveParticleRadius: Double
-    public var positiveMaximumConcentration: Double
-    public var positiveInitialConcentration: Double
+    public var positiveConductivity: Double = 0
+    public var positiveParticleRadius: Double = 0
+    public var positiveMaximumConcentration: Double = 1
+    public var positiveInitialConcentration: Double = 0
     /// Solid diffusivity D(y) at the reference temperature [m² s⁻¹].
-    public var positiveDiffusivity: DifferentiableFunction
-    public var positiveDiffusivityActivationEnergy: Double
+    public var positiveDiffusivity: DifferentiableFunction = .constant(0)
+    public var positiveDiffusivityActivationEnergy: Double = 0
     /// Open-circuit potential U(y) [V vs Li/Li⁺].
-    public var positiveOCP: DifferentiableFunction
+    public var positiveOCP: DifferentiableFunction = .constant(0)
     /// Exchange-current density at y = 0.5 and the reference temperature [A m⁻²].
-    public var positiveExchangeCurrentDensity: Double
-    public var positiveExchangeCurrentActivationEnergy: Double
+    public var positiveExchangeCurrentDensity: Double = 0
+    public var positiveExchangeCurrentActivationEnergy: Double = 0
     /// Density of the active material [kg m⁻³], to report capacities per gram.
-    public var positiveActiveMaterialDensity: Double
+    public var positiveActiveMaterialDensity: Double = 0
 
     /// Particle populations (one with full contact unless the model file describes a microstructure).
-    public var contactClasses: [ContactClass]
+    public var contactClasses: [ContactClass] = []
     /// Contact fraction below which a particle is isolated (by fabrication or by damage).
-    public var isolationThreshold: Double
+    public var isolationThreshold: Double = 0
     /// m_d of the contact diffusion penalty D_eff = D (φ0 Π(P) (1 − D_damage))^m_d — key
     /// `"Positive particle contact diffusion exponent"`, 0 (no penalty) when absent.
-    public var contactDiffusionExponent: Double
+    public var contactDiffusionExponent: Double = 0
     /// The pressure/contact mechanics, or nil for full contact everywhere (the baseline model).
     public var mechanics: ContactMechanics?
     /// Contact damage and electrolyte oxidation over cycles, or nil for a cell that does not age.
-    public var degradation: Degradation?
+    public var degradation: Degradation? = nil
 
     // Negative foil
     public var negativeThickness: Double
@@ -76,7 +87,7 @@ public struct CellParameters: Sendable {
     // Interface double layers (0 = none: the interface has no capacity and no unknowns of its own)
     /// Capacity of the contacted CAM|SE interface per unit of contacted area [F m⁻²]
     /// (PyBaMM's `"Positive electrode double-layer capacity [F.m-2]"`).
-    public var positiveDoubleLayerCapacity: Double
+    public var positiveDoubleLayerCapacity: Double = 0
     /// Capacity of the foil|SE interface per unit of geometric area [F m⁻²]
     /// (PyBaMM's `"Negative electrode double-layer capacity [F.m-2]"`).
     public var negativeDoubleLayerCapacity: Double
@@ -85,21 +96,26 @@ public struct CellParameters: Sendable {
     /// How the ionic conductivity is carried from cell centres to the face between two cells.
     public var faceConductivityAveraging: FaceAveraging
     public var separatorMeshPoints: Int
-    public var positiveMeshPoints: Int
-    public var particleMeshPoints: Int
+    public var positiveMeshPoints: Int = 0
+    public var particleMeshPoints: Int = 2
 
     /// Reads and range-checks every parameter; throws for the first missing, mistyped or
     /// non-physical value, or for a key that this model does not use.
     public init(_ parameters: ParameterSet) throws(ParameterError) {
         var r = ParameterReader(parameters)
         _ = r.has("metadata")
+        layout = r.has(CellLayout.key)
+            ? CellLayout(rawValue: try r.function(CellLayout.key, choices: CellLayout.allCases.map(\.rawValue)))!
+            : .compositeSeparatorFoil
         let width = try r.positive("Electrode width [m]", atMost: 100)
         let height = try r.positive("Electrode height [m]", atMost: 100)
         electrodeArea = width * height
         electrodesInParallel = Double(try r.integer("Number of electrodes connected in parallel to make a cell", in: 1...10_000))
         nominalCapacity = try r.positive("Nominal cell capacity [A.h]", atMost: 1e4)
-        lowerVoltageCutoff = try r.number("Lower voltage cut-off [V]", in: 0...10)
-        upperVoltageCutoff = try r.number("Upper voltage cut-off [V]", in: 0...10)
+        // (A symmetric cell's voltage is an overpotential, negative while the x = 0 foil strips.)
+        let voltages = layout.hasCompositeElectrode ? 0.0...10 : -10.0...10
+        lowerVoltageCutoff = try r.number("Lower voltage cut-off [V]", in: voltages)
+        upperVoltageCutoff = try r.number("Upper voltage cut-off [V]", in: voltages)
         guard upperVoltageCutoff > lowerVoltageCutoff else {
             throw ParameterError(key: "Upper voltage cut-off [V]", value: "\(upperVoltageCutoff)",
                                  allowed: "greater than \"Lower voltage cut-off [V]\" (\(lowerVoltageCutoff))")
@@ -114,63 +130,87 @@ public struct CellParameters: Sendable {
         separatorElectrolyteFraction = try r.number("Separator porosity", in: 0...1, excludingLowerBound: true)
         separatorTransport = try TransportEfficiency.read("Separator", &r)
 
-        positiveThickness = try r.positive("Positive electrode thickness [m]", atMost: 1e-2)
-        positiveElectrolyteFraction = try r.number("Positive electrode porosity", in: 0...1, excludingLowerBound: true)
-        positiveActiveMaterialFraction = try r.number("Positive electrode active material volume fraction", in: 0...1,
-                                                      excludingLowerBound: true)
-        guard positiveElectrolyteFraction + positiveActiveMaterialFraction <= 1 + 1e-12 else {
-            throw ParameterError(key: "Positive electrode active material volume fraction",
-                                 value: "\(positiveActiveMaterialFraction)",
-                                 allowed: "at most 1 − \"Positive electrode porosity\" = \(1 - positiveElectrolyteFraction) (volume fractions sum to ≤ 1)")
+        if layout.hasCompositeElectrode {
+            do throws(ParameterError) {
+                positiveThickness = try r.positive("Positive electrode thickness [m]", atMost: 1e-2)
+                positiveElectrolyteFraction = try r.number("Positive electrode porosity", in: 0...1, excludingLowerBound: true)
+                positiveActiveMaterialFraction = try r.number("Positive electrode active material volume fraction", in: 0...1,
+                                                              excludingLowerBound: true)
+                guard positiveElectrolyteFraction + positiveActiveMaterialFraction <= 1 + 1e-12 else {
+                    throw ParameterError(key: "Positive electrode active material volume fraction",
+                                         value: "\(positiveActiveMaterialFraction)",
+                                         allowed: "at most 1 − \"Positive electrode porosity\" = \(1 - positiveElectrolyteFraction) (volume fractions sum to ≤ 1)")
+                }
+                positiveElectrolyteTransport = try TransportEfficiency.read("Positive electrode", &r)
+                positiveElectrodeBruggeman = try r.number("Positive electrode Bruggeman coefficient (electrode)", in: 0...10)
+                positiveConductivity = try r.positive("Positive electrode conductivity [S.m-1]", atMost: 1e8)
+                positiveParticleRadius = try r.positive("Positive particle radius [m]", atMost: 1e-3)
+                positiveMaximumConcentration = try r.positive("Maximum concentration in positive electrode [mol.m-3]", atMost: 1e6)
+                positiveInitialConcentration = try r.number("Initial concentration in positive electrode [mol.m-3]",
+                                                            in: 0...positiveMaximumConcentration,
+                                                            allowed: "a number > 0 and < the maximum concentration \(positiveMaximumConcentration)",
+                                                            excludingLowerBound: true)
+                guard positiveInitialConcentration < positiveMaximumConcentration else {
+                    throw ParameterError(key: "Initial concentration in positive electrode [mol.m-3]",
+                                         value: "\(positiveInitialConcentration)",
+                                         allowed: "a number > 0 and < the maximum concentration \(positiveMaximumConcentration)")
+                }
+                switch try r.numberOrFunction("Positive particle diffusivity [m2.s-1]", in: 0...1e-6,
+                                              functions: Diffusivities.all.keys.sorted()) {
+                case .number(let d): positiveDiffusivity = .constant(d)
+                case .function(let name): positiveDiffusivity = Diffusivities.all[name]!
+                }
+                positiveDiffusivityActivationEnergy = try r.number("Positive particle diffusivity activation energy [J.mol-1]", in: 0...3e5)
+                positiveOCP = OpenCircuitPotentials.all[try r.function("Positive electrode OCP [V]",
+                                                                       choices: OpenCircuitPotentials.all.keys.sorted())]!
+                positiveExchangeCurrentDensity = try r.positive("Positive electrode exchange-current density [A.m-2]", atMost: 1e5)
+                positiveExchangeCurrentActivationEnergy = try r.number("Positive electrode exchange-current density activation energy [J.mol-1]", in: 0...3e5)
+                positiveActiveMaterialDensity = try r.positive("Positive electrode active material density [kg.m-3]", atMost: 3e4)
+
+            } catch { throw Self.requiredByLayout(error) }
         }
-        positiveElectrolyteTransport = try TransportEfficiency.read("Positive electrode", &r)
-        positiveElectrodeBruggeman = try r.number("Positive electrode Bruggeman coefficient (electrode)", in: 0...10)
-        positiveConductivity = try r.positive("Positive electrode conductivity [S.m-1]", atMost: 1e8)
-        positiveParticleRadius = try r.positive("Positive particle radius [m]", atMost: 1e-3)
-        positiveMaximumConcentration = try r.positive("Maximum concentration in positive electrode [mol.m-3]", atMost: 1e6)
-        positiveInitialConcentration = try r.number("Initial concentration in positive electrode [mol.m-3]",
-                                                    in: 0...positiveMaximumConcentration,
-                                                    allowed: "a number > 0 and < the maximum concentration \(positiveMaximumConcentration)",
-                                                    excludingLowerBound: true)
-        guard positiveInitialConcentration < positiveMaximumConcentration else {
-            throw ParameterError(key: "Initial concentration in positive electrode [mol.m-3]",
-                                 value: "\(positiveInitialConcentration)",
-                                 allowed: "a number > 0 and < the maximum concentration \(positiveMaximumConcentration)")
-        }
-        switch try r.numberOrFunction("Positive particle diffusivity [m2.s-1]", in: 0...1e-6,
-                                      functions: Diffusivities.all.keys.sorted()) {
-        case .number(let d): positiveDiffusivity = .constant(d)
-        case .function(let name): positiveDiffusivity = Diffusivities.all[name]!
-        }
-        positiveDiffusivityActivationEnergy = try r.number("Positive particle diffusivity activation energy [J.mol-1]", in: 0...3e5)
-        positiveOCP = OpenCircuitPotentials.all[try r.function("Positive electrode OCP [V]",
-                                                               choices: OpenCircuitPotentials.all.keys.sorted())]!
-        positiveExchangeCurrentDensity = try r.positive("Positive electrode exchange-current density [A.m-2]", atMost: 1e5)
-        positiveExchangeCurrentActivationEnergy = try r.number("Positive electrode exchange-current density activation energy [J.mol-1]", in: 0...3e5)
-        positiveActiveMaterialDensity = try r.positive("Positive electrode active material density [kg.m-3]", atMost: 3e4)
 
         negativeThickness = try r.positive("Negative electrode thickness [m]", atMost: 1e-2)
         negativeConductivity = try r.positive("Negative electrode conductivity [S.m-1]", atMost: 1e9)
         negativeOCP = try r.number("Negative electrode OCP [V]", in: -1...3)
         negativeExchangeCurrentDensity = try r.positive("Exchange-current density for lithium metal electrode [A.m-2]", atMost: 1e7)
         negativeExchangeCurrentActivationEnergy = try r.number("Negative electrode exchange-current density activation energy [J.mol-1]", in: 0...3e5)
+        if r.has(Self.initialLithiumKey) {
+            guard layout == .anodeFree else {
+                throw ParameterError(key: Self.initialLithiumKey, value: r.parameters[Self.initialLithiumKey]!.description,
+                                     allowed: "only with \"\(CellLayout.key)\": \"\(CellLayout.anodeFree.rawValue)\" (a foil's lithium is not counted)",
+                                     problem: "key of another layout")
+            }
+            initialPlatedLithium = try r.number(Self.initialLithiumKey, in: 0...1000)
+                * NegativeInterfaceParameters.coulombsPerSquareMetrePerMilliampHourPerSquareCentimetre
+        }
 
-        positiveDoubleLayerCapacity = r.has(Self.positiveDoubleLayerKey) ? try r.number(Self.positiveDoubleLayerKey, in: 0...100) : 0
-        negativeDoubleLayerCapacity = r.has(Self.negativeDoubleLayerKey) ? try r.number(Self.negativeDoubleLayerKey, in: 0...100) : 0
+        if layout.hasCompositeElectrode {
+            positiveDoubleLayerCapacity = r.has(Self.positiveDoubleLayerKey) ? try r.number(Self.positiveDoubleLayerKey, in: 0...100) : 0
+        }
+        // (One foil double layer: a symmetric cell's two foils would need one each, not modelled.)
+        negativeDoubleLayerCapacity = layout.hasCompositeElectrode && r.has(Self.negativeDoubleLayerKey)
+            ? try r.number(Self.negativeDoubleLayerKey, in: 0...100) : 0
 
-        (contactClasses, isolationThreshold) = try Self.readContactClasses(&r, radius: positiveParticleRadius)
-        mechanics = try Self.readMechanics(&r)
-        contactDiffusionExponent = r.has("Positive particle contact diffusion exponent")
-            ? try r.number("Positive particle contact diffusion exponent", in: 0...5) : 0
-        degradation = try Degradation.read(&r, hasMechanics: mechanics != nil, referenceTemperature: referenceTemperature)
+        if layout.hasCompositeElectrode {
+            (contactClasses, isolationThreshold) = try Self.readContactClasses(&r, radius: positiveParticleRadius)
+            mechanics = try Self.readMechanics(&r)
+            contactDiffusionExponent = r.has("Positive particle contact diffusion exponent")
+                ? try r.number("Positive particle contact diffusion exponent", in: 0...5) : 0
+            degradation = try Degradation.read(&r, hasMechanics: mechanics != nil, referenceTemperature: referenceTemperature)
+        } else {
+            mechanics = try Self.readFoilMechanics(&r)
+        }
         negativeInterface = try NegativeInterfaceParameters.read(&r, hasMechanics: mechanics != nil)
 
         faceConductivityAveraging = r.has("Face conductivity averaging")
             ? FaceAveraging(rawValue: try r.function("Face conductivity averaging", choices: FaceAveraging.allCases.map(\.rawValue)))!
             : .harmonic
         separatorMeshPoints = try r.integer("Separator mesh points", in: 1...2000)
-        positiveMeshPoints = try r.integer("Positive electrode mesh points", in: 2...2000)
-        particleMeshPoints = try r.integer("Positive particle mesh points", in: 2...2000)
+        if layout.hasCompositeElectrode {
+            positiveMeshPoints = try r.integer("Positive electrode mesh points", in: 2...2000)
+            particleMeshPoints = try r.integer("Positive particle mesh points", in: 2...2000)
+        }
         let films = degradation?.oxidation == nil ? 0 : 1
         let unknowns = separatorMeshPoints + positiveMeshPoints * (2 + contactClasses.count * (particleMeshPoints + films)) + 3
             + (positiveDoubleLayerCapacity > 0 ? positiveMeshPoints : 0) + (negativeDoubleLayerCapacity > 0 ? 1 : 0)
@@ -268,6 +308,31 @@ public struct CellParameters: Sendable {
         return ContactMechanics(stackPressure: pressure, fixture: fixture, pressureLaw: pressureLaw,
                                 volumeChange: volumeChange, gapLaw: gapLaw, negativeLithiumMolarVolume: molarVolume)
     }
+
+    /// A missing positive-electrode key of a composite cell, its message naming the layout that needs it.
+    static func requiredByLayout(_ error: ParameterError) -> ParameterError {
+        guard error.value == "nothing" else { return error }
+        var error = error
+        error.allowed += " (the layout \"\(CellLayout.compositeSeparatorFoil.rawValue)\", the default of \"\(CellLayout.key)\", needs the composite electrode's keys; a symmetric cell gives \"\(CellLayout.key)\": \"\(CellLayout.symmetricLithium.rawValue)\")"
+        return error
+    }
+
+    /// The mechanics of a cell without a composite electrode: only the stack pressure and the
+    /// fixture (both foils change thickness by opposite amounts, so the stack's thickness does not
+    /// change and a constant gap holds the set pressure). The particle contact laws, which such a
+    /// cell does not have, are left neutral.
+    static func readFoilMechanics(_ r: inout ParameterReader) throws(ParameterError) -> ContactMechanics? {
+        guard r.has("Stack pressure [MPa]") else { return nil }
+        let pressure = try r.number("Stack pressure [MPa]", in: 0...1000)
+        _ = try r.function("Stack fixture", choices: ["constant pressure"])
+        return ContactMechanics(stackPressure: pressure, fixture: .constantPressure,
+                                pressureLaw: PowerLawPressureContact(referencePressure: 1, residualPressure: 0, exponent: 0),
+                                volumeChange: LinearVolumeChange(strainAtFullDelithiation: 0),
+                                gapLaw: RoughnessGapLaw(roughness: 1e-6, hardness: 1), negativeLithiumMolarVolume: 0)
+    }
+
+    /// The anode-free cell's initial plated lithium [mA h cm⁻²].
+    public static let initialLithiumKey = "Negative electrode initial lithium [mA.h.cm-2]"
 
     /// Optional keys of the interface capacities (PyBaMM's names); absent means 0.
     public static let positiveDoubleLayerKey = "Positive electrode double-layer capacity [F.m-2]"

@@ -71,7 +71,9 @@ public struct CriticalCurrentMeasurement: Sendable {
         interface.contactLossThreshold = threshold
         var p = parameters
         p.negativeInterface = interface
-        p.positiveInitialConcentration = P2DModel(parameters: p).stoichiometry(atStateOfCharge: 0.5) * p.positiveMaximumConcentration
+        if p.layout.hasCompositeElectrode {
+            p.positiveInitialConcentration = P2DModel(parameters: p).stoichiometry(atStateOfCharge: 0.5) * p.positiveMaximumConcentration
+        }
         return (p, threshold)
     }
 
@@ -81,6 +83,9 @@ public struct CriticalCurrentMeasurement: Sendable {
         let experiment = try Experiment(parsing: experimentText)
         let simulation = Simulation(parameters: p, experiment: experiment, cycles: 1, options: options).run()
         let series = simulation.timeSeries
+        // The foil side's overpotential; a symmetric cell's is what the measurement reads, −V (both
+        // interfaces and the separator).
+        let overpotential = p.layout.hasCompositeElectrode ? series.negativeInterfaceOverpotential : series.voltage.map { -$0 }
         var results: [CriticalCurrentResult.Level] = []
         for (index, j) in levels.enumerated() {
             let strip = 2 * index + 1, plate = strip + 1
@@ -90,14 +95,18 @@ public struct CriticalCurrentMeasurement: Sendable {
             let plateSamples = series.step.indices.filter { series.step[$0] == plate }
             results.append(.init(
                 currentDensity: j,
-                stripOverpotential: stripSamples.map { series.negativeInterfaceOverpotential[$0] }.max() ?? .nan,
-                plateOverpotential: plateSamples.map { -series.negativeInterfaceOverpotential[$0] }.max() ?? .nan,
-                minimumContact: (stripSamples + plateSamples).map { series.negativeContactFraction[$0] }.min() ?? .nan,
+                stripOverpotential: stripSamples.map { overpotential[$0] }.max() ?? .nan,
+                plateOverpotential: plateSamples.map { -overpotential[$0] }.max() ?? .nan,
+                minimumContact: (stripSamples + plateSamples).map { sample in
+                    min(series.negativeContactFraction[sample], series.positiveContactFraction.isEmpty ? 1 : series.positiveContactFraction[sample])
+                }.min() ?? .nan,
                 strip: stripRecord.end.description, plate: plateRecord?.end.description))
         }
-        let lost = simulation.steps.last.flatMap { $0.end == .contactLost ? $0.step : nil }
-        let critical = lost.map { levels[($0 - 1) / 2] }
-        return CriticalCurrentResult(levels: results, criticalStrippingCurrentDensity: critical, threshold: threshold,
+        func level(endingWith end: StepEnd) -> Double? {
+            simulation.steps.last.flatMap { $0.end == end ? levels[($0.step - 1) / 2] : nil }
+        }
+        return CriticalCurrentResult(levels: results, criticalStrippingCurrentDensity: level(endingWith: .contactLost) ?? level(endingWith: .positiveContactLost),
+                                     criticalPlatingCurrentDensity: level(endingWith: .shortCircuit), threshold: threshold,
                                      parameters: p, simulation: simulation)
     }
 }
@@ -120,6 +129,9 @@ public struct CriticalCurrentResult: Sendable {
     /// The level whose strip lost the contact [mA cm⁻²]; nil when none did (up to the largest level,
     /// or until a failure).
     public var criticalStrippingCurrentDensity: Double?
+    /// The level at which the short-circuit criterion was met [mA cm⁻²]; nil when it was not (or the
+    /// model has no criterion).
+    public var criticalPlatingCurrentDensity: Double?
     public var threshold: Double
     /// The parameters run (half state of charge, the threshold).
     public var parameters: CellParameters

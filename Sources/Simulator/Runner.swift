@@ -63,6 +63,9 @@ final class Runner {
         guard simulation.options.acceleration == nil else {
             throw SensitivitiesUnavailable(reason: "cycle jumping extrapolates between cycles, outside the sensitivity equations")
         }
+        guard !solver.system.isSymmetricCell else {
+            throw SensitivitiesUnavailable(reason: "a symmetric cell's voltage is not linear in the state, and its dV/dθ is not implemented")
+        }
         guard !(damaged && simulation.cycles > 1) else {
             throw SensitivitiesUnavailable(reason: "the contact damage grows between cycles, outside the sensitivity equations")
         }
@@ -145,8 +148,8 @@ final class Runner {
             do {
                 result.steps.append(try runStep(step, number: index + 1, cycle: cycle, resetCapacity: index == 0))
                 // An outcome that ends the run (not a failure): the step's end says why.
-                if result.steps.last?.end == .contactLost {
-                    result.stop = StepEnd.contactLost.description
+                if let end = result.steps.last?.end, end.endsTheRun {
+                    result.stop = end.description
                     break
                 }
             } catch {
@@ -216,9 +219,14 @@ final class Runner {
             record(cycle: cycle, step: number)
 
             let y = solver.state
+            let margin = simulation.parameters.negativeInterface?.penetration.map { criterion in
+                y.withUnsafeBufferPointer { solver.system.penetrationMargin(criterion, $0).value }
+            } ?? 1
             for (event, reason) in events
             where simulation.alreadyMet(event, direction: direction, voltage: solver.system.voltage(y),
-                                        current: solver.system.current(y), profile: control.isProfile) {
+                                        current: solver.system.current(y), profile: control.isProfile,
+                                        penetrationMargin: margin,
+                                        platedLithium: solver.system.platedLithiumIndex.map { y[$0] } ?? .infinity) {
                 // A condition already met at switch-on ends the step at once: its own condition (skipped),
                 // or the model's voltage cut-off (the cell is already beyond it under this load).
                 if case .condition(let text) = reason { end = .alreadySatisfied(text) } else { end = reason }
@@ -257,6 +265,11 @@ final class Runner {
                 if !atKinkOnly { record(cycle: cycle, step: number) }
                 if case .root(let indices, _) = outcome {
                     end = events[indices[0]].end
+                    // (A symmetric cell's root is the smaller contact: say which foil lost it.)
+                    if end == .contactLost, solver.system.isSymmetricCell, let b = solver.system.positiveLithiumContactIndex,
+                       let a = solver.system.lithiumContactIndex, solver.state[b] < solver.state[a] {
+                        end = .positiveContactLost
+                    }
                 } else if solver.time >= endTime {
                     guard stepDuration != nil else {
                         throw SimulationStepTimeout(limit: simulation.options.maximumStepDuration)
@@ -434,6 +447,7 @@ final class Runner {
             }
         }
         let y = recordingBuffer
+        cycleData.series.hasCompositeElectrode = !model.isSymmetricCell
         cycleData.series.time.append(solver.time)
         cycleData.series.cycle.append(cycle)
         cycleData.series.step.append(step)
@@ -450,6 +464,9 @@ final class Runner {
             }
         }
         if model.hasLithiumContact { recordNegativeInterface(model, y) }
+        if let q = model.platedLithiumIndex {
+            cycleData.series.platedLithium.append(y[q] / NegativeInterfaceParameters.coulombsPerSquareMetrePerMilliampHourPerSquareCentimetre)
+        }
         degradation?.observe(model, state: y, time: solver.time)
     }
 
@@ -478,8 +495,9 @@ final class Runner {
         let retention = completeCycles.first.map { 100 * dischargeCapacity / $0.dischargeCapacity } ?? 100
         return CycleSummary(
             cycle: cycle, complete: complete, chargeCapacity: chargeCapacity, dischargeCapacity: dischargeCapacity,
-            specificChargeCapacity: chargeCapacity * 1000 / grams,
-            specificDischargeCapacity: dischargeCapacity * 1000 / grams,
+            // (A cell without a composite electrode has no active material: NaN.)
+            specificChargeCapacity: grams > 0 ? chargeCapacity * 1000 / grams : .nan,
+            specificDischargeCapacity: grams > 0 ? dischargeCapacity * 1000 / grams : .nan,
             coulombicEfficiency: chargeCapacity > 0 ? dischargeCapacity / chargeCapacity : .nan,
             retention: complete ? retention : .nan,
             retentionOfMaximum: complete && best > 0 ? 100 * dischargeCapacity / best : .nan,

@@ -178,11 +178,20 @@ public struct Simulation: Sendable {
         if let threshold = parameters.negativeInterface?.contactLossThreshold, threshold > 0 {
             events.append((.negativeContact(fraction: threshold), .contactLost))
         }
+        if parameters.layout == .anodeFree && (direction > 0 || control.isProfile) {
+            events.append((.lithiumExhausted, .lithiumExhausted))
+        }
+        if let criterion = parameters.negativeInterface?.penetration {
+            events.append((.lithiumPenetration(criterion), .shortCircuit))
+        }
         return events
     }
 
     /// Whether an end condition already holds at the start of a step with this control.
-    func alreadyMet(_ event: CellEvent, direction: Int, voltage: Double, current: Double, profile: Bool = false) -> Bool {
+    /// `penetrationMargin`: the short-circuit criterion's margin at switch-on (a step whose current
+    /// already focuses beyond the critical local plating current shorts at once).
+    func alreadyMet(_ event: CellEvent, direction: Int, voltage: Double, current: Double, profile: Bool = false,
+                    penetrationMargin: Double = 1, platedLithium: Double = .infinity) -> Bool {
         if profile, case .voltage(let v) = event {
             // A profile has both cut-offs: each is met beyond its own side.
             return (v == parameters.lowerVoltageCutoff && voltage <= v) || (v == parameters.upperVoltageCutoff && voltage >= v)
@@ -191,6 +200,8 @@ public struct Simulation: Sendable {
         case .voltage(let v): return (direction > 0 && voltage <= v) || (direction < 0 && voltage >= v)
         case .currentMagnitude(let a): return direction == 0 && abs(current) <= a
         case .negativeContact: return false  // (the run stops when it is met: no step starts beyond it)
+        case .lithiumPenetration: return penetrationMargin <= 0
+        case .lithiumExhausted: return direction > 0 && platedLithium <= 0
         }
     }
 

@@ -28,6 +28,14 @@ public struct TimeSeries: Sendable {
     public var negativeInterfaceResistance: [Double] = []
     /// The foil side's overpotential −φ_e(0) − U_n [V] (with the contact law only).
     public var negativeInterfaceOverpotential: [Double] = []
+    /// A symmetric cell's x = L foil: its contact fraction and interface resistance [Ω] (with the
+    /// contact law only).
+    public var positiveContactFraction: [Double] = []
+    public var positiveInterfaceResistance: [Double] = []
+    /// An anode-free cell's lithium plated at the collector [mA h cm⁻²] (empty for other layouts).
+    public var platedLithium: [Double] = []
+    /// Whether the cell has a composite electrode (a symmetric cell has no particle columns).
+    public var hasCompositeElectrode = true
 
     public var count: Int { time.count }
 
@@ -47,14 +55,20 @@ public struct TimeSeries: Sendable {
         negativeContactFraction += other.negativeContactFraction
         negativeInterfaceResistance += other.negativeInterfaceResistance
         negativeInterfaceOverpotential += other.negativeInterfaceOverpotential
+        if other.count > 0 { hasCompositeElectrode = other.hasCompositeElectrode }
+        positiveContactFraction += other.positiveContactFraction
+        platedLithium += other.platedLithium
+        positiveInterfaceResistance += other.positiveInterfaceResistance
     }
 
     /// Column names and values, in output order (units in brackets, PyBaMM-style).
     public var columns: [(name: String, values: [Double])] {
         var columns = [("Time [s]", time), ("Cycle", cycle.map(Double.init)), ("Step", step.map(Double.init)),
                        ("Current [A]", current), ("Voltage [V]", voltage), ("Discharge capacity [A.h]", dischargeCapacity),
-                       ("Stack pressure [MPa]", stackPressure), ("Mean contact fraction", meanContactFraction),
-                       ("Average positive particle stoichiometry", averageStoichiometry)]
+                       ("Stack pressure [MPa]", stackPressure)]
+        if hasCompositeElectrode {
+            columns += [("Mean contact fraction", meanContactFraction), ("Average positive particle stoichiometry", averageStoichiometry)]
+        }
         let classes = classStoichiometry.first?.count ?? 0
         if classes > 1 {
             for k in 0..<classes {
@@ -65,6 +79,11 @@ public struct TimeSeries: Sendable {
             columns.append(("Negative electrode contact fraction", negativeContactFraction))
             columns.append(("Negative electrode interface resistance [Ohm]", negativeInterfaceResistance))
             columns.append(("Negative electrode overpotential [V]", negativeInterfaceOverpotential))
+        }
+        if !platedLithium.isEmpty { columns.append(("Plated lithium [mA.h.cm-2]", platedLithium)) }
+        if !positiveContactFraction.isEmpty {
+            columns.append(("Positive electrode contact fraction", positiveContactFraction))
+            columns.append(("Positive electrode interface resistance [Ohm]", positiveInterfaceResistance))
         }
         return columns
     }
@@ -128,6 +147,12 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
     case failed(String)
     /// The foil|SE contact fraction fell below the model's threshold: the run stops (an outcome).
     case contactLost
+    /// A symmetric cell's x = L foil lost its contact: the run stops (an outcome).
+    case positiveContactLost
+    /// The short-circuit criterion was met at a plating lithium foil: the run stops (an outcome).
+    case shortCircuit
+    /// An anode-free cell's plated lithium is used up: the discharge step ends (the run goes on).
+    case lithiumExhausted
 
     public var description: String {
         switch self {
@@ -137,8 +162,14 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
         case .alreadySatisfied(let c): return "skipped: \(c) already met at start"
         case .failed(let message): return "failed: \(message)"
         case .contactLost: return "contact lost at the negative electrode"
+        case .positiveContactLost: return "contact lost at the positive electrode"
+        case .shortCircuit: return "short circuit"
+        case .lithiumExhausted: return "lithium exhausted at the negative electrode"
         }
     }
+
+    /// Whether this end stops the run (an outcome of the cell: a lost contact, a short circuit).
+    public var endsTheRun: Bool { self == .contactLost || self == .positiveContactLost || self == .shortCircuit }
 }
 
 /// What happened in one protocol step.

@@ -87,13 +87,17 @@ struct CriticalCurrentCommand: ParsableCommand {
         }
         var lines = ["SolidCell \(SolidCellInfo.version) — \(file.name): critical current at "
                      + String(format: "%g mA.h/cm2 per half-cycle, contact threshold %g", measurement.capacity, result.threshold)]
+        let outcomes = [StepEnd.contactLost, .positiveContactLost, .shortCircuit].map(\.description)
         for level in result.levels {
+            let outcome = [level.strip, level.plate ?? ""].first { outcomes.contains($0) }
             lines.append(String(format: "  %8.4g mA/cm2  strip %.4f V, plate %.4f V, min contact %.4f", level.currentDensity,
                                 level.stripOverpotential, level.plateOverpotential, level.minimumContact)
-                         + (level.strip.hasPrefix("contact lost") ? "  " + level.strip : ""))
+                         + (outcome.map { "  " + $0 } ?? ""))
         }
         if let critical = result.criticalStrippingCurrentDensity {
             lines.append(String(format: "  critical stripping current density %g mA/cm2", critical))
+        } else if let critical = result.criticalPlatingCurrentDensity {
+            lines.append(String(format: "  short circuit: critical plating current density %g mA/cm2", critical))
         } else {
             lines.append("  no contact loss up to \(OutputWriter.short(result.levels.last?.currentDensity ?? 0)) mA/cm2")
         }

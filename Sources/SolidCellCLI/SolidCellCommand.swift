@@ -229,8 +229,9 @@ struct Simulate: ParsableCommand {
         if let last = result.cycles.last(where: \.complete) ?? result.cycles.last {
             // (After a partial last cycle, the totals are the last complete cycle's: say which.)
             let which = last.cycle == result.cycles.last?.cycle ? "" : "cycle \(last.cycle) (the last complete one): "
-            var line = "  " + which + String(format: "discharge capacity %.5f A.h (%.1f mA.h/g CAM), charge %.5f A.h",
-                                             last.dischargeCapacity, last.specificDischargeCapacity, last.chargeCapacity)
+            let specific = last.specificDischargeCapacity.isNaN ? "" : String(format: " (%.1f mA.h/g CAM)", last.specificDischargeCapacity)
+            var line = "  " + which + String(format: "discharge capacity %.5f A.h", last.dischargeCapacity) + specific
+                + String(format: ", charge %.5f A.h", last.chargeCapacity)
             // (No discharge in the cycle: no mean discharge voltage.)
             if last.meanDischargeVoltage.isFinite { line += String(format: ", mean discharge voltage %.3f V", last.meanDischargeVoltage) }
             lines.append(line)
