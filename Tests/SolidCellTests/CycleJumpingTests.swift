@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 @testable import Protocols
 @testable import Simulator
+import CellModel
 
 @Suite("Cycle jumping")
 struct CycleJumpingTests {
@@ -58,6 +59,30 @@ struct CycleJumpingTests {
         let exact = z(18, quadratic) - z(11, quadratic)
         #expect(abs(predicted - exact) > 0.1)  // the line misses the curvature …
         #expect(abs(corrected - exact) < 1e-12)  // … which the quadratic through the three changes has
+    }
+
+    @Test("a jump stops short of the cycle at which a particle's extrapolated contact crosses the isolation threshold")
+    func landsBeforeIsolation() throws {
+        let parameters = try loadModel("zhou2025-ncm811-lpsc-coarse", [
+            "Positive electrode mesh points": 4, "Positive particle mesh points": 6, "Number of particle contact classes": 4,
+        ])
+        let experiment = try Experiment(parsing: "Charge at 0.5C until 4.3 V; Discharge at 0.5C until 2.5 V")
+        let runner = try Runner(simulation: Simulation(parameters: parameters, experiment: experiment, cycles: 100))
+        let particles = runner.solver.system.contactDamage.count
+        // Particle 0 (class 0) at damage 0, losing a constant d per cycle with d chosen so that its
+        // contact φ0 (1 − D) falls below the threshold after 11 cycles; the others do not change.
+        let isolating = 1 - parameters.isolationThreshold / parameters.contactClasses[0].initialContact
+        let d = isolating / 10.5
+        func start(_ damage: Double) -> CycleStartState {
+            var state = runner.cycleStartState()
+            state.contactDamage = [damage] + Array(repeating: 0, count: particles - 1)
+            return state
+        }
+        let changes = [CycleChange(cycle: 3, from: start(-2 * d), to: start(-d)), CycleChange(cycle: 4, from: start(-d), to: start(0))]
+        #expect(runner.lengthBeforeIsolation(50, from: start(0), changes: changes) == 10)
+        #expect(runner.lengthBeforeIsolation(6, from: start(0), changes: changes) == 6)
+        // One cycle before the crossing: no jump at all (the next cycle is simulated).
+        #expect(runner.lengthBeforeIsolation(50, from: start(10 * d), changes: changes) == 0)
     }
 
     @Test("cycles jumped over are interpolated through the simulated cycles either side, marked as not simulated")
