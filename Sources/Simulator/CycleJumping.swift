@@ -270,8 +270,11 @@ extension Runner {
     /// third measurement. (With the change of the first alone, which the relaxation disturbs, the
     /// coarse Zhou 2025 cell's retention drifted by 0.5 points over 390 cycles, against 0.18.)
     static let landingCycles = 2
-    /// Failed landings in a row after which a run stops jumping.
-    static let failedLandingsBeforeGivingUp = 3
+    /// Failed landings in a row after which a run simulates cycles for a while before it tries to
+    /// jump again: 2 cycles the first time, twice as many each time after (the extrapolated states
+    /// of a cell near the end of its life can be ones its switch-on cannot start from, while the
+    /// cycles themselves run).
+    static let failedLandingsBeforePausing = 3
 
     func cycleStartState() -> CycleStartState {
         CycleStartState(time: solver.time, state: solver.state, derivative: solver.derivative,
@@ -387,7 +390,8 @@ extension Runner {
         var controller = CycleJumpController(acceleration: acceleration, lastCycle: simulation.cycles)
         var statistics = CycleJumpStatistics()
         defer { result.cycleJumps = statistics }
-        var jumping = true
+        /// Cycles to simulate before the next jump is tried, and the next such pause.
+        var pause = (remaining: 0, next: 2)
         /// The last two per-cycle changes of the state, the last one ending at the present state.
         var changes: [CycleChange] = []
         var completed = 0
@@ -411,7 +415,7 @@ extension Runner {
         }
 
         while completed < simulation.cycles {
-            var length = jumping ? controller.jumpLength(afterCompleted: completed) : 0
+            var length = pause.remaining > 0 ? 0 : controller.jumpLength(afterCompleted: completed)
             // Jumps follow two changes measured after the last isolation, and stop short of the next.
             if length > 0 && changes.count == 2 && !changes.contains(where: \.isolates) {
                 length = lengthBeforeIsolation(length, from: cycleStartState(), changes: changes)
@@ -419,6 +423,7 @@ extension Runner {
                 length = 0
             }
             guard length > 0 else {
+                pause.remaining = max(pause.remaining - 1, 0)
                 guard simulateNext() else { return }
                 if completed == CycleJumpController.cyclesBeforeFirstJump {
                     controller.start(capacities: result.cycles.map(\.dischargeCapacity),
@@ -477,6 +482,7 @@ extension Runner {
                 statistics.acceptedJumps += 1
                 statistics.jumpedCycles += length
                 failedLandings = 0
+                pause.next = 2
                 completed += length + Self.landingCycles
                 changes = changes.suffix(1) + [landingChange!]
                 continue
@@ -500,11 +506,14 @@ extension Runner {
             statistics.rejectedJumps += 1
             // A landing that stops the run (its outcome is then met in simulated cycles) or fails (a
             // solver failure, or far more steps than a cycle takes) is tried again shorter; after a
-            // few failures in a row the run simulates every remaining cycle.
+            // few failures in a row the run simulates a pause of cycles first.
             if failure != nil || stopped { controller.shorten() }
             if failure != nil {
                 failedLandings += 1
-                if failedLandings >= Self.failedLandingsBeforeGivingUp { jumping = false }
+                if failedLandings >= Self.failedLandingsBeforePausing {
+                    pause = (pause.next, 2 * pause.next)
+                    failedLandings = 0
+                }
             }
             if length == 1 {
                 // Not even one cycle can be jumped here: simulate it and try again after it.
