@@ -6,7 +6,8 @@
 # For each case (all below when none is named) it runs the accelerated simulation into
 # $RUNS/accel-CASE and, unless $RUNS/full-CASE/summary.json exists already, the full one
 # (every cycle simulated) into $RUNS/full-CASE; SKIP_FULL=1 runs no full simulation (the table
-# then lists the accelerated cost only), FULL_ONLY=1 only the missing full ones. Wall times are written next to each run (wall_s).
+# then lists the accelerated cost only), FULL_ONLY=1 only the missing full ones, REPORT_ONLY=1 none
+# (the table from the runs already in $RUNS). Wall times are written next to each run (wall_s).
 # The comparison (Benchmarks/cycle_jumping.py) goes to $RESULT.
 #
 # Environment: SOLIDCELL_BIN (default .build/release/solidcell), RUNS (default /tmp/cycle-jumping),
@@ -36,7 +37,7 @@ CASES=(
   "fine-30MPa-0.5C-CCCV|zhou2025-ncm811-lpsc-fine|Stack pressure [MPa]=30|$CCCV05|1000"
   "lu-14mg-0.5C|lu2026-li2tis3-lpscb-liin-14mg||$LU|400"
   "ohno-50mAg|ohno2026-ltvo-lpscl-liin||$OHNO|270"
-  "knee-coarse-2MPa-0.5C|zhou2025-ncm811-lpsc-coarse|Stack pressure [MPa]=2;Contact damage rate per cycle=0.0184|Charge at 0.5C until 4.3 V; Discharge at 0.5C until 2.5 V|300"
+  "fast-damage-coarse-2MPa-0.5C|zhou2025-ncm811-lpsc-coarse|Stack pressure [MPa]=2;Contact damage rate per cycle=0.0184|Charge at 0.5C until 4.3 V; Discharge at 0.5C until 2.5 V|300"
   "no-fade-xu2019-CCCV|xu2019-nmc532-half-cell-t1||$XU|200"
 )
 
@@ -62,6 +63,7 @@ for entry in "${CASES[@]}"; do
   IFS='|' read -r name model sets experiment cycles <<<"$entry"
   if ((${#selected[@]})) && [[ ! " ${selected[*]} " == *" $name "* ]]; then continue; fi
   names+=("$name")
+  [[ ${REPORT_ONLY:-0} == 1 ]] && continue
   if [[ ${FULL_ONLY:-0} != 1 ]]; then
     echo "== $name: accelerated ($cycles cycles)"
     rm -rf "$RUNS/accel-$name"
@@ -78,6 +80,7 @@ done
   echo
   echo "\`bash Benchmarks/cycle-jumping.sh $*\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(git rev-parse --short HEAD),"
   echo "tolerance ${TOL:-default}; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Wall times are those of runs made at different times on a shared 2-core host (load 6-9): the step ratio is the measure."
   echo "Retention differences: accelerated minus full, over every cycle of cycles.csv (jumped cycles interpolated)."
   echo
   python3 Benchmarks/cycle_jumping.py "$RUNS" "${names[@]}"
