@@ -8,14 +8,19 @@ import Foundation
 /// The state at the start of a cycle — every particle's contact damage, every interphase film,
 /// every particle's lithium, the double layers — changes by a small amount per cycle when the
 /// cell degrades slowly. Seen once per cycle it is a sequence z_N, advanced by one simulated
-/// cycle, z_{N+1} = Φ(z_N). Its per-cycle change d (measured over a simulated cycle that started
-/// from a settled state) is followed as a line in the cycle number through the last two
-/// measurements (``CycleExtrapolation``), and a jump over k cycles adds the change that line
-/// predicts for each of them (an Adams–Bashforth step in cycles):
+/// cycle, z_{N+1} = Φ(z_N). The per-cycle change d of its slow part — contact damage, films, the
+/// foil's lithium contact (``P2DModel/slowStateIndices``), each driven by a degradation law — is
+/// measured over a simulated cycle that started from a settled state and followed as a line in
+/// the cycle number through the last two measurements (``CycleExtrapolation``); a jump over k
+/// cycles adds the change that line predicts for each of them (an Adams–Bashforth step in cycles):
 ///
 ///     z_{N+k} = z_N + k d + k (k + 1)/2 c,
 ///
-/// c the change of d per cycle. Concentrations are kept in [0, c_max], films non-negative, damage
+/// c the change of d per cycle. The rest (particle lithium, double layers), whose change over a
+/// single cycle after a landing still carries the relaxation from the extrapolated state (and,
+/// extrapolated k-fold, makes the landings alternate about the true trajectory), moves along its
+/// mean change since the previous settled cycle start (``CycleChange/secant``). Concentrations are
+/// kept in [0, c_max], films non-negative, damage
 /// never heals, and a jump never passes a cycle at which a particle's extrapolated contact would
 /// cross the isolation threshold: it lands before it, so that the isolation (a step in capacity)
 /// happens in a simulated cycle, at the cycle the damage law gives; after an isolation the next
