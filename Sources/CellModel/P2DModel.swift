@@ -90,6 +90,13 @@ public struct P2DModel: DAESystem {
     public var pressureIndex: Int { layout.pressureIndex }
     /// Index of the first oxidised-charge unknown q (one per reaction j K + k), when oxidation is modelled.
     public var filmStart: Int { layout.filmStart }
+    /// The unknowns that move only by a small amount per cycle, driven by the degradation laws: the
+    /// oxidised charges (films) and the foil's lithium contact fraction, when modelled (what cycle
+    /// jumping integrates across cycles with the contact damage).
+    public var slowStateIndices: [Int] {
+        Array(filmStart..<(filmStart + (layout.films ? layout.np * layout.classes : 0)))
+            + (lithiumContactIndex.map { [$0] } ?? [])
+    }
     public var classCount: Int { layout.classes }
 
     // Constants at the operating temperature

@@ -207,6 +207,23 @@ struct Simulate: ParsableCommand {
         }
     }
 
+    /// One line on how cycle jumping went: cycles simulated and jumped over, or that every cycle
+    /// was simulated and why.
+    static func describe(_ jumps: CycleJumpStatistics) -> String {
+        let simulated = "\(jumps.simulatedCycles) cycle\(jumps.simulatedCycles == 1 ? "" : "s") simulated"
+        guard jumps.jumpedCycles == 0 else {
+            return "cycle jumping: \(simulated), \(jumps.jumpedCycles) jumped over in \(jumps.acceptedJumps) jumps "
+                + "(\(jumps.rejectedJumps) tried and rejected)"
+        }
+        if jumps.rejectedJumps > 0 {
+            return "cycle jumping: every cycle simulated (\(simulated)): the slow state changes too fast for the "
+                + "tolerance (\(jumps.rejectedJumps) jumps tried and rejected)"
+        }
+        return "cycle jumping: every cycle simulated (\(simulated)): no jump fitted between the cycles that are always "
+            + "simulated (the first \(CycleAcceleration.cyclesBeforeFirstJump), a landing pair after each jump, the report "
+            + "cycles, two after each particle isolation)"
+    }
+
     static func summary(_ result: SimulationResult, model: String, parameters: CellParameters, output: String?) -> String {
         var lines = ["SolidCell \(SolidCellInfo.version) — \(model)"]
         // Long runs list the steps of the first and the last cycle only.
@@ -248,6 +265,7 @@ struct Simulate: ParsableCommand {
         lines.append(String(format: "  solve time %.3f s, %d solver steps, %d residual and %d Jacobian evaluations",
                             result.solveTime, result.solverStatistics.steps, result.solverStatistics.residualEvaluations,
                             result.solverStatistics.jacobianEvaluations))
+        if let jumps = result.cycleJumps { lines.append("  " + Self.describe(jumps)) }
         if let output { lines.append("  results written to \(output)/") }
         return lines.joined(separator: "\n")
     }

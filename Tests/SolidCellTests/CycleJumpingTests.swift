@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 @testable import Protocols
 @testable import Simulator
+import CellModel
 
 @Suite("Cycle jumping")
 struct CycleJumpingTests {
@@ -18,52 +19,95 @@ struct CycleJumpingTests {
         #expect(controller.jumpLength(afterCompleted: 98) == 0)
     }
 
-    @Test("a jump is accepted within the tolerance and the next length follows e ∝ k³")
+    @Test("a jump is accepted within the tolerance and the next length follows e ∝ k²")
     func stepControl() {
         var controller = CycleJumpController(acceleration: CycleAcceleration(tolerance: 0.1), lastCycle: 1000)
         // Capacities falling with a constant second difference of 1e-4 of Q₁ per cycle².
         controller.start(capacities: [1, 0.999, 0.9979], firstCapacity: 1)
         let first = controller.jumpLength(afterCompleted: 4)
         #expect(first == Int(CycleJumpController.safety * cbrt(6 * 0.001 / 1e-4)))
-        let error = controller.error(length: 9, observedSlope: -0.0031, predictedSlope: -0.0028, firstCapacity: 1)
-        #expect(abs(error - 5 * 0.0003 * 100) < 1e-12)  // (k + 1)/2 |ΔQ − ΔQ_predicted| / Q₁ in points
+        // ε |ΔR|: a correction of 5 % of the jump's increment over a jump that lost 3 points.
+        let error = controller.error(relativeCorrection: 0.05, retentionChange: -3)
+        #expect(abs(error - 0.15) < 1e-12)
         let rejected = !controller.judge(length: 9, error: error)
         #expect(rejected)
-        #expect(controller.jumpLength(afterCompleted: 10) == max(1, Int(9 * max(CycleJumpController.safety * cbrt(0.1 / error),
-                                                                                 CycleJumpController.shrinkLimit))))
+        #expect(controller.jumpLength(afterCompleted: 10) == Int(9 * CycleJumpController.safety * (0.1 / 0.15).squareRoot()))
         let accepted = controller.judge(length: 8, error: 0.05)
         #expect(accepted)
-        #expect(controller.jumpLength(afterCompleted: 10) == Int(8 * CycleJumpController.safety * cbrt(2.0)))
+        #expect(controller.jumpLength(afterCompleted: 10) == Int(8 * CycleJumpController.safety * 2.0.squareRoot()))
         let exact = controller.judge(length: 8, error: 0)
         #expect(exact)
         #expect(controller.jumpLength(afterCompleted: 10) == Int(8 * CycleJumpController.growthLimit))
     }
 
-    @Test("the capacity-change trend is the line through its last two points")
-    func slopeTrend() {
-        var trend = CapacitySlopeTrend()
-        #expect(trend.predicted(afterCycle: 10) == nil)
-        trend.add(afterCycle: 2, slope: -1)
-        #expect(trend.predicted(afterCycle: 10) == -1)
-        trend.add(afterCycle: 4, slope: -2)
-        #expect(trend.predicted(afterCycle: 8) == -4)
-        trend.add(afterCycle: 8, slope: -3)  // the oldest point is dropped
-        #expect(trend.predicted(afterCycle: 12) == -4)
+    @Test("the predictor is exact for a per-cycle change linear in the cycle, predictor + corrector for a quadratic one")
+    func extrapolation() {
+        // z_N = Σ_{n<N} d(n + ½): the change over cycle n is d at n + ½.
+        func z(_ cycle: Int, _ d: (Double) -> Double) -> Double { (0..<cycle).reduce(0) { $0 + d(Double($1) + 0.5) } }
+        // Changes measured over cycles 6 and 10; a jump of 7 from the start of cycle 11 to the start
+        // of cycle 18; the change measured after it over cycle 19.
+        let extrapolation = CycleExtrapolation(before: 6.5, last: 10.5)
+        let linear = { (x: Double) in 0.3 - 0.01 * x }
+        let increment = extrapolation.increment(over: 7, change: linear(10.5), changeBefore: linear(6.5))
+        #expect(abs(increment - (z(18, linear) - z(11, linear))) < 1e-12)
+        #expect(abs(extrapolation.correction(over: 7, change: linear(10.5), changeBefore: linear(6.5),
+                                             changeAfter: linear(19.5), after: 19.5)) < 1e-12)
+        let quadratic = { (x: Double) in 0.3 - 0.01 * x + 0.002 * x * x }
+        let predicted = extrapolation.increment(over: 7, change: quadratic(10.5), changeBefore: quadratic(6.5))
+        let corrected = predicted + extrapolation.correction(over: 7, change: quadratic(10.5), changeBefore: quadratic(6.5),
+                                                              changeAfter: quadratic(19.5), after: 19.5)
+        let exact = z(18, quadratic) - z(11, quadratic)
+        #expect(abs(predicted - exact) > 0.1)  // the line misses the curvature …
+        #expect(abs(corrected - exact) < 1e-12)  // … which the quadratic through the three changes has
     }
 
-    @Test("cycles jumped over are interpolated linearly and marked as not simulated")
+    @Test("a jump stops short of the cycle at which a particle's extrapolated contact crosses the isolation threshold")
+    func landsBeforeIsolation() throws {
+        let parameters = try loadModel("zhou2025-ncm811-lpsc-coarse", [
+            "Positive electrode mesh points": 4, "Positive particle mesh points": 6, "Number of particle contact classes": 4,
+        ])
+        let experiment = try Experiment(parsing: "Charge at 0.5C until 4.3 V; Discharge at 0.5C until 2.5 V")
+        let runner = try Runner(simulation: Simulation(parameters: parameters, experiment: experiment, cycles: 100))
+        let particles = runner.solver.system.contactDamage.count
+        // Particle 0 (class 0) at damage 0, losing a constant d per cycle with d chosen so that its
+        // contact φ0 (1 − D) falls below the threshold after 11 cycles; the others do not change.
+        let isolating = 1 - parameters.isolationThreshold / parameters.contactClasses[0].initialContact
+        let d = isolating / 10.5
+        func start(_ damage: Double) -> CycleStartState {
+            var state = runner.cycleStartState()
+            state.contactDamage = [damage] + Array(repeating: 0, count: particles - 1)
+            return state
+        }
+        let changes = [CycleChange(cycle: 3, from: start(-2 * d), to: start(-d)), CycleChange(cycle: 4, from: start(-d), to: start(0))]
+        #expect(runner.lengthBeforeIsolation(50, from: start(0), changes: changes) == 10)
+        #expect(runner.lengthBeforeIsolation(6, from: start(0), changes: changes) == 6)
+        // One cycle before the crossing: no jump at all (the next cycle is simulated).
+        #expect(runner.lengthBeforeIsolation(50, from: start(10 * d), changes: changes) == 0)
+    }
+
+    @Test("cycles jumped over are interpolated through the simulated cycles either side, marked as not simulated")
     func interpolation() throws {
         let parameters = try loadModel("xu2019-nmc532-half-cell-t1")
         let result = try runExpectingSuccess(parameters, "Discharge at 1C until 3.5 V; Charge at 1C until 4.2 V")
-        var before = result.cycles[0], after = result.cycles[0]
+        var earlier = result.cycles[0], before = result.cycles[0], after = result.cycles[0]
+        earlier.cycle = 4
         before.cycle = 10
         after.cycle = 20
-        after.dischargeCapacity = before.dischargeCapacity * 0.9
+        // Retention 100 − 0.01 (N − 4)²: quadratic in the cycle number.
+        func retention(_ cycle: Int) -> Double { 100 - 0.01 * Double((cycle - 4) * (cycle - 4)) }
+        (earlier.retention, before.retention, after.retention) = (retention(4), retention(10), retention(20))
         after.meanContactFraction = 0.5
-        let middle = CycleSummary.interpolated(cycle: 14, between: before, and: after)
-        #expect(middle.cycle == 14 && !middle.isSimulated)
-        #expect(abs(middle.dischargeCapacity - before.dischargeCapacity * 0.96) < 1e-15)
-        #expect(abs(middle.meanContactFraction - (before.meanContactFraction + 0.4 * (0.5 - before.meanContactFraction))) < 1e-15)
+        let line = CycleSummary.interpolated(cycle: 14, through: [before, after])
+        #expect(line.cycle == 14 && !line.isSimulated)
+        #expect(abs(line.retention - (before.retention + 0.4 * (after.retention - before.retention))) < 1e-12)
+        #expect(abs(line.meanContactFraction - (before.meanContactFraction + 0.4 * (0.5 - before.meanContactFraction))) < 1e-15)
+        let curve = CycleSummary.interpolated(cycle: 14, through: [earlier, before, after])
+        #expect(abs(curve.retention - retention(14)) < 1e-12)
+        // A quadratic that leaves the range of the neighbours gives way to the line: through 90, 100,
+        // 100 at cycles 4, 10, 20 it peaks above 100 between the last two.
+        (earlier.retention, after.retention) = (before.retention - 10, before.retention)
+        let flat = CycleSummary.interpolated(cycle: 14, through: [earlier, before, after])
+        #expect(flat.retention == before.retention)
     }
 
     @Test("a cell that does not degrade jumps from its first cycles straight to the last two")
