@@ -43,6 +43,9 @@ struct Validate: ParsableCommand {
         }
         var cases: [ValidationCase]
         do { cases = try ValidationSuite.all(repositoryRoot: root) } catch { throw fail("\(error)") }
+        if !ValidationSuite.hasFits(repositoryRoot: root) {
+            FileHandle.standardError.write(Data("validate: missing folder validation/fits (run from the repository, or restore validation/): every published row is marked prediction\n".utf8))
+        }
         if let filter {
             cases = cases.filter { $0.group.localizedCaseInsensitiveContains(filter) || $0.quantity.localizedCaseInsensitiveContains(filter) }
             guard !cases.isEmpty else { throw fail("--filter \"\(filter)\": no validation case matches") }
@@ -102,6 +105,9 @@ struct Validate: ParsableCommand {
     /// Runs the selected calibration fits in order, each from the model files the previous ones wrote.
     private func refitCalibrations(root: String) throws {
         guard (1...200).contains(maxIterations) else { throw fail("--max-iterations \(maxIterations): allowed a whole number from 1 to 200") }
+        guard ValidationSuite.hasFits(repositoryRoot: root) else {
+            throw fail("--refit: missing folder validation/fits (run from the repository, or restore validation/)")
+        }
         let all: [CalibrationFit]
         do { all = try CalibrationFit.load(folder: ValidationSuite.fitsFolder(repositoryRoot: root)) } catch { throw fail("\(error)") }
         for name in fits where !all.contains(where: { $0.name == name }) {

@@ -252,10 +252,17 @@ public enum ValidationSuite {
     /// The folder of the committed calibration fits.
     public static func fitsFolder(repositoryRoot: String) -> String { repositoryRoot + "/validation/fits" }
 
+    /// Whether the folder of calibration fits is there (outside a checkout it may not be).
+    public static func hasFits(repositoryRoot: String) -> Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: fitsFolder(repositoryRoot: repositoryRoot), isDirectory: &isFolder) && isFolder.boolValue
+    }
+
     /// Every case, in report order, each published row marked *calibration* when one of the
-    /// committed fits (``CalibrationFit``) lists it and *prediction* otherwise.
+    /// committed fits (``CalibrationFit``) lists it and *prediction* otherwise (all of them when the
+    /// folder of fits is missing: ``hasFits(repositoryRoot:)``).
     public static func all(repositoryRoot: String) throws -> [ValidationCase] {
-        let fits = try CalibrationFit.load(folder: fitsFolder(repositoryRoot: repositoryRoot))
+        let fits = hasFits(repositoryRoot: repositoryRoot) ? try CalibrationFit.load(folder: fitsFolder(repositoryRoot: repositoryRoot)) : []
         return pybammCrossChecks() + PublishedData.cases().map { validationCase in
             var marked = validationCase
             marked.role = fits.contains { $0.lists(validationCase) } ? .calibration : .prediction
