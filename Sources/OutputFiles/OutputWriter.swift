@@ -164,20 +164,27 @@ public enum OutputWriter {
     ]
 
     public static func cyclesCSV(_ cycles: [CycleSummary]) -> String {
-        let contact = cycles.contains { !$0.minimumNegativeContactFraction.isNaN }
-        return cycles.reduce(into: cyclesCSVHeader(negativeContact: contact)) { $0 += cyclesCSVRow($1, negativeContact: contact) }
+        let contact = FoilContactColumns(negative: cycles.contains { !$0.minimumNegativeContactFraction.isNaN },
+                                         positive: cycles.contains { !$0.minimumPositiveContactFraction.isNaN })
+        return cycles.reduce(into: cyclesCSVHeader(contact)) { $0 += cyclesCSVRow($1, contact) }
     }
 
-    /// The header of `cycles.csv`, with the last column `Minimum negative electrode contact
+    /// The header of `cycles.csv`, with the last columns `Minimum negative electrode contact
     /// fraction` (the smallest foil|SE contact fraction sampled in the cycle) for a model with the
-    /// lithium contact law.
-    static func cyclesCSVHeader(negativeContact: Bool) -> String {
-        negativeContact ? cyclesCSVHeader.dropLast() + ",Minimum negative electrode contact fraction\n" : cyclesCSVHeader
+    /// lithium contact law, and `Minimum positive electrode contact fraction` for the second foil
+    /// of a symmetric cell.
+    static func cyclesCSVHeader(_ contact: FoilContactColumns) -> String {
+        var header = String(cyclesCSVHeader.dropLast())
+        if contact != .none { header += ",Minimum negative electrode contact fraction" }
+        if contact == .bothFoils { header += ",Minimum positive electrode contact fraction" }
+        return header + "\n"
     }
 
-    static func cyclesCSVRow(_ c: CycleSummary, negativeContact: Bool) -> String {
-        let row = cyclesCSVRow(c)
-        return negativeContact ? row.dropLast() + "," + format(c.minimumNegativeContactFraction) + "\n" : row
+    static func cyclesCSVRow(_ c: CycleSummary, _ contact: FoilContactColumns) -> String {
+        var row = String(cyclesCSVRow(c).dropLast())
+        if contact != .none { row += "," + format(c.minimumNegativeContactFraction) }
+        if contact == .bothFoils { row += "," + format(c.minimumPositiveContactFraction) }
+        return row + "\n"
     }
 
     /// The header of `cycles.csv`: `Cycle`, the ``cycleColumns``, `Complete` (`true` when every
@@ -299,15 +306,15 @@ public final class CycleStream {
     private let timeSeries: FileHandle
     private let cycles: FileHandle
     private var timeSeriesHeaderWritten = false
-    /// Whether `cycles.csv` has the minimum-negative-contact column (a model with the lithium contact law).
-    private let negativeContact: Bool
+    /// Which minimum-contact columns `cycles.csv` has.
+    private let contact: FoilContactColumns
 
     /// Creates (or truncates) both files in `directory`, which must exist.
-    public init(directory: String, negativeContact: Bool = false) throws {
-        self.negativeContact = negativeContact
+    public init(directory: String, contact: FoilContactColumns = .none) throws {
+        self.contact = contact
         timeSeries = try Self.create(directory + "/timeseries.csv")
         cycles = try Self.create(directory + "/cycles.csv")
-        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVHeader(negativeContact: negativeContact).utf8))
+        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVHeader(contact).utf8))
     }
 
     deinit {
@@ -332,6 +339,22 @@ public final class CycleStream {
         }
         text += OutputWriter.timeSeriesRows(series)
         try timeSeries.write(contentsOf: Data(text.utf8))
-        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVRow(summary, negativeContact: negativeContact).utf8))
+        try cycles.write(contentsOf: Data(OutputWriter.cyclesCSVRow(summary, contact).utf8))
+    }
+}
+
+/// Which per-cycle minimum foil|SE contact fractions `cycles.csv` has: none, the negative
+/// electrode's (a model with the lithium contact law), or both foils' (a symmetric cell).
+public enum FoilContactColumns: Sendable, Equatable {
+    case none, negative, bothFoils
+
+    public init(negative: Bool, positive: Bool) {
+        self = positive ? .bothFoils : negative ? .negative : .none
+    }
+
+    /// The columns a model's runs fill.
+    public init(_ parameters: CellParameters) {
+        self.init(negative: parameters.negativeInterface != nil,
+                  positive: parameters.negativeInterface != nil && parameters.layout == .symmetricLithium)
     }
 }

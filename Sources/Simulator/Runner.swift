@@ -507,7 +507,8 @@ final class Runner {
             dcResistance: cycleData.dcResistance, interfacialResistanceAfterCharge: cycleData.resistanceAfterCharge,
             sideReactionCharge: quadrature(.sideReactionCharge) - cycleData.sideChargeAtStart,
             meanContactFraction: cycleData.series.meanContactFraction.last ?? .nan,
-            minimumNegativeContactFraction: cycleData.series.negativeContactFraction.min() ?? .nan)
+            minimumNegativeContactFraction: cycleData.series.negativeContactFraction.min() ?? .nan,
+            minimumPositiveContactFraction: cycleData.series.positiveContactFraction.min() ?? .nan)
     }
 }
 

@@ -233,6 +233,9 @@ public struct CycleSummary: Sendable {
     public var meanContactFraction: Double
     /// Smallest foil|SE contact fraction φ_a sampled in the cycle (NaN without the contact law).
     public var minimumNegativeContactFraction: Double = .nan
+    /// Smallest contact fraction of the second foil (at x = L) of a symmetric cell sampled in the
+    /// cycle (NaN for other layouts or without the contact law).
+    public var minimumPositiveContactFraction: Double = .nan
     /// Whether the cycle was simulated, rather than jumped over by ``CycleAcceleration`` (its
     /// values then interpolated between the simulated cycles either side).
     public var isSimulated = true

@@ -169,7 +169,7 @@ struct Simulate: ParsableCommand {
         if let output {
             do {
                 try OutputWriter.prepareFolder(output, owning: OutputWriter.simulationFiles)
-                stream = try CycleStream(directory: output, negativeContact: parameters.negativeInterface != nil)
+                stream = try CycleStream(directory: output, contact: FoilContactColumns(parameters))
             } catch {
                 throw fail(outputFolderProblem(output, error: error), code: 1)
             }

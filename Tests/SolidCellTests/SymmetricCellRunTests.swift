@@ -13,7 +13,7 @@ import Testing
 struct SymmetricCellRunTests {
     static let file = "li-lpscl-li-symmetric"
 
-    @Test("simulate runs a strip/rest/plate protocol; both foils' contact columns, no particle columns")
+    @Test("simulate runs a strip/rest/plate protocol; both foils' contact columns (timeseries.csv and cycles.csv), no particle columns")
     func simulateCommand() throws {
         let folder = temporaryFolder("symmetric")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -28,6 +28,14 @@ struct SymmetricCellRunTests {
         #expect(header.contains("Positive electrode contact fraction"))
         #expect(header.contains("Positive electrode interface resistance [Ohm]"))
         #expect(!header.contains("Average positive particle stoichiometry"))
+        // cycles.csv: each foil's smallest contact in the cycle; the stripping foil (x = 0) loses contact.
+        let cycles = try String(contentsOfFile: folder + "/cycles.csv", encoding: .utf8).split(separator: "\n")
+        let cycleHeader = cycles[0].split(separator: ",").map(String.init)
+        let values = cycles[1].split(separator: ",").map(String.init)
+        let negative = try #require(cycleHeader.firstIndex(of: "Minimum negative electrode contact fraction"))
+        let positive = try #require(cycleHeader.firstIndex(of: "Minimum positive electrode contact fraction"))
+        #expect(try #require(Double(values[negative])) < 1)
+        #expect(try #require(Double(values[positive])) <= 1)
         let summary = try #require(try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any])
         #expect(summary["status"] as? String == "completed")
