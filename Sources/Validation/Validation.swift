@@ -413,7 +413,9 @@ final class RowStore: @unchecked Sendable {
 /// Cases built on published measurements, digitised into these files with the citation of each
 /// (Zhou et al. 2025, Lu et al. 2026, Ohno et al. 2026).
 public enum PublishedData {
-    public static func cases() -> [ValidationCase] { zhou2025() + zhou2025Cycling() + lu2026() + lu2026Cycling() + ohno2026() + zhouImpedance() }
+    public static func cases() -> [ValidationCase] {
+        [zhou2025(), zhou2025Cycling(), lu2026(), lu2026Cycling(), ohno2026(), zhouImpedance(), lithiumMetal()].flatMap { $0 }
+    }
 
     public static func figures() -> [ValidationFigure] { zhou2025Figures() }
 
