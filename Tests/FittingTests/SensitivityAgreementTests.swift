@@ -12,17 +12,20 @@ import Testing
 /// for keys of every layer that acts within a run.
 @Suite("fit sensitivities", .serialized)
 struct SensitivityAgreementTests {
-    /// ‖forward − FD‖ / ‖FD‖ of each column at the start values.
+    /// ‖forward − FD‖ / ‖FD‖ of each column at the start values, for a synthetic log.
     static func disagreement(model: String, mesh: [String: Double], keys: [String], experiment: String) throws -> [Double] {
         let set = try loadParameterSet(model).with(mesh)
         var generator = SplitMix64(seed: 1)
         let series = try SyntheticData.log(set, experiment: experiment, generator: &generator)
+        return try disagreement(set, keys: keys, dataset: FitDataset(file: "log", content: .timeSeries(series)))
+    }
+
+    /// ‖forward − FD‖ / ‖FD‖ of each column of one dataset's residuals, at the keys' start values
+    /// moved by 0.05 in θ (so that the residuals are not zero).
+    static func disagreement(_ set: ParameterSet, keys: [String], dataset: FitDataset) throws -> [Double] {
         let catalogue = try CellParameters(set).catalogue
-        // Moved off the data's values, so the residuals are not zero.
         let parameters = try keys.map { try FitParameter.parse($0, catalogue: catalogue) }
-        var objective = FitObjective(base: set, parameters: parameters,
-                                     datasets: [FitDataset(file: "log", content: .timeSeries(series))],
-                                     initialState: .modelInitialConcentration)
+        var objective = FitObjective(base: set, parameters: parameters, datasets: [dataset], initialState: .modelInitialConcentration)
         objective.options.relativeTolerance = 1e-8
         objective.options.absoluteTolerance = 1e-10
         let theta = parameters.map { $0.coordinate($0.initial) + 0.05 }
@@ -77,27 +80,8 @@ extension SensitivityAgreementTests {
         let experiment = try Experiment(parsing: text)
         var generator = SplitMix64(seed: 1)
         let table = try SyntheticData.capacityTable(set, experiment: experiment, cycles: cycles, generator: &generator)
-        let catalogue = try CellParameters(set).catalogue
-        let parameters = try keys.map { try FitParameter.parse($0, catalogue: catalogue) }
-        var objective = FitObjective(base: set, parameters: parameters,
-                                     datasets: [FitDataset(file: "table", content: .cycles(table, experiment: experiment, profiles: [:]))],
-                                     initialState: .modelInitialConcentration)
-        objective.options.relativeTolerance = 1e-8
-        objective.options.absoluteTolerance = 1e-10
-        let theta = parameters.map { $0.coordinate($0.initial) + 0.05 }
-        let forward = try objective.jacobianColumns(at: theta, method: .forward)
-        var oracle = objective
-        oracle.options.relativeTolerance = 1e-12
-        oracle.options.absoluteTolerance = 1e-14
-        oracle.finiteDifferenceStep = 2e-2
-        let coarse = try oracle.jacobianColumns(at: theta, method: .finiteDifferences)
-        oracle.finiteDifferenceStep = 1e-2
-        let fine = try oracle.jacobianColumns(at: theta, method: .finiteDifferences)
-        let differences = zip(coarse, fine).map { c, f in zip(c, f).map { (4 * $1 - $0) / 3 } }
-        return zip(forward, differences).map { f, d in
-            let error = zip(f, d).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-            return error / d.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        }
+        return try disagreement(set, keys: keys,
+                                dataset: FitDataset(file: "table", content: .cycles(table, experiment: experiment, profiles: [:])))
     }
 
     @Test("capacity table whose fade is the interphase grown within the DAE (Ohno 2026 LTVO, 3 cycles): interphase conductivity (degradation), contact mean (contact mechanics), diffusivity (transport), exchange current (kinetics) agree to 1e-5")
