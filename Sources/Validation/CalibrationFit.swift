@@ -106,11 +106,11 @@ public struct CalibrationFit: Sendable {
             }
         }
         let targets = try cases.map(target)
-        let keys = self.keys, fitModels = models
+        let fit = self
         let evaluate: @Sendable ([String: Double]) throws -> [Double] = { values in
             var changes: [String: [String: ParameterValue]] = [:]
-            for key in keys {
-                for model in key.models ?? fitModels { changes[model, default: [:]][key.key] = .number(values[key.key] ?? .nan) }
+            for key in fit.keys {
+                for model in fit.models(of: key) { changes[model, default: [:]][key.key] = .number(values[key.key] ?? .nan) }
             }
             let rows = ValidationSuite.run(cases, context: ValidationContext(repositoryRoot: repositoryRoot, modelChanges: changes))
             if let failed = rows.first(where: { $0.error != nil }) {
