@@ -39,18 +39,11 @@ struct AnodeFreeTests {
         yp[q] = Double.random(in: -1...1, using: &g)
         let analytic = try JacobianTests.analyticJacobian(&model, y: y, yp: yp, cj: cj)
         let (fd, noise) = try JacobianTests.finiteDifferenceJacobian(&model, y: y, yp: yp, cj: cj)
-        var worst = 0.0, worstAt = (0, 0), missing: [(Int, Int)] = []
-        for i in 0..<model.stateCount {
-            for j in 0..<model.stateCount {
-                let ratio = abs(analytic[i][j] - fd[i][j]) / (1e-8 * abs(fd[i][j]) + noise[i][j])
-                if ratio > worst { worst = ratio; worstAt = (i, j) }
-                if abs(fd[i][j]) > 100 * noise[i][j] && model.jacobianPattern.slot(row: i, column: j) == nil { missing.append((i, j)) }
-            }
-        }
-        #expect(worst < 1, "entry \(worstAt): analytic \(analytic[worstAt.0][worstAt.1]), finite difference \(fd[worstAt.0][worstAt.1])")
-        #expect(missing.isEmpty, "non-zeros outside the pattern at \(missing)")
+        let entries = JacobianTests.compareEntries(model, analytic: analytic, finiteDifference: fd, noise: noise)
+        #expect(entries.worst < 1, "\(entries.worstEntry)")
+        #expect(entries.missing.isEmpty, "non-zeros outside the pattern at \(entries.missing)")
         #expect(abs(fd[q][model.currentIndex] - 1) < 1e-6)
-        print("anode-free Jacobian \(control): \(model.stateCount) unknowns, worst entry-wise error / allowance \(worst)")
+        print("anode-free Jacobian \(control): \(model.stateCount) unknowns, worst entry-wise error / allowance \(entries.worst)")
     }
 
     /// Lithium in the particles plus the plated lithium A q_Li/F is constant through a discharge

@@ -92,23 +92,16 @@ struct DoubleLayerTests {
         let (y, yp, cj) = try Self.randomState(model, seed: c.seed)
         let analytic = try JacobianTests.analyticJacobian(&model, y: y, yp: yp, cj: cj)
         let (fd, noise) = try JacobianTests.finiteDifferenceJacobian(&model, y: y, yp: yp, cj: cj)
-        var worst = 0.0, worstAt = (0, 0), missing: [(Int, Int)] = []
-        for i in 0..<model.stateCount {
-            for j in 0..<model.stateCount {
-                let ratio = abs(analytic[i][j] - fd[i][j]) / (1e-8 * abs(fd[i][j]) + noise[i][j])
-                if ratio > worst { worst = ratio; worstAt = (i, j) }
-                if abs(fd[i][j]) > 100 * noise[i][j] && model.jacobianPattern.slot(row: i, column: j) == nil { missing.append((i, j)) }
-            }
-        }
-        #expect(worst < 1, "entry \(worstAt): analytic \(analytic[worstAt.0][worstAt.1]), finite difference \(fd[worstAt.0][worstAt.1])")
-        #expect(missing.isEmpty, "non-zeros outside the pattern at \(missing)")
+        let entries = JacobianTests.compareEntries(model, analytic: analytic, finiteDifference: fd, noise: noise)
+        #expect(entries.worst < 1, "\(entries.worstEntry)")
+        #expect(entries.missing.isEmpty, "non-zeros outside the pattern at \(entries.missing)")
         if let psi = model.doubleLayerIndex(cell: 0) {
             let row = model.mesh.separatorCells
             let wrong = analytic[row][psi] * (1 + 1e-4)
             #expect(abs(wrong - fd[row][psi]) > 1e-8 * abs(fd[row][psi]) + noise[row][psi],
                     "a 1e-4 error in the charging entry \(analytic[row][psi]) would go unnoticed (round-off estimate \(noise[row][psi]))")
         }
-        print("double-layer Jacobian \(c): \(model.stateCount) unknowns, c_j \(cj), worst entry-wise error / allowance \(worst)")
+        print("double-layer Jacobian \(c): \(model.stateCount) unknowns, c_j \(cj), worst entry-wise error / allowance \(entries.worst)")
     }
 
     /// F is linear in ẏ and its ∂F/∂ẏ is what the formulation states: for a unit change of ẏ_j the residual

@@ -74,23 +74,16 @@ struct LithiumContactTests {
         yp[a] = Double.random(in: -1e-3...1e-3, using: &g)
         let analytic = try JacobianTests.analyticJacobian(&model, y: y, yp: yp, cj: cj)
         let (fd, noise) = try JacobianTests.finiteDifferenceJacobian(&model, y: y, yp: yp, cj: cj)
-        var worst = 0.0, worstAt = (0, 0), missing: [(Int, Int)] = []
-        for i in 0..<model.stateCount {
-            for j in 0..<model.stateCount {
-                let ratio = abs(analytic[i][j] - fd[i][j]) / (1e-8 * abs(fd[i][j]) + noise[i][j])
-                if ratio > worst { worst = ratio; worstAt = (i, j) }
-                if abs(fd[i][j]) > 100 * noise[i][j] && model.jacobianPattern.slot(row: i, column: j) == nil { missing.append((i, j)) }
-            }
-        }
-        #expect(worst < 1, "entry \(worstAt): analytic \(analytic[worstAt.0][worstAt.1]), finite difference \(fd[worstAt.0][worstAt.1])")
-        #expect(missing.isEmpty, "non-zeros outside the pattern at \(missing)")
+        let entries = JacobianTests.compareEntries(model, analytic: analytic, finiteDifference: fd, noise: noise)
+        #expect(entries.worst < 1, "\(entries.worstEntry)")
+        #expect(entries.missing.isEmpty, "non-zeros outside the pattern at \(entries.missing)")
         // The φ_a column is non-zero and resolved: in the first ionic row (through η_n(i/φ_a) without a
         // foil double layer, through R_c with one), else in the η_n row (φ_a scales its currents).
         let row = c.resistance > 0 || c.foilCapacity == 0 ? 0 : try #require(model.foilOverpotentialIndex)
         #expect(abs(fd[row][a]) > 100 * noise[row][a])
         let wrong = analytic[row][a] * (1 + 1e-4)
         #expect(abs(wrong - fd[row][a]) > 1e-8 * abs(fd[row][a]) + noise[row][a])
-        print("lithium-contact Jacobian \(c): \(model.stateCount) unknowns, worst entry-wise error / allowance \(worst)")
+        print("lithium-contact Jacobian \(c): \(model.stateCount) unknowns, worst entry-wise error / allowance \(entries.worst)")
     }
 
     /// φ_a joins the skeleton of the condensed solve: the particle blocks are unchanged and IDA

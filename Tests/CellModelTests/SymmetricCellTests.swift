@@ -64,16 +64,9 @@ struct SymmetricCellTests {
         let (y, yp, cj) = Self.randomState(model, seed: c.seed)
         let analytic = try JacobianTests.analyticJacobian(&model, y: y, yp: yp, cj: cj)
         let (fd, noise) = try JacobianTests.finiteDifferenceJacobian(&model, y: y, yp: yp, cj: cj)
-        var worst = 0.0, worstAt = (0, 0), missing: [(Int, Int)] = []
-        for i in 0..<model.stateCount {
-            for j in 0..<model.stateCount {
-                let ratio = abs(analytic[i][j] - fd[i][j]) / (1e-8 * abs(fd[i][j]) + noise[i][j])
-                if ratio > worst { worst = ratio; worstAt = (i, j) }
-                if abs(fd[i][j]) > 100 * noise[i][j] && model.jacobianPattern.slot(row: i, column: j) == nil { missing.append((i, j)) }
-            }
-        }
-        #expect(worst < 1, "entry \(worstAt): analytic \(analytic[worstAt.0][worstAt.1]), finite difference \(fd[worstAt.0][worstAt.1])")
-        #expect(missing.isEmpty, "non-zeros outside the pattern at \(missing)")
+        let entries = JacobianTests.compareEntries(model, analytic: analytic, finiteDifference: fd, noise: noise)
+        #expect(entries.worst < 1, "\(entries.worstEntry)")
+        #expect(entries.missing.isEmpty, "non-zeros outside the pattern at \(entries.missing)")
         var voltageInControlRow = true
         if case .current = c.control { voltageInControlRow = false }
         if voltageInControlRow, let a = model.positiveLithiumContactIndex {
@@ -82,7 +75,7 @@ struct SymmetricCellTests {
             let wrong = analytic[row][a] * (1 + 1e-4)
             #expect(abs(wrong - fd[row][a]) > 1e-8 * abs(fd[row][a]) + noise[row][a])
         }
-        print("symmetric-cell Jacobian \(c): \(model.stateCount) unknowns, worst entry-wise error / allowance \(worst)")
+        print("symmetric-cell Jacobian \(c): \(model.stateCount) unknowns, worst entry-wise error / allowance \(entries.worst)")
     }
 
     /// No particle blocks: IDA falls back to KLU on the whole matrix, and says why.
