@@ -72,14 +72,15 @@ public enum CycleTableComparison {
     static func dischargeSensitivities(_ result: SimulationResult, table: MeasuredCycleTable, parameters: CellParameters,
                                        request: SensitivityRequest) -> [[Double]]? {
         let n = request.steps.count
+        // The cycle's discharging steps, as its summary counts them (those that passed charge in the
+        // discharge direction).
         var perCycle: [Int: [Double]] = [:]
-        var capacity: [Int: Double] = [:]
         for record in result.steps where record.dischargedCharge > 0 {
             guard let s = record.dischargedChargeSensitivities, s.count == n else { return nil }
             perCycle[record.cycle] = zip(perCycle[record.cycle] ?? Array(repeating: 0, count: n), s).map(+)
-            capacity[record.cycle, default: 0] += record.dischargedCharge
         }
-        let complete = Set(result.cycles.filter(\.complete).map(\.cycle))
+        let completeCapacity = Dictionary(result.cycles.filter(\.complete).map { ($0.cycle, $0.dischargeCapacity) },
+                                          uniquingKeysWith: { $1 })
         // Specific capacity Q/m: d(Q/m) = dQ/m − Q dm/m² (m in kg gives mA h g⁻¹ from A h).
         let specific = table.capacityUnit == .milliampereHoursPerGram
         let mass = parameters.positiveActiveMaterialMass
@@ -87,9 +88,8 @@ public enum CycleTableComparison {
             (request.plus[i].positiveActiveMaterialMass - request.minus[i].positiveActiveMaterialMass) / (2 * request.steps[i])
         }
         return table.cycle.map { cycle in
-            guard complete.contains(cycle), let dQ = perCycle[cycle] else { return Array(repeating: 0, count: n) }
+            guard let q = completeCapacity[cycle], let dQ = perCycle[cycle] else { return Array(repeating: 0, count: n) }
             guard specific else { return dQ }
-            let q = capacity[cycle] ?? 0
             return (0..<n).map { dQ[$0] / mass - q * massDerivative[$0] / (mass * mass) }
         }
     }
