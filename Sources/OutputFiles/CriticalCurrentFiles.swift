@@ -5,6 +5,18 @@ import Simulator
 /// density and every level) and `overpotential.svg` (foil-side overpotential vs current density).
 public enum CriticalCurrentFiles {
     public static let files = ["critical-current.json", "overpotential.svg"]
+    /// The keys of the two critical current densities in critical-current.json (null when not reached).
+    public static let strippingKey = Densities.CodingKeys.stripping.rawValue
+    public static let platingKey = Densities.CodingKeys.plating.rawValue
+
+    /// The two critical current densities, read back from critical-current.json.
+    public struct Densities: Decodable, Sendable {
+        public var stripping: Double?
+        public var plating: Double?
+        enum CodingKeys: String, CodingKey {
+            case stripping = "critical_stripping_current_density [mA.cm-2]", plating = "critical_plating_current_density [mA.cm-2]"
+        }
+    }
 
     struct Report: Encodable {
         struct Level: Encodable {

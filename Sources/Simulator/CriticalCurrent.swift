@@ -13,7 +13,7 @@ import Protocols
 ///
 /// The cell starts at rest with its positive electrode at half state of charge (uniform
 /// stoichiometry halfway between the cut-off voltages), so that it can take the strips and plates.
-public struct CriticalCurrentMeasurement: Sendable {
+public struct CriticalCurrentMeasurement: Sendable, Equatable, Codable {
     /// Areal capacity per half-cycle [mA h cm⁻²].
     public var capacity = 0.1
     /// First current density, its increment and the largest level [mA cm⁻²].
@@ -29,6 +29,12 @@ public struct CriticalCurrentMeasurement: Sendable {
     public static let maximumLevels = 1000
 
     public init() {}
+
+    /// As recorded in a sweep's `sweep.json`.
+    enum CodingKeys: String, CodingKey {
+        case capacity = "capacity per half-cycle [mA.h.cm-2]", startCurrentDensity = "start [mA.cm-2]"
+        case currentDensityStep = "step [mA.cm-2]", maximumCurrentDensity = "maximum [mA.cm-2]", contactThreshold = "contact threshold"
+    }
 
     /// The current densities of the levels [mA cm⁻²].
     public var levels: [Double] {

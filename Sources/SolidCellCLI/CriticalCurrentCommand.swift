@@ -20,27 +20,16 @@ struct CriticalCurrentCommand: ParsableCommand {
         lithium contact law ("Negative electrode interface capacity [mA.h.cm-2]" and the creep keys).
 
         Writes DIR/critical-current.json (critical_stripping_current_density [mA.cm-2], null when no \
-        level lost contact; critical_plating_current_density [mA.cm-2], null: no short-circuit \
-        criterion is modelled yet; every level's overpotentials and minimum contact), \
-        DIR/overpotential.svg, and the run's timeseries.csv, cycles.csv and summary.json.
+        level lost contact; critical_plating_current_density [mA.cm-2], the level whose plating met \
+        the model's short-circuit criterion, null when none did or the model has none; every level's \
+        overpotentials and minimum contact), DIR/overpotential.svg, and the run's timeseries.csv, \
+        cycles.csv and summary.json. Across stack pressures or temperatures: \
+        `solidcell sweep --critical-current --vary "Stack pressure [MPa]=1,2,5" …`.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: .long, help: ArgumentHelp("Areal capacity per half-cycle [mA.h/cm2] (default 0.1).", valueName: "X"))
-    var capacity: String?
-
-    @Option(name: .long, help: ArgumentHelp("First current density [mA/cm2] (default 0.1).", valueName: "J0"))
-    var start: String?
-
-    @Option(name: .long, help: ArgumentHelp("Current-density increment [mA/cm2] (default 0.1).", valueName: "DJ"))
-    var step: String?
-
-    @Option(name: .long, help: ArgumentHelp("Largest current density [mA/cm2] (default 5).", valueName: "JMAX"))
-    var maximum: String?
-
-    @Option(name: .long, help: ArgumentHelp("Contact fraction below which contact is lost.", valueName: "PHI"))
-    var contactThreshold: String?
+    @OptionGroup var measurementOptions: CriticalCurrentOptions
 
     @Option(name: .long, help: "Folder for critical-current.json, overpotential.svg and the run's files.")
     var output: String?
@@ -48,23 +37,8 @@ struct CriticalCurrentCommand: ParsableCommand {
     func run() throws {
         let modelPath = try modelOptions.path()
         guard let output else { throw fail("--output DIR is required (the folder for critical-current.json and overpotential.svg)") }
-        var measurement = CriticalCurrentMeasurement()
-        do {
-            if let capacity { measurement.capacity = try number(capacity, flag: "--capacity", in: 1e-4...100) }
-            if let start { measurement.startCurrentDensity = try number(start, flag: "--start", in: 1e-4...1000) }
-            if let step { measurement.currentDensityStep = try number(step, flag: "--step", in: 1e-4...1000) }
-            if let maximum { measurement.maximumCurrentDensity = try number(maximum, flag: "--maximum", in: 1e-4...1000) }
-            if let contactThreshold { measurement.contactThreshold = try number(contactThreshold, flag: "--contact-threshold", in: 1e-6...0.999) }
-        } catch {
-            throw fail("\(error)")
-        }
-        guard measurement.maximumCurrentDensity >= measurement.startCurrentDensity else {
-            throw fail("--maximum \(quoted(maximum ?? "")): allowed a current density at least --start (\(measurement.startCurrentDensity) mA/cm2)")
-        }
-        let count = Int(((measurement.maximumCurrentDensity - measurement.startCurrentDensity) / measurement.currentDensityStep).rounded(.down)) + 1
-        guard count <= CriticalCurrentMeasurement.maximumLevels else {
-            throw fail("--step \(quoted(step ?? "0.1")): gives \(count) levels from --start to --maximum; allowed at most \(CriticalCurrentMeasurement.maximumLevels)")
-        }
+        let measurement: CriticalCurrentMeasurement
+        do { measurement = try measurementOptions.measurement() } catch { throw fail("\(error)") }
         let (file, parameters) = try loadModel(path: modelPath, overriding: modelOptions.overrides)
         do {
             _ = try measurement.prepared(parameters)
@@ -104,5 +78,44 @@ struct CriticalCurrentCommand: ParsableCommand {
         lines.append("  results written to \(output)/")
         print(lines.joined(separator: "\n"))
         if let failure = result.simulation.failure { throw fail(failure.description, code: 1) }
+    }
+}
+
+/// The measurement's protocol options, shared by `critical-current` and `sweep --critical-current`.
+struct CriticalCurrentOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Areal capacity per half-cycle [mA.h/cm2] (default 0.1).", valueName: "X"))
+    var capacity: String?
+
+    @Option(name: .long, help: ArgumentHelp("First current density [mA/cm2] (default 0.1).", valueName: "J0"))
+    var start: String?
+
+    @Option(name: .long, help: ArgumentHelp("Current-density increment [mA/cm2] (default 0.1).", valueName: "DJ"))
+    var step: String?
+
+    @Option(name: .long, help: ArgumentHelp("Largest current density [mA/cm2] (default 5).", valueName: "JMAX"))
+    var maximum: String?
+
+    @Option(name: .long, help: ArgumentHelp("Contact fraction below which contact is lost.", valueName: "PHI"))
+    var contactThreshold: String?
+
+    /// Whether any of the options was given.
+    var isEmpty: Bool { [capacity, start, step, maximum, contactThreshold].allSatisfy { $0 == nil } }
+
+    /// The measurement these options describe; a value out of range names its flag.
+    func measurement() throws(UserError) -> CriticalCurrentMeasurement {
+        var measurement = CriticalCurrentMeasurement()
+        if let capacity { measurement.capacity = try number(capacity, flag: "--capacity", in: 1e-4...100) }
+        if let start { measurement.startCurrentDensity = try number(start, flag: "--start", in: 1e-4...1000) }
+        if let step { measurement.currentDensityStep = try number(step, flag: "--step", in: 1e-4...1000) }
+        if let maximum { measurement.maximumCurrentDensity = try number(maximum, flag: "--maximum", in: 1e-4...1000) }
+        if let contactThreshold { measurement.contactThreshold = try number(contactThreshold, flag: "--contact-threshold", in: 1e-6...0.999) }
+        guard measurement.maximumCurrentDensity >= measurement.startCurrentDensity else {
+            throw UserError(description: "--maximum \(quoted(maximum ?? "")): allowed a current density at least --start (\(measurement.startCurrentDensity) mA/cm2)")
+        }
+        let count = Int(((measurement.maximumCurrentDensity - measurement.startCurrentDensity) / measurement.currentDensityStep).rounded(.down)) + 1
+        guard count <= CriticalCurrentMeasurement.maximumLevels else {
+            throw UserError(description: "--step \(quoted(step ?? "0.1")): gives \(count) levels from --start to --maximum; allowed at most \(CriticalCurrentMeasurement.maximumLevels)")
+        }
+        return measurement
     }
 }

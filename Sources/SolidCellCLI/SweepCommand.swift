@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OutputFiles
 import Parameters
 import Protocols
 import Simulator
@@ -14,9 +15,13 @@ struct SweepCommand: ParsableCommand {
           solidcell sweep --model FILE --vary "KEY=v1,v2,…" [--vary …] [--set …]
                           [--experiment TEXT | --experiment-file FILE] [--cycles N]
                           [--jobs N] [--shard I/N] --output DIR
+          solidcell sweep --critical-current [--capacity X] [--start J0] [--step DJ] [--maximum JMAX]
+                          [--contact-threshold PHI] --model FILE --vary … --output DIR
           solidcell sweep merge DIR… [--output DIR]
 
         Cases are numbered from 0 (the first --vary varies slowest) and written to DIR/case-NNNN/ with the usual outputs; DIR/sweep.csv indexes them (inputs, capacity, retention, status and the reason of a failure). Running the same command again skips finished cases.
+
+        With --critical-current every case is `solidcell critical-current`'s measurement (its protocol replaces the experiment): each case folder also holds critical-current.json and overpotential.svg, and sweep.csv gains the critical stripping and plating current densities — e.g. the critical current against stack pressure and temperature.
 
         --shard I/N (0 ≤ I < N) runs only the cases n with n mod N = I and writes DIR/sweep-shard-I-of-N.csv; `solidcell sweep merge` joins the outputs of all shards into one sweep.csv. See `solidcell sweep run --help` for every option.
         """,
@@ -58,6 +63,11 @@ struct SweepRun: ParsableCommand {
 
     @OptionGroup var runOptions: RunOptions
 
+    @Flag(name: .long, help: "Run the critical-current measurement in every case (see `solidcell critical-current --help`).")
+    var criticalCurrent = false
+
+    @OptionGroup(title: "With --critical-current") var measurementOptions: CriticalCurrentOptions
+
     func run() throws {
         var sweep: ParameterSweep
         let slice: SweepShard
@@ -82,34 +92,49 @@ struct SweepRun: ParsableCommand {
             } catch {
                 throw SweepError("\(error)")
             }
-            let text: String
-            let fileText: String?
-            do { fileText = try readExperimentFile(experimentFile) } catch { throw SweepError(error.description) }
-            if let fileText {
-                text = fileText
-            } else if let experiment {
-                text = experiment
-            } else {
-                // The protocol `simulate` runs by default, with the cut-offs of the model and --set.
-                var set = file.parameters
-                try ParameterOverrides.apply(overrides, to: &set)
-                guard let parameters = try? CellParameters(set) else {
-                    throw SweepError("give --experiment: the default protocol needs the model's voltage cut-offs, and the model with --set is not valid")
+            if criticalCurrent {
+                if experiment != nil || experimentFile != nil || self.cycles != "1" || options.acceleration != nil {
+                    throw SweepError("--critical-current runs its own protocol once per case: give no --experiment, --experiment-file, --cycles or --accelerate with it")
                 }
-                text = Simulate.defaultExperiment(lower: parameters.lowerVoltageCutoff, upper: parameters.upperVoltageCutoff)
+                sweep = try ParameterSweep(model: file, overrides: overrides, variables: variables,
+                                           criticalCurrent: try measurementOptions.measurement(), options: options)
+            } else {
+                guard measurementOptions.isEmpty else {
+                    throw SweepError("--capacity, --start, --step, --maximum and --contact-threshold set the critical-current measurement: only with --critical-current")
+                }
+                let text: String
+                let fileText: String?
+                do { fileText = try readExperimentFile(experimentFile) } catch { throw SweepError(error.description) }
+                if let fileText {
+                    text = fileText
+                } else if let experiment {
+                    text = experiment
+                } else {
+                    // The protocol `simulate` runs by default, with the cut-offs of the model and --set.
+                    var set = file.parameters
+                    try ParameterOverrides.apply(overrides, to: &set)
+                    guard let parameters = try? CellParameters(set) else {
+                        throw SweepError("give --experiment: the default protocol needs the model's voltage cut-offs, and the model with --set is not valid")
+                    }
+                    text = Simulate.defaultExperiment(lower: parameters.lowerVoltageCutoff, upper: parameters.upperVoltageCutoff)
+                }
+                let steps: Experiment
+                do {
+                    steps = try Experiment(parsing: text)
+                    try StepTemperatureError.check(steps)
+                } catch { throw SweepError("\(error)") }
+                sweep = try ParameterSweep(model: file, overrides: overrides, variables: variables, experiment: steps, cycles: cycles,
+                                           options: options)
             }
-            let steps: Experiment
-            do {
-                steps = try Experiment(parsing: text)
-                try StepTemperatureError.check(steps)
-            } catch { throw SweepError("\(error)") }
-            sweep = try ParameterSweep(model: file, overrides: overrides, variables: variables, experiment: steps, cycles: cycles,
-                                       options: options)
         } catch {
             throw fail("\(error)")
         }
-
         sweep.profiles = try profiles(of: sweep.experiment)
+        try runSweep(sweep, slice: slice, jobs: jobs)
+    }
+
+    /// Runs the shard's cases with a progress line per case, and prints the summary line.
+    private func runSweep(_ sweep: ParameterSweep, slice: SweepShard, jobs: Int) throws {
         let design = sweep.design
         let total = design.cases(in: slice).count
         let shardText = slice.count > 1 ? " (shard \(slice): \(total) of them)" : ""
@@ -122,6 +147,9 @@ struct SweepRun: ParsableCommand {
                 let count = String(repeating: " ", count: width - String(progress.finished).count) + "\(progress.finished)/\(progress.total)"
                 let inputs = zip(design.variables, row.values).map { "\($0.key)=\($1)" }.joined(separator: ", ")
                 var line = "[\(count)] \(row.caseName) \(row.status)" + String(format: " in %.1f s", progress.wallTime) + "  \(inputs)"
+                for (name, density) in [("critical stripping", row.criticalStrippingCurrentDensity), ("critical plating", row.criticalPlatingCurrentDensity)] {
+                    if let density { line += "  \(name) \(OutputWriter.short(density)) mA/cm2" }
+                }
                 if !row.reason.isEmpty { line += "\n    " + row.reason }
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }

@@ -125,6 +125,9 @@ public struct SweepDesign: Codable, Equatable, Sendable {
     /// Cycle jumping's tolerance and report cycles (nil: every cycle simulated).
     public var accelerationTolerance: Double? = nil
     public var reportCycles: [Int]? = nil
+    /// Each case is the critical-current measurement (``CriticalCurrentMeasurement``), whose protocol is
+    /// then the experiment; nil: each case runs the experiment `cycles` times.
+    public var criticalCurrent: CriticalCurrentMeasurement? = nil
 
     public static let currentFormat = "solidcell-sweep-1"
 
@@ -132,6 +135,7 @@ public struct SweepDesign: Codable, Equatable, Sendable {
         case format, model, modelPath = "model_path", modelFingerprint = "model_fingerprint", overrides
         case variables = "vary", experiment, cycles, caseCount = "cases", relativeTolerance = "rtol", absoluteTolerance = "atol"
         case samplePeriod = "period", accelerationTolerance = "accelerate", reportCycles = "report_cycles"
+        case criticalCurrent = "critical_current"
     }
 
     /// Folder name of case `number`, zero-padded to at least four digits (`case-0007`).
@@ -207,6 +211,14 @@ public struct SweepDesign: Codable, Equatable, Sendable {
             }
             return "\(text(other.accelerationTolerance, other.reportCycles)) instead of \(text(accelerationTolerance, reportCycles))"
         }
+        if criticalCurrent != other.criticalCurrent {
+            func text(_ measurement: CriticalCurrentMeasurement?) -> String {
+                guard let m = measurement else { return "no --critical-current" }
+                return "--critical-current --capacity \(m.capacity) --start \(m.startCurrentDensity) --step \(m.currentDensityStep) "
+                    + "--maximum \(m.maximumCurrentDensity)" + (m.contactThreshold.map { " --contact-threshold \($0)" } ?? "")
+            }
+            return "\(text(other.criticalCurrent)) instead of \(text(criticalCurrent))"
+        }
         return nil
     }
 
@@ -244,6 +256,22 @@ public struct ParameterSweep: Sendable {
     /// invalid together, e.g. volume fractions summing to more than 1, become failed cases).
     public init(model: ModelFile, overrides: [String], variables: [SweepVariable], experiment: Experiment,
                 cycles: Int, options: SimulationOptions = SimulationOptions()) throws(SweepError) {
+        try self.init(model: model, overrides: overrides, variables: variables, experiment: experiment, cycles: cycles,
+                      options: options, criticalCurrent: nil)
+    }
+
+    /// A sweep whose every case is the critical-current measurement: its protocol is the experiment
+    /// (one pass), and the model must have the lithium contact law.
+    public init(model: ModelFile, overrides: [String], variables: [SweepVariable], criticalCurrent: CriticalCurrentMeasurement,
+                options: SimulationOptions = SimulationOptions()) throws(SweepError) {
+        let experiment: Experiment
+        do { experiment = try Experiment(parsing: criticalCurrent.experimentText) } catch { throw SweepError("--critical-current: \(error)") }
+        try self.init(model: model, overrides: overrides, variables: variables, experiment: experiment, cycles: 1,
+                      options: options, criticalCurrent: criticalCurrent)
+    }
+
+    private init(model: ModelFile, overrides: [String], variables: [SweepVariable], experiment: Experiment, cycles: Int,
+                 options: SimulationOptions, criticalCurrent: CriticalCurrentMeasurement?) throws(SweepError) {
         guard Simulation.allowedCycles.contains(cycles) else {
             throw SweepError("--cycles \(cycles): allowed a whole number from \(Simulation.allowedCycles.lowerBound) to \(Simulation.allowedCycles.upperBound)")
         }
@@ -286,11 +314,17 @@ public struct ParameterSweep: Sendable {
         design.samplePeriod = options.samplePeriod
         design.accelerationTolerance = options.acceleration?.tolerance
         design.reportCycles = options.acceleration?.reportCycles
+        design.criticalCurrent = criticalCurrent
         self.design = design
         baseParameters = base
         self.experiment = experiment
         self.options = options
         try checkEveryValueIsUsable()
+        if let criticalCurrent, let parameters = try? self.parameters(ofCase: 0) {
+            do { _ = try criticalCurrent.prepared(parameters) } catch {
+                throw SweepError("--critical-current: \(design.caseName(0)): \(error)")
+            }
+        }
     }
 
     /// The parameter set of a case (the base with the case's values applied).
@@ -345,21 +379,38 @@ public struct ParameterSweep: Sendable {
         }
     }
 
+    /// What one case produced: its run, and the measurement's result when the sweep measures the
+    /// critical current.
+    public struct CaseResult: Sendable {
+        public var simulation: SimulationResult
+        public var criticalCurrent: CriticalCurrentResult?
+    }
+
     /// Runs case `number` alone. Never throws: invalid parameters and solver failures are
     /// reported as the result's failure.
-    public func runCase(_ number: Int) -> SimulationResult {
+    public func runCase(_ number: Int) -> CaseResult {
+        func failed(_ message: String) -> CaseResult {
+            var result = SimulationResult()
+            result.failure = SimulationFailure(cycle: 1, step: 1, stepText: experiment.steps.first?.text ?? "", time: 0, message: message)
+            return CaseResult(simulation: result)
+        }
         let parameters: CellParameters
         do {
             parameters = try self.parameters(ofCase: number)
         } catch {
-            var result = SimulationResult()
-            result.failure = SimulationFailure(cycle: 1, step: 1, stepText: experiment.steps.first?.text ?? "", time: 0,
-                                               message: "invalid parameters: \(error)")
-            return result
+            return failed("invalid parameters: \(error)")
+        }
+        if let measurement = design.criticalCurrent {
+            do {
+                let result = try measurement.run(parameters, options: options)
+                return CaseResult(simulation: result.simulation, criticalCurrent: result)
+            } catch {
+                return failed("cannot run the critical-current measurement: \(error)")
+            }
         }
         var simulation = Simulation(parameters: parameters, experiment: experiment, cycles: design.cycles, options: options)
         simulation.profiles = profiles
-        return simulation.run()
+        return CaseResult(simulation: simulation.run())
     }
 
     /// The inputs recorded in a case's `summary.json`.

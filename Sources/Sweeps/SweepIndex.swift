@@ -8,6 +8,7 @@ import Simulator
 //
 //     sweep.json                 the sweep's design (SweepDesign), written first
 //     case-0000/ …               one folder per case: timeseries.csv, cycles.csv, summary.json, voltage.svg
+//                                (and critical-current.json, overpotential.svg in a critical-current sweep)
 //     sweep.csv                  the index of an unsharded or merged sweep
 //     sweep-shard-I-of-N.csv     the index of shard I of N
 //
@@ -34,6 +35,10 @@ public struct SweepRow: Sendable {
     public var retention: Double
     /// Where and why the case stopped (empty when it completed).
     public var reason: String
+    /// In a critical-current sweep, the case's critical stripping and plating current densities
+    /// [mA cm⁻²] from its critical-current.json (nil: none was reached, or the case failed).
+    public var criticalStrippingCurrentDensity: Double? = nil
+    public var criticalPlatingCurrentDensity: Double? = nil
 }
 
 /// Reading and writing sweep indexes and designs, and merging shard outputs.
@@ -46,16 +51,20 @@ public enum SweepIndex {
         shard.count == 1 ? indexFile : "sweep-shard-\(shard.index)-of-\(shard.count).csv"
     }
 
-    /// The index as CSV: `Case`, one column per varied key, then status and results; rows in the order given.
+    /// The index as CSV: `Case`, one column per varied key, then status and results (a critical-current
+    /// sweep adds the two critical current densities, empty where none was reached); rows in the order given.
     public static func csv(design: SweepDesign, rows: [SweepRow]) -> String {
+        let measures = design.criticalCurrent != nil
         let header = ["Case"] + design.variables.map(\.key)
             + ["Status", "Cycles run", "Discharge capacity [A.h]", "Discharge capacity [mA.h.g-1]", "Mean discharge voltage [V]",
-               "Last discharge capacity [A.h]", "Capacity retention [%]", "Reason"]
+               "Last discharge capacity [A.h]", "Capacity retention [%]"]
+            + (measures ? [CriticalCurrentFiles.strippingKey, CriticalCurrentFiles.platingKey] : []) + ["Reason"]
         var text = header.map(field).joined(separator: ",") + "\n"
         for row in rows {
+            let critical = [row.criticalStrippingCurrentDensity, row.criticalPlatingCurrentDensity].map { $0.map(OutputWriter.format) ?? "" }
             let cells = [row.caseName] + row.values + [row.status, String(row.cyclesRun)]
                 + [row.dischargeCapacity, row.specificDischargeCapacity, row.meanDischargeVoltage,
-                   row.lastDischargeCapacity, row.retention].map(OutputWriter.format) + [row.reason]
+                   row.lastDischargeCapacity, row.retention].map(OutputWriter.format) + (measures ? critical : []) + [row.reason]
             text += cells.map(field).joined(separator: ",") + "\n"
         }
         return text
@@ -145,6 +154,10 @@ public enum SweepIndex {
             return Double(line[index]) ?? .nan
         }
         let cycles = Array(lines.dropFirst())
+        var critical: CriticalCurrentFiles.Densities?
+        if design.criticalCurrent != nil, let data = FileManager.default.contents(atPath: folder + "/critical-current.json") {
+            critical = try? JSONDecoder().decode(CriticalCurrentFiles.Densities.self, from: data)
+        }
         return SweepRow(caseNumber: number, caseName: design.caseName(number), values: design.values(ofCase: number),
                         status: summary.status, cyclesRun: cycles.count,
                         dischargeCapacity: value("Discharge capacity [A.h]", cycles.first),
@@ -152,7 +165,8 @@ public enum SweepIndex {
                         meanDischargeVoltage: value("Mean discharge voltage [V]", cycles.first),
                         lastDischargeCapacity: value("Discharge capacity [A.h]", cycles.last),
                         retention: value("Capacity retention [%]", cycles.last),
-                        reason: summary.failure ?? summary.stop_reason ?? "")
+                        reason: summary.failure ?? summary.stop_reason ?? "",
+                        criticalStrippingCurrentDensity: critical?.stripping, criticalPlatingCurrentDensity: critical?.plating)
     }
 
     // MARK: Merging

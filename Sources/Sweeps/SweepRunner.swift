@@ -103,7 +103,11 @@ extension ParameterSweep {
         let result = runCase(number)
         do {
             if fm.fileExists(atPath: staging) { try fm.removeItem(atPath: staging) }
-            try OutputWriter.write(result, inputs: inputs(ofCase: number), to: staging)
+            if let measurement = design.criticalCurrent, let criticalCurrent = result.criticalCurrent {
+                try CriticalCurrentFiles.write(criticalCurrent, measurement: measurement, model: design.model,
+                                               overrides: design.overrides(ofCase: number), to: staging)
+            }
+            try OutputWriter.write(result.simulation, inputs: inputs(ofCase: number), to: staging)
             if fm.fileExists(atPath: destination) { try fm.removeItem(atPath: destination) }
             try fm.moveItem(atPath: staging, toPath: destination)
         } catch {

@@ -57,7 +57,7 @@ struct SweepTests {
         sweep.profiles = ["table.csv": ControlProfile(times: [0, 300, 600], amperes: [0.0024, 0.0048, 0.0012])]
         let integral = ((0.0024 + 0.0048) / 2 * 300 + (0.0048 + 0.0012) / 2 * 300) / 3600
         for number in 0..<2 {
-            let result = sweep.runCase(number)
+            let result = sweep.runCase(number).simulation
             #expect(result.failure == nil, "\(result.failure?.message ?? "")")
             // (The charge is IDA's capacity state at the default rtol 1e-6, across the table's kinks.)
             #expect(abs(result.steps[0].dischargedCharge - integral) < 1e-5 * integral)

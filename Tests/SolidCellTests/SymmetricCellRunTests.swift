@@ -106,6 +106,45 @@ struct SymmetricCellRunTests {
         #expect(critical[0] < critical[1] && critical[1] < critical[2])
     }
 
+    /// `sweep --critical-current` runs the measurement in every case: sweep.csv carries each case's
+    /// critical current densities, the same as the measurement run alone, and a critical-current
+    /// sweep's conflicting or missing inputs are refused before any case runs.
+    @Test("sweep --critical-current across stack pressure: sweep.csv holds the measurement's critical currents")
+    func criticalCurrentSweep() throws {
+        let folder = temporaryFolder("symmetric-ccd-sweep")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let pressures = [1.0, 2.0, 5.0]
+        let run = try ProcessRun.solidcell(["sweep", "--critical-current", "--model", Self.file, "--vary",
+                                            "Stack pressure [MPa]=" + pressures.map { "\($0)" }.joined(separator: ","),
+                                            "--jobs", "2", "--output", folder])
+        #expect(run.status == 0, "\(run.error)")
+        let lines = try String(contentsOfFile: folder + "/sweep.csv", encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        let stripping = try #require(lines[0].firstIndex(of: "critical_stripping_current_density [mA.cm-2]"))
+        let plating = try #require(lines[0].firstIndex(of: "critical_plating_current_density [mA.cm-2]"))
+        #expect(lines.count == pressures.count + 1)
+        for (row, pressure) in zip(lines.dropFirst(), pressures) {
+            let alone = try CriticalCurrentMeasurement().run(try loadModel(Self.file, ["Stack pressure [MPa]": pressure]))
+            #expect(Double(row[stripping]) == alone.criticalStrippingCurrentDensity, "\(pressure) MPa: \(row)")
+            #expect(Double(row[plating]) == alone.criticalPlatingCurrentDensity, "\(pressure) MPa: \(row)")
+            #expect(FileManager.default.fileExists(atPath: folder + "/\(row[0])/critical-current.json"))
+        }
+        let design = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: folder + "/sweep.json"))) as? [String: Any])
+        #expect((design["critical_current"] as? [String: Any])?["capacity per half-cycle [mA.h.cm-2]"] as? Double == 0.1)
+
+        for (arguments, expected) in [(["--critical-current", "--experiment", "Rest for 1 min"], "--critical-current runs its own protocol"),
+                                      (["--capacity", "0.2"], "only with --critical-current"),
+                                      (["--critical-current", "--start", "2", "--maximum", "1"], "--maximum \"1\""),
+                                      (["--critical-current", "--model", "zhou2025-ncm811-lpsc-fine"], "no lithium contact law")] {
+            let model = arguments.contains("--model") ? [] : ["--model", Self.file]
+            let bad = try ProcessRun.solidcell(["sweep"] + model + arguments + ["--vary", "Stack pressure [MPa]=1,2", "--output", folder + "-bad"])
+            #expect(bad.status == 2 && bad.error.contains(expected) && bad.error.split(separator: "\n").count == 1, "\(arguments): \(bad.error)")
+            #expect(!FileManager.default.fileExists(atPath: folder + "-bad/case-0000"))
+        }
+    }
+
     /// The contact is lost at the foil that strips: the x = 0 ("negative") foil on discharge, the
     /// x = L ("positive") foil on charge; either stops the run.
     @Test("contact lost at the stripping foil, named")
