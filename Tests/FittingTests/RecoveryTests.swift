@@ -61,22 +61,32 @@ struct RecoveryTests {
         }
     }
 
-    @Test("capacity per cycle: the contact damage rate (degradation) and the contact fraction mean from a noisy 15-cycle table (0.1 %) — within 2σ")
+    @Test("capacity per cycle: the contact damage rate (degradation) and the contact fraction mean from noisy 15-cycle tables (0.1 %) — within 2σ, σ consistent with the scatter over draws")
     func fade() throws {
         let set = try loadParameterSet("zhou2025-ncm811-lpsc-fine").with(Self.zhouMesh)
         let keys = ["Contact damage rate per cycle", "Positive particle contact fraction mean"]
         let truth = keys.map { set.number($0) }
         let experiment = try Experiment(parsing: "Charge at 0.5C until 4.3 V; Discharge at 0.5C until 2.5 V")
         var generator = SplitMix64(seed: 11)
-        for _ in 0..<2 {
+        var estimates: [[Double]] = [], errors: [[Double]] = []
+        for _ in 0..<6 {
             let table = try SyntheticData.capacityTable(set, experiment: experiment, cycles: 15, relativeNoise: 1e-3, generator: &generator)
             let report = try Self.fit(set, keys: keys, start: ["Contact damage rate per cycle": 0.03, "Positive particle contact fraction mean": 0.6],
                                       datasets: [FitDataset(file: "cycles", content: .cycles(table, experiment: experiment, profiles: [:]))])
-            for j in keys.indices {
-                let sigma = try #require(report.statistics.standardErrors[j])
-                #expect(abs(report.values[j] - truth[j]) <= 2 * sigma, "\(keys[j]): \(report.values[j]) ± \(sigma), truth \(truth[j])")
-                #expect(sigma < 0.5 * truth[j], "\(keys[j]) is determined: σ \(sigma)")
-            }
+            #expect(report.statistics.identifiable, "\(report.statistics.problems)")
+            estimates.append(report.values)
+            errors.append(report.statistics.standardErrors.map { $0 ?? .infinity })
+        }
+        for j in keys.indices {
+            let within = zip(estimates, errors).filter { abs($0[j] - truth[j]) <= 2 * $1[j] }.count
+            #expect(within >= 5, "\(keys[j]): \(within) of 6 within 2σ of \(truth[j]): \(estimates.map { $0[j] })")
+            let mean = estimates.map { $0[j] }.reduce(0, +) / 6
+            let scatter = (estimates.map { ($0[j] - mean) * ($0[j] - mean) }.reduce(0, +) / 5).squareRoot()
+            let reported = errors.map { $0[j] }.reduce(0, +) / 6
+            print("fade recovery, \(keys[j]): truth \(truth[j]), estimates \(estimates.map { $0[j] }), scatter \(scatter), reported σ \(reported)")
+            // Six draws estimate a standard deviation to about ±30 %.
+            #expect(scatter / reported > 0.4 && scatter / reported < 2.5, "\(keys[j]): scatter \(scatter), reported σ \(reported)")
+            #expect(reported < 0.5 * truth[j], "\(keys[j]) is determined: σ \(reported)")
         }
     }
 
