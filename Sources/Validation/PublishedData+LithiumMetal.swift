@@ -37,6 +37,9 @@ extension PublishedData {
         measurement.maximumCurrentDensity = 1.8
         let result = try measurement.run(try singhCell(context))
         if let failure = result.simulation.failure { throw failure }
+        if result.criticalStrippingCurrentDensity == nil, let short = result.criticalPlatingCurrentDensity {
+            throw ValidationCaseError("no contact loss: the cell short-circuited first, at \(short) mA/cm2 (current focusing on the contacted area, docs/MODEL.md §Short circuit)")
+        }
         return try result.criticalStrippingCurrentDensity.orThrow("no contact loss up to 1.8 mA/cm2")
     }
 

@@ -474,9 +474,15 @@ public enum PublishedData {
     }
 }
 
+/// Why a case's number could not be computed from its runs, in one line.
+struct ValidationCaseError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 extension Optional {
     func orThrow(_ message: String) throws -> Wrapped {
-        guard let value = self else { throw ModelFileError(path: "", message: message) }
+        guard let value = self else { throw ValidationCaseError(message) }
         return value
     }
 }
