@@ -55,6 +55,20 @@ extension PublishedData {
         return strip.dischargedCharge * 1000 / areaSquareCentimetres  // A h → mA h per cm²
     }
 
+    static let duanSource = "Duan et al., Materials Today (2023), doi 10.1016/j.mattod.2023.10.003"
+
+    /// Hours until Duan's Li | Li6PS5Cl | Li cell short-circuits when cycled at 0.3 mA cm⁻² and
+    /// 0.3 mA h cm⁻² per half-cycle under 15 MPa at 298 K (their 1.5 mm pellet of 2.8 mS cm⁻²).
+    /// The run is capped at 100 cycles (200 h): a model that does not short by then returns the cap,
+    /// a lower bound outside the tolerance.
+    static func duanHoursToShortCircuit(_ context: ValidationContext) throws -> Double {
+        let parameters = try context.parameters(symmetricModel, ["Stack pressure [MPa]": .number(15), "Ambient temperature [K]": .number(298),
+                                                                  "Separator thickness [m]": .number(1.5e-3), "Electrolyte conductivity [S.m-1]": .number(0.28)])
+        let result = try context.run(parameters, "Discharge at 0.3 mA/cm2 for 1 hour; Charge at 0.3 mA/cm2 for 1 hour", cycles: 100)
+        let last = try result.steps.last.orThrow("no step")
+        return last.endTime / 3600
+    }
+
     static func lithiumMetal() -> [ValidationCase] {
         let group = "Li | Li6PS5Cl | Li symmetric cells: contact loss on stripping, no stack pressure (Singh 2022, 298 K)"
         return [
@@ -66,6 +80,11 @@ extension PublishedData {
             ValidationCase(group: group, quantity: "charge stripped at 0.2 mA/cm² until contact loss",
                            source: singhSource, unit: "mAh/cm²", published: 3.08, tolerance: .factor(3),
                            compute: singhStrippedChargeBeforeContactLoss),
+            // "LPSCl … only cycled for about around 50 h" at 15 MPa, 0.3 mA cm⁻², 0.3 mAh cm⁻² (Fig. 6c), before it short-circuited.
+            ValidationCase(group: "Li | Li6PS5Cl | Li symmetric cell: cycling to short circuit at 15 MPa (Duan 2023, 298 K)",
+                           quantity: "hours to short circuit, 0.3 mA/cm², 0.3 mAh/cm² per half-cycle",
+                           source: duanSource, unit: "h", published: 50, tolerance: .factor(3),
+                           compute: duanHoursToShortCircuit),
         ]
     }
 }

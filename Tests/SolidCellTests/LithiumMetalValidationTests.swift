@@ -12,8 +12,8 @@ struct LithiumMetalValidationTests {
     @Test("the Li | Li6PS5Cl | Li rows exist, cite a DOI, are predictions and compute finite positive values")
     func rowsComputeFiniteValues() throws {
         let cases = try ValidationSuite.all(repositoryRoot: repositoryRoot)
-        let rows = cases.filter { $0.group.hasPrefix("Li | Li6PS5Cl | Li symmetric cells") }
-        #expect(rows.count == 2)
+        let rows = cases.filter { $0.group.hasPrefix("Li | Li6PS5Cl | Li symmetric cell") }
+        #expect(rows.count == 3)
         let context = ValidationContext(repositoryRoot: repositoryRoot)
         for row in rows {
             #expect(row.source.contains("doi 10."), "\(row.quantity)")
