@@ -25,6 +25,26 @@ struct RecoveryTests {
                                                         initialState: .modelInitialConcentration)).run()
     }
 
+    /// Over repeated noise draws: at least `within` of the estimates of each key lie within 2σ of
+    /// the truth (2σ covers 95 %), and the reported standard error matches the scatter of the
+    /// estimates (a handful of draws estimates a standard deviation to about ±30 %). Returns each
+    /// key's mean reported standard error.
+    @discardableResult
+    static func checkDraws(_ keys: [String], truth: [Double], estimates: [[Double]], errors: [[Double]], within: Int,
+                           label: String) -> [Double] {
+        let draws = Double(estimates.count)
+        return keys.indices.map { j in
+            let inside = zip(estimates, errors).filter { abs($0[j] - truth[j]) <= 2 * $1[j] }.count
+            #expect(inside >= within, "\(keys[j]): \(inside) of \(estimates.count) within 2σ of \(truth[j]): \(estimates.map { $0[j] })")
+            let mean = estimates.map { $0[j] }.reduce(0, +) / draws
+            let scatter = (estimates.map { ($0[j] - mean) * ($0[j] - mean) }.reduce(0, +) / (draws - 1)).squareRoot()
+            let reported = errors.map { $0[j] }.reduce(0, +) / draws
+            print("\(label) recovery, \(keys[j]): truth \(truth[j]), estimates \(estimates.map { $0[j] }), scatter \(scatter), reported σ \(reported)")
+            #expect(scatter / reported > 0.4 && scatter / reported < 2.5, "\(keys[j]): scatter \(scatter), reported σ \(reported)")
+            return reported
+        }
+    }
+
     @Test("voltage: contact fraction mean (contact mechanics) and exchange current (kinetics) from noisy logs (1 mV) — within 2σ, σ consistent with the scatter over draws")
     func voltage() throws {
         let set = try loadParameterSet("zhou2025-ncm811-lpsc-fine").with(Self.zhouMesh)
@@ -50,15 +70,7 @@ struct RecoveryTests {
             // The noise estimate finds the noise that was added (second differences; 1 mV).
             #expect(abs(FitDataset(file: "log", content: .timeSeries(log)).noise / 1e-3 - 1) < 0.2)
         }
-        for j in keys.indices {
-            let within = zip(estimates, errors).filter { abs($0[j] - truth[j]) <= 2 * $1[j] }.count
-            #expect(within >= 5, "\(keys[j]): \(within) of 6 within 2σ of \(truth[j]): \(estimates.map { $0[j] })")
-            let mean = estimates.map { $0[j] }.reduce(0, +) / 6
-            let scatter = (estimates.map { ($0[j] - mean) * ($0[j] - mean) }.reduce(0, +) / 5).squareRoot()
-            let reported = errors.map { $0[j] }.reduce(0, +) / 6
-            // Six draws estimate a standard deviation to about ±30 %.
-            #expect(scatter / reported > 0.4 && scatter / reported < 2.5, "\(keys[j]): scatter \(scatter), reported σ \(reported)")
-        }
+        Self.checkDraws(keys, truth: truth, estimates: estimates, errors: errors, within: 5, label: "voltage")
     }
 
     @Test("capacity per cycle: the contact damage rate (degradation) and the contact fraction mean from noisy 15-cycle tables (0.1 %) — within 2σ, σ consistent with the scatter over draws")
@@ -77,17 +89,8 @@ struct RecoveryTests {
             estimates.append(report.values)
             errors.append(report.statistics.standardErrors.map { $0 ?? .infinity })
         }
-        for j in keys.indices {
-            let within = zip(estimates, errors).filter { abs($0[j] - truth[j]) <= 2 * $1[j] }.count
-            #expect(within >= 5, "\(keys[j]): \(within) of 6 within 2σ of \(truth[j]): \(estimates.map { $0[j] })")
-            let mean = estimates.map { $0[j] }.reduce(0, +) / 6
-            let scatter = (estimates.map { ($0[j] - mean) * ($0[j] - mean) }.reduce(0, +) / 5).squareRoot()
-            let reported = errors.map { $0[j] }.reduce(0, +) / 6
-            print("fade recovery, \(keys[j]): truth \(truth[j]), estimates \(estimates.map { $0[j] }), scatter \(scatter), reported σ \(reported)")
-            // Six draws estimate a standard deviation to about ±30 %.
-            #expect(scatter / reported > 0.4 && scatter / reported < 2.5, "\(keys[j]): scatter \(scatter), reported σ \(reported)")
-            #expect(reported < 0.5 * truth[j], "\(keys[j]) is determined: σ \(reported)")
-        }
+        let reported = Self.checkDraws(keys, truth: truth, estimates: estimates, errors: errors, within: 5, label: "fade")
+        for j in keys.indices { #expect(reported[j] < 0.5 * truth[j], "\(keys[j]) is determined: σ \(reported[j])") }
     }
 
     @Test("impedance: the exchange current and the CAM|SE double-layer capacity from noisy spectra (0.5 % of |Z|) — within 2σ, σ consistent with the scatter over draws")
@@ -115,15 +118,8 @@ struct RecoveryTests {
             estimates.append(report.values)
             errors.append(report.statistics.standardErrors.map { $0 ?? .infinity })
         }
-        for j in keys.indices {
-            let within = zip(estimates, errors).filter { abs($0[j] - truth[j]) <= 2 * $1[j] }.count
-            #expect(within >= 6, "\(keys[j]): \(within) of 8 within 2σ of \(truth[j]): \(estimates.map { $0[j] })")
-            let mean = estimates.map { $0[j] }.reduce(0, +) / 8
-            let scatter = (estimates.map { ($0[j] - mean) * ($0[j] - mean) }.reduce(0, +) / 7).squareRoot()
-            let reported = errors.map { $0[j] }.reduce(0, +) / 8
-            #expect(scatter / reported > 0.4 && scatter / reported < 2.5, "\(keys[j]): scatter \(scatter), reported σ \(reported)")
-            #expect(reported < 0.1 * truth[j])
-        }
+        let reported = Self.checkDraws(keys, truth: truth, estimates: estimates, errors: errors, within: 6, label: "impedance")
+        for j in keys.indices { #expect(reported[j] < 0.1 * truth[j]) }
     }
 
     @Test("two capacity tables at 2 and 30 MPa (--data-set): the damage rate and its pressure scale, which one pressure cannot separate")
