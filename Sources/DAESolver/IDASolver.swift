@@ -57,6 +57,11 @@ public final class IDASolver<System: DAESystem> {
     public private(set) var linearSolverFallbackReason: String?
     /// Number of unknowns KLU factorises after condensation (nil with KLU on the whole matrix).
     public private(set) var condensedSkeletonCount: Int?
+    /// How the condensed solver factorises its skeleton (nil with KLU on the whole matrix).
+    public private(set) var condensedSkeletonSolver: SkeletonSolverKind?
+    /// The skeleton's shape in words: the bordered band's size, half-bandwidths and border, or
+    /// KLU's non-zeros (nil with KLU on the whole matrix).
+    public private(set) var condensedSkeletonDescription: String?
     private var condensedSolver: CondensedSolverHandle?
 
     /// Counters of the condensed linear solver over the solver's life (nil with KLU on the whole
@@ -146,6 +151,8 @@ public final class IDASolver<System: DAESystem> {
             linearSolverKind = .condensed
             condensedSolver = handle
             condensedSkeletonCount = plan.skeletonCount
+            condensedSkeletonSolver = plan.skeletonSolver
+            condensedSkeletonDescription = plan.skeletonDescription
         } else {
             let handle = try KLUSolverHandle(template: stateVector, matrix: matrix)
             linearSolver = handle.raw
