@@ -69,6 +69,15 @@ typedef struct {
   int complete;           // every sub- and super-diagonal entry of rows 0..n−2 is in the pattern
 } block_info;
 
+// A "simple" block, the commonest (a particle without mechanics): partial, last row with entries
+// at n − 2 and n − 1 only, one coupling row (the last), skeleton rows reading nodes n − 2 and
+// n − 1 only. Solves treat these in a loop of their own with nothing left to decide per block.
+typedef struct {
+  idx first, p0, last;  // first unknown, first factor node, n − 1
+  idx sb0, sb1, w0;     // skeleton rows (sb_row_skel [sb0, sb1)), their two-wide A_sb window
+  idx e0, e1;           // the coupling row's skeleton entries: crow_ent [e0, e1)
+} simple_block;
+
 #define SMALL_LOOP _Pragma("clang loop unroll(disable) vectorize(disable)")
 
 // The threshold of KLU's partial pivoting: the diagonal is kept while its scaled magnitude is at
@@ -94,6 +103,10 @@ typedef struct {
   double *row_work;        // one block's last row during elimination; partial solutions in solves
   double *col_work;        // one column of Z_b during set-up
   block_info *info;
+  simple_block *simple;    // the simple blocks, in order
+  idx simple_count;
+  idx *general;            // indices of the other blocks, in order
+  idx general_count;
   idx sb_entries, crow_entries, window_entries;
   double *sb_window;       // per block, A_sb over the nodes low..n−1, dense row-major (zeros stay zero)
   idx *window_dst;         // [sb entries] position in sb_window of each A_sb entry
@@ -102,6 +115,7 @@ typedef struct {
   double *skeleton_rhs;
   // Bordered band (skeleton_solver == SOLIDCELL_SKELETON_BORDERED_BAND).
   idx nb1, nb2, kl, ku, ld;     // band and border sizes, half-bandwidths, band column stride
+  idx u_width;                  // upper bandwidth of the last factorisation's U: ku, up to kl + ku after interchanges
   idx off12, off21, off22;      // positions of A12, A21, A22 in skeleton_values
   idx *band_pivot;              // [nb1] row interchanged with row j at step j
   double *band_inv;             // [nb1] inverse diagonal of U
@@ -278,7 +292,7 @@ static int block_factor(condensed_content *c, const block_info *bi, const double
 // The pivot of column j among the scaled candidates col[0..km] (col[p] in row j + p, whose scale is
 // scale[p]): the diagonal if within PIVOT_TOLERANCE of the largest, else the largest. −1 when every
 // candidate is zero or one is not finite.
-static inline idx choose_pivot(const double *col, const double *scale, idx km) {
+static inline __attribute__((always_inline)) idx choose_pivot(const double *col, const double *scale, idx km) {
   double best = -1.0;
   idx at = -1;
   for (idx p = 0; p <= km; p++) {
@@ -321,45 +335,69 @@ static int skeleton_row_scales(condensed_content *c) {
   return 1;
 }
 
-// In place: b = A11⁻¹ b with the band factors (forward with the interchanges, then U column by
-// column).
-static void band_solve(const condensed_content *c, double *b) {
-  const idx n = c->nb1, kl = c->kl, ld = c->ld, kv = c->kl + c->ku;
-  const double *ab = c->skeleton_values;
-  for (idx j = 0; j < n; j++) {
-    const idx l = c->band_pivot[j];
-    double t = b[l];
-    if (l != j) { b[l] = b[j]; b[j] = t; }
-    const double *col = ab + j * ld + kv;
-    const idx km = kl < n - 1 - j ? kl : n - 1 - j;
-    for (idx p = 1; p <= km; p++) b[j + p] -= col[p] * t;
-  }
-  for (idx j = n - 1; j >= 0; j--) {
-    const double t = b[j] * c->band_inv[j];
+// The band kernels are written once with the half-bandwidths as arguments and instantiated for
+// small constant ones (BAND_DISPATCH), so that their inner loops unroll completely: on a P2D
+// skeleton (kl, ku ≤ 4) a row then costs a few instructions per entry, not loop bookkeeping.
+// `kv` is the upper bandwidth of U: kl + ku in the factorisation (row interchanges may widen U
+// that far), the width actually reached (u_width) in the solves.
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
+// In place: b = A11⁻¹ b with the band factors: forward with the interchanges (rows with a full
+// column below the diagonal first, the last kl after), then U column by column (columns with
+// kv entries above the diagonal first, the first kv after); kv is U's upper bandwidth (u_width).
+static ALWAYS_INLINE void band_solve_k(const condensed_content *c, double *b, const idx kl, const idx kv) {
+  const idx n = c->nb1, ld = c->ld, d = c->kl + c->ku;  // d: the diagonal's row in the band storage
+  const double *ab = c->skeleton_values, *inv = c->band_inv;
+  const idx *pivot = c->band_pivot;
+  idx j = 0;
+  for (; j < n - kl; j++) {
+    const idx l = pivot[j];
+    const double t = b[l];
+    b[l] = b[j];
     b[j] = t;
-    const double *x = ab + j * ld + kv - j;  // x[i] = U(i, j)
-    const idx i0 = j - kv > 0 ? j - kv : 0;
-    for (idx i = i0; i < j; i++) b[i] -= x[i] * t;
+    const double *col = ab + j * ld + d;
+    for (idx p = 1; p <= kl; p++) b[j + p] -= col[p] * t;
+  }
+  for (; j < n; j++) {
+    const idx l = pivot[j];
+    const double t = b[l];
+    b[l] = b[j];
+    b[j] = t;
+    const double *col = ab + j * ld + d;
+    for (idx p = 1; p < n - j; p++) b[j + p] -= col[p] * t;
+  }
+  for (j = n - 1; j >= kv; j--) {
+    const double t = b[j] * inv[j];
+    b[j] = t;
+    const double *u = ab + j * ld + d - kv;  // u[q] = U(j − kv + q, j)
+    double *y = b + j - kv;
+    for (idx q = 0; q < kv; q++) y[q] -= u[q] * t;
+  }
+  for (; j >= 0; j--) {
+    const double t = b[j] * inv[j];
+    b[j] = t;
+    const double *x = ab + j * ld + d - j;  // x[i] = U(i, j)
+    for (idx i = 0; i < j; i++) b[i] -= x[i] * t;
   }
 }
 
-// Band LU with partial pivoting (LAPACK's dgbtf2 with KLU's pivot choice), then X = A11⁻¹ A12 and
-// the border's Schur complement with its dense LU; 0 on a zero or non-finite pivot.
-__attribute__((noinline)) static int bordered_band_factor(condensed_content *c) {
-  const idx n = c->nb1, n2 = c->nb2, kl = c->kl, ku = c->ku, ld = c->ld, kv = kl + ku;
-  double *ab = c->skeleton_values;
-  double *scale = c->row_scale;
-  if (!skeleton_row_scales(c)) return 0;
-  idx ju = 0;
+// Band LU with partial pivoting (LAPACK's dgbtf2 with KLU's pivot choice) in place; 0 on a zero
+// or non-finite pivot. Row scales (row_scale) are interchanged with the rows.
+static ALWAYS_INLINE int band_factor_k(condensed_content *c, const idx kl, const idx kv) {
+  const idx n = c->nb1, ld = c->ld, ku = kv - kl;
+  double *ab = c->skeleton_values, *scale = c->row_scale;
+  idx ju = 0, width = 0;
   for (idx j = 0; j < n; j++) {
     double *col = ab + j * ld + kv;  // col[p] = (j + p, j)
-    const idx km = kl < n - 1 - j ? kl : n - 1 - j;
-    const idx jp = choose_pivot(col, scale + j, km);
+    const int full = j < n - kl;
+    const idx km = full ? kl : n - 1 - j;
+    const idx jp = full ? choose_pivot(col, scale + j, kl) : choose_pivot(col, scale + j, km);
     if (jp < 0) return 0;
     c->band_pivot[j] = j + jp;
     idx reach = j + ku + jp;
     if (reach > n - 1) reach = n - 1;
     if (reach > ju) ju = reach;
+    if (ju - j > width) width = ju - j;
     if (jp != 0) {
       for (idx k = j; k <= ju; k++) {
         double *x = ab + k * ld + kv - k;  // x[i] = (i, k)
@@ -373,13 +411,82 @@ __attribute__((noinline)) static int bordered_band_factor(condensed_content *c) 
     }
     const double inv = 1.0 / col[0];
     c->band_inv[j] = inv;
-    for (idx p = 1; p <= km; p++) col[p] *= inv;
-    for (idx k = j + 1; k <= ju; k++) {
-      double *x = ab + k * ld + kv - k;
-      const double t = x[j];
-      for (idx p = 1; p <= km; p++) x[j + p] -= col[p] * t;
+    if (full) {
+      for (idx p = 1; p <= kl; p++) col[p] *= inv;
+      for (idx k = j + 1; k <= ju; k++) {
+        double *x = ab + k * ld + kv - k;
+        const double t = x[j];
+        for (idx p = 1; p <= kl; p++) x[j + p] -= col[p] * t;
+      }
+    } else {
+      for (idx p = 1; p <= km; p++) col[p] *= inv;
+      for (idx k = j + 1; k <= ju; k++) {
+        double *x = ab + k * ld + kv - k;
+        const double t = x[j];
+        for (idx p = 1; p <= km; p++) x[j + p] -= col[p] * t;
+      }
     }
   }
+  c->u_width = width;
+  return 1;
+}
+
+// Calls KERNEL(KL, KV) with constant widths for kl ≤ 4, kl ≤ kv ≤ min(kl + 4, 8) (every P2D
+// skeleton seen), with the run-time ones otherwise.
+#define BAND_DISPATCH(KL_, KV_, KERNEL) \
+  switch ((KL_) * 16 + (KV_)) { \
+    case 0: KERNEL(0, 0); break; \
+    case 1: KERNEL(0, 1); break; \
+    case 2: KERNEL(0, 2); break; \
+    case 3: KERNEL(0, 3); break; \
+    case 4: KERNEL(0, 4); break; \
+    case 17: KERNEL(1, 1); break; \
+    case 18: KERNEL(1, 2); break; \
+    case 19: KERNEL(1, 3); break; \
+    case 20: KERNEL(1, 4); break; \
+    case 21: KERNEL(1, 5); break; \
+    case 34: KERNEL(2, 2); break; \
+    case 35: KERNEL(2, 3); break; \
+    case 36: KERNEL(2, 4); break; \
+    case 37: KERNEL(2, 5); break; \
+    case 38: KERNEL(2, 6); break; \
+    case 51: KERNEL(3, 3); break; \
+    case 52: KERNEL(3, 4); break; \
+    case 53: KERNEL(3, 5); break; \
+    case 54: KERNEL(3, 6); break; \
+    case 55: KERNEL(3, 7); break; \
+    case 68: KERNEL(4, 4); break; \
+    case 69: KERNEL(4, 5); break; \
+    case 70: KERNEL(4, 6); break; \
+    case 71: KERNEL(4, 7); break; \
+    case 72: KERNEL(4, 8); break; \
+    default: KERNEL((KL_), (KV_)); break; \
+  }
+
+// b = A11⁻¹ b in place.
+static void band_solve(const condensed_content *c, double *b) {
+#define SOLVE(KL, KV) band_solve_k(c, b, KL, KV)
+  BAND_DISPATCH(c->kl, c->u_width, SOLVE)
+#undef SOLVE
+}
+
+// The band LU of A11 in place; 0 on a zero or non-finite pivot.
+static int band_factor(condensed_content *c) {
+  int ok = 0;
+#define FACTOR(KL, KV) ok = band_factor_k(c, KL, KV)
+  BAND_DISPATCH(c->kl, c->kl + c->ku, FACTOR)
+#undef FACTOR
+  return ok;
+}
+
+// Band LU of A11, then X = A11⁻¹ A12 and the border's Schur complement with its dense LU (the
+// same pivot choice); 0 on a zero or non-finite pivot.
+__attribute__((noinline)) static int bordered_band_factor(condensed_content *c) {
+  const idx n = c->nb1, n2 = c->nb2;
+  double *ab = c->skeleton_values;
+  double *scale = c->row_scale;
+  if (!skeleton_row_scales(c)) return 0;
+  if (!band_factor(c)) return 0;
   if (n2 == 0) return 1;
   // X = A11⁻¹ A12 in place, then A22 −= A21 X.
   double *x12 = ab + c->off12, *a21 = ab + c->off21, *a22 = ab + c->off22;
@@ -587,8 +694,27 @@ static int condensed_solve(SUNLinearSolver S, SUNMatrix A, N_Vector xv, N_Vector
   const idx *ce_ptr = c->crow_ent_ptr, *ce_skel = c->crow_ent_skel, *cr_node = c->crow_node;
   const double *cv = c->crow_values;
   double *work = c->row_work;
-  for (idx b = 0; b < c->blocks; b++) {
-    const block_info *bi = c->info + b;
+  // Simple blocks: y = L⁻¹ r_b (kept in x), U⁻¹ y at the last two nodes, their A_sb rows.
+  for (idx k = 0; k < c->simple_count; k++) {
+    const simple_block *sp = c->simple + k;
+    const idx L = sp->last;
+    const double *r = bd + sp->first, *lo = c->lower + sp->p0;
+    double *v = xd + sp->first;
+    double prev = r[0];
+    v[0] = prev;
+    for (idx m = 1; m < L; m++) {
+      prev = r[m] - lo[m] * prev;
+      v[m] = prev;
+    }
+    const double *ip = c->inv_pivot + sp->p0, *up = c->upper + sp->p0;
+    const double y = r[L] - c->last_row[sp->p0 + L - 1] * prev;
+    v[L] = y;
+    const double ul = y * ip[L], ul1 = (prev - up[L - 1] * ul) * ip[L - 1];
+    const double *w = c->sb_window + sp->w0;
+    SMALL_LOOP for (idx qi = sp->sb0; qi < sp->sb1; qi++, w += 2) rs[sb_skel[qi]] -= w[0] * ul1 + w[1] * ul;
+  }
+  for (idx k = 0; k < c->general_count; k++) {
+    const block_info *bi = c->info + c->general[k];
     const idx n = bi->n, low = bi->low, width = n - low;
     double *v = xd + bi->first;
     const double *u = v;
@@ -616,8 +742,23 @@ static int condensed_solve(SUNLinearSolver S, SUNMatrix A, N_Vector xv, N_Vector
   // partial blocks as U⁻¹ (y − Σ_ρ (L⁻¹ e_ρ) t_ρ), where L⁻¹ e_ρ is zero above ρ (just e_ρ for the
   // last row), the others as x − Σ_ρ Z_ρ t_ρ.
   for (idx s = 0; s < c->skeleton; s++) xd[c->skeleton_full[s]] = rs[s];
-  for (idx b = 0; b < c->blocks; b++) {
-    const block_info *bi = c->info + b;
+  // Simple blocks: x_b = U⁻¹ (y − e_last t).
+  for (idx k = 0; k < c->simple_count; k++) {
+    const simple_block *sp = c->simple + k;
+    double t = 0.0;
+    SMALL_LOOP for (idx e = sp->e0; e < sp->e1; e++) t += cv[e] * rs[ce_skel[e]];
+    const idx L = sp->last;
+    const double *ip = c->inv_pivot + sp->p0, *up = c->upper + sp->p0;
+    double *v = xd + sp->first;
+    double next = (v[L] - t) * ip[L];
+    v[L] = next;
+    for (idx m = L - 1; m >= 0; m--) {
+      next = (v[m] - up[m] * next) * ip[m];
+      v[m] = next;
+    }
+  }
+  for (idx k = 0; k < c->general_count; k++) {
+    const block_info *bi = c->info + c->general[k];
     const idx n = bi->n;
     const double *stored = c->z + bi->z0;
     double *v = xd + bi->first;
@@ -656,6 +797,8 @@ static void condensed_free_content(condensed_content *c) {
   free(c->row_work);
   free(c->col_work);
   free(c->info);
+  free(c->simple);
+  free(c->general);
   free(c->sb_window);
   free(c->window_dst);
   free(c->crow_values);
@@ -813,7 +956,26 @@ SUNLinearSolver solidcell_condensed_create(const int64_t *plan, int64_t plan_len
   }
   c->window_entries = window_entries;
   c->sb_window = alloc_zeroed(window_entries, sizeof(double));
-  if (!c->sb_window) { condensed_free_content(c); return NULL; }
+  c->simple = alloc_zeroed(c->blocks, sizeof(simple_block));
+  c->general = alloc_zeroed(c->blocks, sizeof(idx));
+  if (!c->sb_window || !c->simple || !c->general) { condensed_free_content(c); return NULL; }
+  for (idx b = 0; b < c->blocks; b++) {
+    const block_info *bi = c->info + b;
+    const idx L = bi->n - 1;
+    if (bi->partial && !bi->dense && L >= 1 && bi->low == L - 1 && bi->cr1 - bi->cr0 == 1 && c->crow_node[bi->cr0] == L) {
+      simple_block *sp = c->simple + c->simple_count++;
+      sp->first = bi->first;
+      sp->p0 = bi->p0;
+      sp->last = L;
+      sp->sb0 = bi->sb0;
+      sp->sb1 = bi->sb1;
+      sp->w0 = bi->w0;
+      sp->e0 = c->crow_ent_ptr[bi->cr0];
+      sp->e1 = c->crow_ent_ptr[bi->cr0 + 1];
+    } else {
+      c->general[c->general_count++] = b;
+    }
+  }
 
   if (c->skeleton_solver == SOLIDCELL_SKELETON_BORDERED_BAND) {
     // The columns of each border row of A21 that gather or fill can write.

@@ -291,6 +291,51 @@ struct CondensedSolverTests {
         #expect(residual.reduce(0) { max($0, abs($1)) } <= 1e-12 * Double(matrix.dimension))
     }
 
+    /// A skeleton whose band has zero diagonals (a tridiagonal chain with zero diagonal, even
+    /// length, bordered by one unknown coupled to all): the band LU must interchange rows at
+    /// every step, which widens U to kl + ku; the solve still equals KLU's.
+    @Test("the band LU interchanges rows where the diagonal is zero", arguments: [6, 24] as [Int])
+    func bandPivoting(chain: Int) throws {
+        var g = SplitMix64(seed: UInt64(chain))
+        func random() -> Double { Double.random(in: 0.5...1, using: &g) * (Bool.random(using: &g) ? 1 : -1) }
+        var m = StructuredMatrix(.init(blockCount: 0, skeletonCount: 0, denseLastRow: false, interiorCoupling: false, seed: 1))
+        let border = chain, block = chain + 1 ..< chain + 4
+        m.dimension = chain + 4
+        m.skeleton = Array(0...chain)
+        m.blocks = [block]
+        m.entries = [:]
+        func set(_ r: Int, _ c: Int, _ v: Double) { m.entries[r * m.dimension + c] = v }
+        for i in 0..<chain {
+            // Rows 1 and 2 of the chain read the block, which the condensation turns into fill
+            // on (1, 1), (1, 2), (2, 1), (2, 2); their diagonals are left out of A.
+            if i != 1 && i != 2 { set(i, i, 0) }
+            if i > 0 { set(i, i - 1, random()) }
+            if i + 1 < chain { set(i, i + 1, random()) }
+            set(i, border, random())
+            set(border, i, random())
+        }
+        set(border, border, 4)
+        for r in block {
+            if r > block.lowerBound { set(r, r - 1, 0.3) }
+            if r + 1 < block.upperBound { set(r, r + 1, -0.2) }
+            set(r, r, 2)
+        }
+        set(block.upperBound - 1, 1, 0.5)
+        set(block.upperBound - 1, 2, -0.4)
+        set(1, block.upperBound - 1, 0.7)
+        set(2, block.upperBound - 2, 0.6)
+        let pattern = m.pattern
+        let values = m.values(pattern)
+        let plan = try CondensationPlan(pattern: pattern, blocks: m.blocks)
+        print("zero-diagonal chain of \(chain): \(plan.skeletonDescription)")
+        #expect(plan.skeletonSolver == .borderedBand)
+        let b = (0..<m.dimension).map { _ in random() }
+        let klu = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b, kind: .klu))
+        let band = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b,
+                                                      kind: .condensed, blocks: m.blocks))
+        #expect(relativeDifference(band, klu) <= 1e-10, "relative difference \(relativeDifference(band, klu))")
+    }
+
     /// A skeleton with no band structure (many skeleton unknowns coupled at random) keeps KLU on
     /// the skeleton, and still solves as KLU on the whole matrix does.
     @Test("a skeleton without band structure falls back to KLU")
