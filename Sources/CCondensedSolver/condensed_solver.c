@@ -191,8 +191,14 @@ static inline void block_backward(const condensed_content *c, idx p0, idx n, idx
   }
 }
 
+// max(a, b) for magnitudes, as one instruction (no NaN semantics: a NaN in a row makes its pivot
+// test fail through the comparisons in pivot_ok, or reaches the solution).
+static inline double larger(double a, double b) { return a > b ? a : b; }
+
+// A pivot is usable when it is finite and above 1e-13 of its row's magnitude (so not zero).
 static inline int pivot_ok(double u, double scale) {
-  return isfinite(u) && fabs(u) > 1e-13 * scale && u != 0.0;
+  const double a = fabs(u);
+  return a > 1e-13 * scale && a <= DBL_MAX;
 }
 
 // LU of one block without pivoting (see the top of the file) into the factor arrays; 0 on a zero,
@@ -217,14 +223,14 @@ static int block_factor(condensed_content *c, const block_info *bi, const double
     double last_scale = 0.0;
     for (idx m = 0; m <= L; m++) {
       r[m] = last[m] >= 0 ? a[last[m]] : 0.0;
-      last_scale = fmax(last_scale, fabs(r[m]));
+      last_scale = larger(last_scale, fabs(r[m]));
     }
     double u = a[diag[0]];
     for (idx m = 0; m < L; m++) {
       double scale = fabs(a[diag[m]]);
       const double e = sup[m] >= 0 ? a[sup[m]] : 0.0;
-      scale = fmax(scale, fabs(e));
-      if (sub[m] >= 0) scale = fmax(scale, fabs(a[sub[m]]));
+      scale = larger(scale, fabs(e));
+      if (sub[m] >= 0) scale = larger(scale, fabs(a[sub[m]]));
       if (!pivot_ok(u, scale)) return 0;
       const double inv = 1.0 / u;
       ip[m] = inv;
@@ -249,8 +255,8 @@ static int block_factor(condensed_content *c, const block_info *bi, const double
   if (bi->complete) {
     for (idx m = 0; m < L; m++) {
       const double d = a[diag[m]], e = a[sup[m]];
-      double scale = fmax(fabs(d), fabs(e));
-      if (m > 0) scale = fmax(scale, fabs(a[sub[m]]));
+      double scale = larger(fabs(d), fabs(e));
+      if (m > 0) scale = larger(scale, fabs(a[sub[m]]));
       if (!pivot_ok(u, scale)) return 0;
       const double inv = 1.0 / u;
       ip[m] = inv;
@@ -265,8 +271,8 @@ static int block_factor(condensed_content *c, const block_info *bi, const double
     for (idx m = 0; m < L; m++) {
       double scale = fabs(a[diag[m]]);
       const double e = sup[m] >= 0 ? a[sup[m]] : 0.0;
-      scale = fmax(scale, fabs(e));
-      if (sub[m] >= 0) scale = fmax(scale, fabs(a[sub[m]]));
+      scale = larger(scale, fabs(e));
+      if (sub[m] >= 0) scale = larger(scale, fabs(a[sub[m]]));
       if (!pivot_ok(u, scale)) return 0;
       const double inv = 1.0 / u;
       ip[m] = inv;
@@ -282,7 +288,7 @@ static int block_factor(condensed_content *c, const block_info *bi, const double
   const double gm = before * ip[L - 1];
   g[L - 1] = gm;
   u = corner - gm * up[L - 1];
-  if (!pivot_ok(u, fmax(fabs(before), fabs(corner)))) return 0;
+  if (!pivot_ok(u, larger(fabs(before), fabs(corner)))) return 0;
   ip[L] = 1.0 / u;
   return 1;
 }
@@ -290,19 +296,18 @@ static int block_factor(condensed_content *c, const block_info *bi, const double
 // ---- Bordered band ----
 
 // The pivot of column j among the scaled candidates col[0..km] (col[p] in row j + p, whose scale is
-// scale[p]): the diagonal if within PIVOT_TOLERANCE of the largest, else the largest. −1 when every
-// candidate is zero or one is not finite.
+// scale[p]): the diagonal if within PIVOT_TOLERANCE of the largest, else the largest. −1 when the
+// largest is zero or not finite.
 static inline __attribute__((always_inline)) idx choose_pivot(const double *col, const double *scale, idx km) {
-  double best = -1.0;
-  idx at = -1;
-  for (idx p = 0; p <= km; p++) {
+  const double diagonal = fabs(col[0]) * scale[0];
+  double best = diagonal;
+  idx at = 0;
+  for (idx p = 1; p <= km; p++) {
     const double v = fabs(col[p]) * scale[p];
-    if (!isfinite(v)) return -1;
     if (v > best) { best = v; at = p; }
   }
-  if (!(best > 0.0)) return -1;
-  if (fabs(col[0]) * scale[0] >= PIVOT_TOLERANCE * best) return 0;
-  return at;
+  if (!(best > 0.0 && best <= DBL_MAX)) return -1;
+  return diagonal >= PIVOT_TOLERANCE * best ? 0 : at;
 }
 
 // The largest magnitude of each skeleton row (A11, A12 for band rows; A21, A22 for border rows),
@@ -315,21 +320,21 @@ static int skeleton_row_scales(condensed_content *c) {
   for (idx j = 0; j < n1; j++) {
     const double *x = s + j * ld + kv - j;  // x[i] = (i, j)
     const idx i0 = j - ku > 0 ? j - ku : 0, i1 = j + kl < n1 - 1 ? j + kl : n1 - 1;
-    for (idx i = i0; i <= i1; i++) scale[i] = fmax(scale[i], fabs(x[i]));
+    for (idx i = i0; i <= i1; i++) scale[i] = larger(scale[i], fabs(x[i]));
   }
   for (idx col = 0; col < n2; col++) {
     const double *x = s + c->off12 + col * n1;
-    for (idx i = 0; i < n1; i++) scale[i] = fmax(scale[i], fabs(x[i]));
+    for (idx i = 0; i < n1; i++) scale[i] = larger(scale[i], fabs(x[i]));
   }
   for (idx r = 0; r < n2; r++) {
     const double *x = s + c->off21 + r * n1;
     double m = 0.0;
-    for (idx j = c->border_low[r]; j < c->border_high[r]; j++) m = fmax(m, fabs(x[j]));
-    for (idx col = 0; col < n2; col++) m = fmax(m, fabs(s[c->off22 + col * n2 + r]));
+    for (idx j = c->border_low[r]; j < c->border_high[r]; j++) m = larger(m, fabs(x[j]));
+    for (idx col = 0; col < n2; col++) m = larger(m, fabs(s[c->off22 + col * n2 + r]));
     scale[n1 + r] = m;
   }
   for (idx i = 0; i < n1 + n2; i++) {
-    if (!(scale[i] > 0.0) || !isfinite(scale[i])) return 0;
+    if (!(scale[i] > 0.0 && scale[i] <= DBL_MAX)) return 0;
     scale[i] = 1.0 / scale[i];
   }
   return 1;
@@ -508,10 +513,9 @@ __attribute__((noinline)) static int bordered_band_factor(condensed_content *c) 
     idx at = -1;
     for (idx i = j; i < n2; i++) {
       const double v = fabs(col[i]) * bs[i];
-      if (!isfinite(v)) return 0;
       if (v > best) { best = v; at = i; }
     }
-    if (!(best > 0.0)) return 0;
+    if (!(best > 0.0 && best <= DBL_MAX)) return 0;
     if (fabs(col[j]) * bs[j] >= PIVOT_TOLERANCE * best) at = j;
     c->border_pivot[j] = at;
     if (at != j) {
