@@ -9,7 +9,8 @@
 /// current, which closes the chain of cells into a ring; the stack pressure, which every cell
 /// reads) couple across it: those are the border. The ordering is found from the pattern alone: the
 /// non-border unknowns are ordered by reverse Cuthill–McKee, and the border is grown greedily, one
-/// unknown at a time, each time the one whose removal lowers the estimated cost most.
+/// unknown at a time, each time the candidate (highest degree, or widest span of indices) whose
+/// removal lowers the estimated cost most.
 ///
 /// ``init(dimension:entries:)`` returns nil when a bordered band does not pay against KLU on the
 /// skeleton's sparse pattern (the estimate in ``solveCost`` against ``kluSolveEstimate``).
@@ -24,6 +25,8 @@ struct SkeletonOrdering: Equatable {
 
     /// Most border unknowns tried.
     static let maximumBorder = 8
+    /// Border candidates taken by each criterion (degree, span of indices).
+    static let candidatesPerCriterion = 8
 
     /// Multiply-adds of one solve with the band LU (its row interchanges included) and the border's
     /// Schur complement.
@@ -60,11 +63,19 @@ struct SkeletonOrdering: Equatable {
 
         var isBorder = [Bool](repeating: false, count: dimension)
         var best = Self.evaluate(isBorder: isBorder, adjacency: adjacency, pairs: pairs)
-        var current = best
-        // Candidates for the next border unknown: every one while the skeleton is small, else
-        // those of highest degree.
+        // Candidates for the border: the unknowns of highest degree (coupled to many) and those
+        // whose couplings span the widest range of indices (a system numbered along x: the ones
+        // that couple one end to the other, as the current does).
+        let span = (0..<dimension).map { u in adjacency[u].reduce(0) { max($0, abs($1 - u)) } }
         let byDegree = (0..<dimension).sorted { (adjacency[$0].count, -$0) > (adjacency[$1].count, -$1) }
-        let candidates = dimension <= 256 ? Array(0..<dimension) : Array(byDegree.prefix(48))
+        let bySpan = (0..<dimension).sorted { (span[$0], -$0) > (span[$1], -$1) }
+        var candidates: [Int] = []
+        for u in byDegree.prefix(Self.candidatesPerCriterion) + bySpan.prefix(Self.candidatesPerCriterion) where !candidates.contains(u) {
+            candidates.append(u)
+        }
+        // Grow the border one unknown at a time, each time the candidate whose removal costs least;
+        // stop after two steps without improvement.
+        var sinceImprovement = 0
         for _ in 0..<min(Self.maximumBorder, dimension) {
             var stepBest: (ordering: SkeletonOrdering, unknown: Int)?
             for u in candidates where !isBorder[u] {
@@ -75,8 +86,13 @@ struct SkeletonOrdering: Equatable {
             }
             guard let stepBest else { break }
             isBorder[stepBest.unknown] = true
-            current = stepBest.ordering
-            if current.cost < best.cost { best = current }
+            if stepBest.ordering.cost < best.cost {
+                best = stepBest.ordering
+                sinceImprovement = 0
+            } else {
+                sinceImprovement += 1
+                if sinceImprovement == 2 { break }
+            }
         }
         let nonZeros = Set(entries.map { $0.row * dimension + $0.column }).count
         guard best.solveCost <= Self.kluSolveEstimate(dimension: dimension, nonZeros: nonZeros) else { return nil }
@@ -118,57 +134,76 @@ struct SkeletonOrdering: Equatable {
     static func reverseCuthillMcKee(adjacency: [[Int]], excluded: [Bool]) -> [Int] {
         let n = adjacency.count
         var degree = [Int](repeating: 0, count: n)
-        for u in 0..<n where !excluded[u] { degree[u] = adjacency[u].reduce(0) { $0 + (excluded[$1] ? 0 : 1) } }
+        for u in 0..<n where !excluded[u] {
+            var d = 0
+            for v in adjacency[u] where !excluded[v] { d += 1 }
+            degree[u] = d
+        }
         var visited = excluded
         var order: [Int] = []
         order.reserveCapacity(n)
         var mark = [Int](repeating: -1, count: n)
         var stamp = 0
-        /// Breadth-first levels from `root` among the unvisited: (last level, number of levels).
-        func levels(from root: Int) -> (last: [Int], depth: Int) {
+        var queue = [Int](repeating: 0, count: n)
+        /// Breadth-first search from `root` among the unvisited, in `queue`: the number of levels
+        /// and a least-degree unknown of the last level.
+        func levels(from root: Int) -> (depth: Int, peripheral: Int) {
             stamp += 1
             mark[root] = stamp
-            var level = [root], depth = 1
+            queue[0] = root
+            var head = 0, tail = 1, levelStart = 0, depth = 1
             while true {
-                var next: [Int] = []
-                for u in level {
+                let levelEnd = tail
+                while head < levelEnd {
+                    let u = queue[head]
+                    head += 1
                     for v in adjacency[u] where !visited[v] && mark[v] != stamp {
                         mark[v] = stamp
-                        next.append(v)
+                        queue[tail] = v
+                        tail += 1
                     }
                 }
-                if next.isEmpty { return (level, depth) }
-                level = next
+                if tail == levelEnd {
+                    var peripheral = queue[levelStart]
+                    for k in levelStart..<levelEnd where (degree[queue[k]], queue[k]) < (degree[peripheral], peripheral) {
+                        peripheral = queue[k]
+                    }
+                    return (depth, peripheral)
+                }
+                levelStart = levelEnd
                 depth += 1
             }
         }
+        var next: [Int] = []
         for seed in 0..<n where !visited[seed] {
             // Pseudo-peripheral root (George and Liu): move to a least-degree unknown of the last
             // level while that lengthens the level structure.
             var root = seed
-            var (last, depth) = levels(from: root)
+            var (depth, peripheral) = levels(from: root)
             while true {
-                let candidate = last.min { (degree[$0], $0) < (degree[$1], $1) }!
-                let (candidateLast, candidateDepth) = levels(from: candidate)
+                let (candidateDepth, candidatePeripheral) = levels(from: peripheral)
                 if candidateDepth <= depth { break }
-                root = candidate
-                last = candidateLast
+                root = peripheral
                 depth = candidateDepth
+                peripheral = candidatePeripheral
             }
-            var queue = [root]
+            let start = order.count
+            order.append(root)
             visited[root] = true
-            var head = 0
-            while head < queue.count {
-                let u = queue[head]
+            var head = start
+            while head < order.count {
+                let u = order[head]
                 head += 1
-                let next = adjacency[u].filter { !visited[$0] }.sorted { (degree[$0], $0) < (degree[$1], $1) }
-                for v in next {
+                next.removeAll(keepingCapacity: true)
+                for v in adjacency[u] where !visited[v] {
                     visited[v] = true
-                    queue.append(v)
+                    next.append(v)
                 }
+                next.sort { (degree[$0], $0) < (degree[$1], $1) }
+                order += next
             }
-            order += queue
         }
-        return order.reversed()
+        order.reverse()
+        return order
     }
 }
