@@ -79,6 +79,7 @@ typedef struct {
 } simple_block;
 
 #define SMALL_LOOP _Pragma("clang loop unroll(disable) vectorize(disable)")
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 // The threshold of KLU's partial pivoting: the diagonal is kept while its scaled magnitude is at
 // least this fraction of the column's largest.
@@ -310,18 +311,33 @@ static inline __attribute__((always_inline)) idx choose_pivot(const double *col,
   return diagonal >= PIVOT_TOLERANCE * best ? 0 : at;
 }
 
+// scale[i] = max(scale[i], |A11(i, j)|) over the band, the columns whose band is whole with the
+// constant widths (kl, kv = kl + ku), the first ku and last kl with their bounds.
+static ALWAYS_INLINE void band_scales_k(condensed_content *c, const idx kl, const idx kv) {
+  const idx n = c->nb1, ld = c->ld, ku = kv - kl;
+  const double *s = c->skeleton_values;
+  double *scale = c->row_scale;
+  for (idx j = 0; j < n; j++) {
+    const double *x = s + j * ld + kv - j;  // x[i] = (i, j)
+    if (j >= ku && j + kl < n) {
+      for (idx i = j - ku; i <= j + kl; i++) scale[i] = larger(scale[i], fabs(x[i]));
+    } else {
+      const idx i0 = j - ku > 0 ? j - ku : 0, i1 = j + kl < n - 1 ? j + kl : n - 1;
+      for (idx i = i0; i <= i1; i++) scale[i] = larger(scale[i], fabs(x[i]));
+    }
+  }
+}
+
+static void band_scales(condensed_content *c);
+
 // The largest magnitude of each skeleton row (A11, A12 for band rows; A21, A22 for border rows),
 // stored inverted in row_scale; 0 when a row is all zero (the skeleton is then singular).
 static int skeleton_row_scales(condensed_content *c) {
-  const idx n1 = c->nb1, n2 = c->nb2, kl = c->kl, ku = c->ku, ld = c->ld, kv = kl + ku;
+  const idx n1 = c->nb1, n2 = c->nb2;
   const double *s = c->skeleton_values;
   double *scale = c->row_scale;
   for (idx i = 0; i < n1 + n2; i++) scale[i] = 0.0;
-  for (idx j = 0; j < n1; j++) {
-    const double *x = s + j * ld + kv - j;  // x[i] = (i, j)
-    const idx i0 = j - ku > 0 ? j - ku : 0, i1 = j + kl < n1 - 1 ? j + kl : n1 - 1;
-    for (idx i = i0; i <= i1; i++) scale[i] = larger(scale[i], fabs(x[i]));
-  }
+  band_scales(c);
   for (idx col = 0; col < n2; col++) {
     const double *x = s + c->off12 + col * n1;
     for (idx i = 0; i < n1; i++) scale[i] = larger(scale[i], fabs(x[i]));
@@ -345,7 +361,6 @@ static int skeleton_row_scales(condensed_content *c) {
 // skeleton (kl, ku ≤ 4) a row then costs a few instructions per entry, not loop bookkeeping.
 // `kv` is the upper bandwidth of U: kl + ku in the factorisation (row interchanges may widen U
 // that far), the width actually reached (u_width) in the solves.
-#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 // In place: b = A11⁻¹ b with the band factors: forward with the interchanges (rows with a full
 // column below the diagonal first, the last kl after), then U column by column (columns with
@@ -418,10 +433,18 @@ static ALWAYS_INLINE int band_factor_k(condensed_content *c, const idx kl, const
     c->band_inv[j] = inv;
     if (full) {
       for (idx p = 1; p <= kl; p++) col[p] *= inv;
-      for (idx k = j + 1; k <= ju; k++) {
-        double *x = ab + k * ld + kv - k;
-        const double t = x[j];
-        for (idx p = 1; p <= kl; p++) x[j + p] -= col[p] * t;
+      if (ju == j + ku) {  // no interchange has widened row j: ku columns to update
+        for (idx k = j + 1; k <= j + ku; k++) {
+          double *x = ab + k * ld + kv - k;
+          const double t = x[j];
+          for (idx p = 1; p <= kl; p++) x[j + p] -= col[p] * t;
+        }
+      } else {
+        for (idx k = j + 1; k <= ju; k++) {
+          double *x = ab + k * ld + kv - k;
+          const double t = x[j];
+          for (idx p = 1; p <= kl; p++) x[j + p] -= col[p] * t;
+        }
       }
     } else {
       for (idx p = 1; p <= km; p++) col[p] *= inv;
@@ -467,6 +490,13 @@ static ALWAYS_INLINE int band_factor_k(condensed_content *c, const idx kl, const
     case 72: KERNEL(4, 8); break; \
     default: KERNEL((KL_), (KV_)); break; \
   }
+
+// The band's contribution to the row scales.
+static void band_scales(condensed_content *c) {
+#define SCALES(KL, KV) band_scales_k(c, KL, KV)
+  BAND_DISPATCH(c->kl, c->kl + c->ku, SCALES)
+#undef SCALES
+}
 
 // b = A11⁻¹ b in place.
 static void band_solve(const condensed_content *c, double *b) {
