@@ -401,60 +401,63 @@ static ALWAYS_INLINE void band_solve_k(const condensed_content *c, double *b, co
   }
 }
 
-// Band LU with partial pivoting (LAPACK's dgbtf2 with KLU's pivot choice) in place; 0 on a zero
-// or non-finite pivot. Row scales (row_scale) are interchanged with the rows.
-static ALWAYS_INLINE int band_factor_k(condensed_content *c, const idx kl, const idx kv) {
-  const idx n = c->nb1, ld = c->ld, ku = kv - kl;
+// One step of the band LU: column j with km rows below the diagonal (kl for all but the last
+// kl columns), pivot choice, interchange, multipliers and the update of the columns up to ju (the
+// furthest column a row has reached so far); 0 on an unusable pivot. `width` tracks U's bandwidth.
+static ALWAYS_INLINE int band_step(condensed_content *c, const idx j, const idx km, const idx ku, const idx kv,
+                                   idx *ju_io, idx *width_io) {
+  const idx n = c->nb1, ld = c->ld;
   double *ab = c->skeleton_values, *scale = c->row_scale;
-  idx ju = 0, width = 0;
-  for (idx j = 0; j < n; j++) {
-    double *col = ab + j * ld + kv;  // col[p] = (j + p, j)
-    const int full = j < n - kl;
-    const idx km = full ? kl : n - 1 - j;
-    const idx jp = full ? choose_pivot(col, scale + j, kl) : choose_pivot(col, scale + j, km);
-    if (jp < 0) return 0;
-    c->band_pivot[j] = j + jp;
-    idx reach = j + ku + jp;
-    if (reach > n - 1) reach = n - 1;
-    if (reach > ju) ju = reach;
-    if (ju - j > width) width = ju - j;
-    if (jp != 0) {
-      for (idx k = j; k <= ju; k++) {
-        double *x = ab + k * ld + kv - k;  // x[i] = (i, k)
-        const double t = x[j];
-        x[j] = x[j + jp];
-        x[j + jp] = t;
-      }
-      const double t = scale[j];
-      scale[j] = scale[j + jp];
-      scale[j + jp] = t;
+  double *col = ab + j * ld + kv;  // col[p] = (j + p, j)
+  const idx jp = choose_pivot(col, scale + j, km);
+  if (jp < 0) return 0;
+  c->band_pivot[j] = j + jp;
+  idx reach = j + ku + jp;
+  if (reach > n - 1) reach = n - 1;
+  idx ju = *ju_io;
+  if (reach > ju) ju = reach;
+  if (ju - j > *width_io) *width_io = ju - j;
+  *ju_io = ju;
+  if (jp != 0) {
+    for (idx k = j; k <= ju; k++) {
+      double *x = ab + k * ld + kv - k;  // x[i] = (i, k)
+      const double t = x[j];
+      x[j] = x[j + jp];
+      x[j + jp] = t;
     }
-    const double inv = 1.0 / col[0];
-    c->band_inv[j] = inv;
-    if (full) {
-      for (idx p = 1; p <= kl; p++) col[p] *= inv;
-      if (ju == j + ku) {  // no interchange has widened row j: ku columns to update
-        for (idx k = j + 1; k <= j + ku; k++) {
-          double *x = ab + k * ld + kv - k;
-          const double t = x[j];
-          for (idx p = 1; p <= kl; p++) x[j + p] -= col[p] * t;
-        }
-      } else {
-        for (idx k = j + 1; k <= ju; k++) {
-          double *x = ab + k * ld + kv - k;
-          const double t = x[j];
-          for (idx p = 1; p <= kl; p++) x[j + p] -= col[p] * t;
-        }
-      }
-    } else {
-      for (idx p = 1; p <= km; p++) col[p] *= inv;
-      for (idx k = j + 1; k <= ju; k++) {
-        double *x = ab + k * ld + kv - k;
-        const double t = x[j];
-        for (idx p = 1; p <= km; p++) x[j + p] -= col[p] * t;
-      }
+    const double t = scale[j];
+    scale[j] = scale[j + jp];
+    scale[j + jp] = t;
+  }
+  const double inv = 1.0 / col[0];
+  c->band_inv[j] = inv;
+  for (idx p = 1; p <= km; p++) col[p] *= inv;
+  if (ju == j + ku) {  // no interchange has widened row j: ku columns to update
+    for (idx k = j + 1; k <= j + ku; k++) {
+      double *x = ab + k * ld + kv - k;
+      const double t = x[j];
+      for (idx p = 1; p <= km; p++) x[j + p] -= col[p] * t;
+    }
+  } else {
+    for (idx k = j + 1; k <= ju; k++) {
+      double *x = ab + k * ld + kv - k;
+      const double t = x[j];
+      for (idx p = 1; p <= km; p++) x[j + p] -= col[p] * t;
     }
   }
+  return 1;
+}
+
+// Band LU with partial pivoting (LAPACK's dgbtf2 with KLU's pivot choice) in place: the columns
+// with kl rows below the diagonal, then the last kl; 0 on a zero or non-finite pivot. Row scales
+// (row_scale) are interchanged with the rows.
+static ALWAYS_INLINE int band_factor_k(condensed_content *c, const idx kl, const idx kv) {
+  const idx n = c->nb1, ku = kv - kl;
+  idx ju = 0, width = 0, j = 0;
+  for (; j < n - kl; j++)
+    if (!band_step(c, j, kl, ku, kv, &ju, &width)) return 0;
+  for (; j < n; j++)
+    if (!band_step(c, j, n - 1 - j, ku, kv, &ju, &width)) return 0;
   c->u_width = width;
   return 1;
 }
