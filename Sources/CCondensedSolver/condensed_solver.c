@@ -100,7 +100,8 @@ typedef struct {
   // Factors of the blocks, per node: inverse pivots of U, super-diagonal of U, sub-diagonal of L,
   // last row of L.
   double *inv_pivot, *upper, *lower, *last_row;
-  double *z;               // per coupling row: A_bb⁻¹ e_ρ, or L⁻¹ e_ρ for partial blocks (column-major per block)
+  double *z;               // per coupling row: A_bb⁻¹ e_ρ, or L⁻¹ e_ρ for partial blocks (column-major per
+                           // block; unused for ρ = n − 1 of a partial block, where L⁻¹ e_ρ = e_ρ)
   double *row_work;        // one block's last row during elimination; partial solutions in solves
   double *col_work;        // one column of Z_b during set-up
   block_info *info;
