@@ -66,8 +66,8 @@ public final class IDASolver<System: DAESystem> {
 
     /// Counters of the condensed linear solver over the solver's life (nil with KLU on the whole
     /// matrix): set-ups, solves, full KLU factorisations of the skeleton (the first, and after a
-    /// poor condition estimate) and set-ups refused for a zero or tiny block pivot (each makes IDA
-    /// retry with a smaller step).
+    /// poor condition estimate; none with the bordered band) and set-ups refused for a zero or tiny
+    /// block pivot or an unusable bordered-band pivot (each makes IDA retry with a smaller step).
     public var condensedStatistics: (setups: Int, solves: Int, fullFactorizations: Int, pivotFailures: Int)? {
         guard let stats = condensedSolver?.statistics else { return nil }
         return (stats.setups, stats.solves, stats.full_factorisations, stats.pivot_failures)

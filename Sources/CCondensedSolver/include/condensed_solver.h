@@ -83,9 +83,11 @@ typedef struct {
 } solidcell_condensed_stats;
 
 /// Creates the solver from a packed plan (copied; the caller may free it afterwards), with KLU's
-/// symbolic analysis of the skeleton pattern done here. Returns NULL if memory or the analysis
-/// fails. Every work array is allocated here: set-up and solve allocate nothing beyond what KLU's
-/// own numeric factorisation holds (allocated by the first set-up and reused by refactorisations).
+/// symbolic analysis of the skeleton pattern done here when the plan keeps KLU on the skeleton.
+/// Returns NULL if memory, the analysis or the plan's bordered-band sizes fail. Every work array is
+/// allocated here: set-up and solve allocate nothing beyond what KLU's own numeric factorisation
+/// holds (allocated by the first set-up and reused by refactorisations); the bordered band
+/// allocates nothing after this.
 SUNLinearSolver solidcell_condensed_create(const int64_t *plan, int64_t plan_length, SUNContext context);
 
 /// The solver's counters (zeros for NULL).
