@@ -10,6 +10,15 @@ public enum LinearSolverKind: String, Sendable, Equatable {
     case condensed
 }
 
+/// How the condensed solver factorises the skeleton (the Schur complement left after condensation).
+public enum SkeletonSolverKind: String, Sendable, Equatable {
+    /// A band LU with partial pivoting plus a dense border eliminated by its Schur complement, in
+    /// the ordering ``SkeletonOrdering`` finds (SkeletonOrdering.swift).
+    case borderedBand = "bordered band"
+    /// KLU on the skeleton's sparse pattern, when the pattern is no bordered band worth the name.
+    case klu
+}
+
 /// The linear solver an ``IDASolver`` should use.
 public enum LinearSolverChoice: String, Sendable, Equatable {
     /// Condensation when the system declares blocks whose pattern allows it, KLU otherwise.
@@ -30,19 +39,36 @@ public enum LinearSolverChoice: String, Sendable, Equatable {
 /// Couplings between a block and skeleton unknowns are unrestricted (any block row to any skeleton
 /// column, any skeleton row to any block column); each block adds to the skeleton's pattern the
 /// dense rows × columns fill A_sb A_bb⁻¹ A_bs among the skeleton unknowns it touches.
+///
+/// The skeleton is factorised as a bordered band when ``SkeletonOrdering`` finds that ordering
+/// cheaper than KLU (the skeleton unknowns are then numbered in that order), else with KLU.
 struct CondensationPlan {
     /// The packed index arrays the C solver reads (layout in condensed_solver.h).
     let packed: [Int64]
     let blockCount: Int
     let skeletonCount: Int
     let skeletonNonZeros: Int
+    let skeletonSolver: SkeletonSolverKind
+    /// The bordered-band ordering (nil with KLU on the skeleton).
+    let skeletonOrdering: SkeletonOrdering?
+
+    /// The skeleton's shape in words (``IDASolver/condensedSkeletonDescription``).
+    var skeletonDescription: String {
+        guard let o = skeletonOrdering else {
+            return "KLU on \(skeletonCount) skeleton unknowns, \(skeletonNonZeros) non-zeros"
+        }
+        return "bordered band on \(skeletonCount) skeleton unknowns: band of \(o.bandCount), half-bandwidths "
+            + "\(o.lower)/\(o.upper), border of \(o.borderCount)"
+    }
 
     /// Why a system's blocks cannot be condensed.
     struct Refusal: Error, CustomStringConvertible {
         let description: String
     }
 
-    init(pattern: SparsityPattern, blocks: [Range<Int>]) throws(Refusal) {
+    /// The plan for `pattern` with the given blocks; `borderedBand: false` keeps KLU on the
+    /// skeleton whatever its pattern (for comparisons).
+    init(pattern: SparsityPattern, blocks: [Range<Int>], borderedBand: Bool = true) throws(Refusal) {
         let n = pattern.dimension
         guard !blocks.isEmpty else { throw Refusal(description: "the system declares no condensable blocks") }
         let sorted = blocks.sorted { $0.lowerBound < $1.lowerBound }
@@ -117,6 +143,21 @@ struct CondensationPlan {
             }
         }
 
+        // The skeleton's ordering: a bordered band renumbers the skeleton unknowns.
+        var naturalEntries = gather.map { (row: $0.row, column: $0.column) }
+        for b in 0..<sorted.count {
+            for r in skeletonToBlock[b].keys { for c in blockToSkeleton[b].keys { naturalEntries.append((r, c)) } }
+        }
+        let ordering = borderedBand ? SkeletonOrdering(dimension: ns, entries: naturalEntries) : nil
+        if let ordering {
+            var position = [Int](repeating: 0, count: ns)
+            for (p, s) in ordering.order.enumerated() { position[s] = p }
+            skeletonFull = ordering.order.map { skeletonFull[$0] }
+            gather = gather.map { ($0.source, position[$0.row], position[$0.column]) }
+            blockToSkeleton = blockToSkeleton.map { Dictionary(uniqueKeysWithValues: $0.map { (position[$0.key], $0.value) }) }
+            skeletonToBlock = skeletonToBlock.map { Dictionary(uniqueKeysWithValues: $0.map { (position[$0.key], $0.value) }) }
+        }
+
         // Skeleton pattern: its own entries and each block's fill.
         var entries = gather.map { (row: $0.row, column: $0.column) }
         var columnsOf: [[Int]] = [], rowsOf: [[Int]] = []
@@ -127,7 +168,21 @@ struct CondensationPlan {
             for r in rows { for c in columns { entries.append((r, c)) } }
         }
         let skeleton = SparsityPattern(dimension: ns, entries: entries)
-        func skeletonSlot(_ row: Int, _ column: Int) -> Int { skeleton.slot(row: row, column: column)! }
+        /// Where the C solver keeps entry (row, column) of the skeleton: its CSC slot for KLU, its
+        /// position in the bordered-band storage (condensed_solver.c) otherwise.
+        func skeletonSlot(_ row: Int, _ column: Int) -> Int {
+            guard let o = ordering else { return skeleton.slot(row: row, column: column)! }
+            let n1 = o.bandCount, n2 = o.borderCount, ld = 2 * o.lower + o.upper + 1
+            switch (row < n1, column < n1) {
+            case (true, true): return column * ld + o.lower + o.upper + row - column
+            case (true, false): return n1 * ld + (column - n1) * n1 + row
+            case (false, true): return n1 * ld + n1 * n2 + (row - n1) * n1 + column
+            case (false, false): return n1 * ld + 2 * n1 * n2 + (column - n1) * n2 + (row - n1)
+            }
+        }
+        let skeletonValueCount = ordering.map {
+            $0.bandCount * (2 * $0.lower + $0.upper + 1) + 2 * $0.bandCount * $0.borderCount + $0.borderCount * $0.borderCount
+        } ?? skeleton.nonZeroCount
 
         // Packing.
         var header = [Int64](repeating: 0, count: SOLIDCELL_CONDENSED_HEADER)
@@ -190,6 +245,11 @@ struct CondensationPlan {
         set(SOLIDCELL_CONDENSED_SB_ROWS, sbRowSkeleton.count)
         set(SOLIDCELL_CONDENSED_FILL, fillPosition.count)
         set(SOLIDCELL_CONDENSED_Z, zPointer.last!)
+        set(SOLIDCELL_CONDENSED_SKELETON_SOLVER, Int(ordering == nil ? SOLIDCELL_SKELETON_KLU : SOLIDCELL_SKELETON_BORDERED_BAND))
+        set(SOLIDCELL_CONDENSED_BAND, ordering?.bandCount ?? 0)
+        set(SOLIDCELL_CONDENSED_BAND_LOWER, ordering?.lower ?? 0)
+        set(SOLIDCELL_CONDENSED_BAND_UPPER, ordering?.upper ?? 0)
+        set(SOLIDCELL_CONDENSED_SKELETON_VALUES, skeletonValueCount)
         append(SOLIDCELL_CONDENSED_OFF_BLOCK_FIRST, sorted.map(\.lowerBound))
         append(SOLIDCELL_CONDENSED_OFF_NODE_PTR, nodeStart)
         append(SOLIDCELL_CONDENSED_OFF_DIAG, diag)
@@ -222,6 +282,8 @@ struct CondensationPlan {
         blockCount = sorted.count
         skeletonCount = ns
         skeletonNonZeros = skeleton.nonZeroCount
+        skeletonSolver = ordering == nil ? .klu : .borderedBand
+        skeletonOrdering = ordering
     }
 }
 
@@ -250,10 +312,12 @@ final class CondensedSolverHandle {
 }
 
 /// Solves A x = b once with the chosen solver, outside IDA (for tests: compare the condensed
-/// solver with KLU on given matrices). `values` are in `pattern`'s order.
+/// solver with KLU on given matrices). `values` are in `pattern`'s order; `borderedBand: false`
+/// keeps KLU on the condensed solver's skeleton.
 /// Returns nil when `kind` is `.condensed` and the blocks cannot be condensed.
 func solveSparseSystem(pattern: SparsityPattern, values: [Double], rightHandSide: [Double],
-                       kind: LinearSolverKind, blocks: [Range<Int>] = []) throws(SolverError) -> [Double]? {
+                       kind: LinearSolverKind, blocks: [Range<Int>] = [],
+                       borderedBand: Bool = true) throws(SolverError) -> [Double]? {
     let context = try SundialsContext()
     let matrix = try SparseMatrixHandle(pattern: pattern, context: context)
     let starts = SUNSparseMatrix_IndexPointers(matrix.raw)!
@@ -272,7 +336,7 @@ func solveSparseSystem(pattern: SparsityPattern, values: [Double], rightHandSide
         solver = handle.raw
         owner = handle
     case .condensed:
-        guard let plan = try? CondensationPlan(pattern: pattern, blocks: blocks) else { return nil }
+        guard let plan = try? CondensationPlan(pattern: pattern, blocks: blocks, borderedBand: borderedBand) else { return nil }
         let handle = try CondensedSolverHandle(plan: plan, matrix: matrix, context: context)
         solver = handle.raw
         owner = handle

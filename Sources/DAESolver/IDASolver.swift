@@ -57,12 +57,17 @@ public final class IDASolver<System: DAESystem> {
     public private(set) var linearSolverFallbackReason: String?
     /// Number of unknowns KLU factorises after condensation (nil with KLU on the whole matrix).
     public private(set) var condensedSkeletonCount: Int?
+    /// How the condensed solver factorises its skeleton (nil with KLU on the whole matrix).
+    public private(set) var condensedSkeletonSolver: SkeletonSolverKind?
+    /// The skeleton's shape in words: the bordered band's size, half-bandwidths and border, or
+    /// KLU's non-zeros (nil with KLU on the whole matrix).
+    public private(set) var condensedSkeletonDescription: String?
     private var condensedSolver: CondensedSolverHandle?
 
     /// Counters of the condensed linear solver over the solver's life (nil with KLU on the whole
     /// matrix): set-ups, solves, full KLU factorisations of the skeleton (the first, and after a
-    /// poor condition estimate) and set-ups refused for a zero or tiny block pivot (each makes IDA
-    /// retry with a smaller step).
+    /// poor condition estimate; none with the bordered band) and set-ups refused for a zero or tiny
+    /// block pivot or an unusable bordered-band pivot (each makes IDA retry with a smaller step).
     public var condensedStatistics: (setups: Int, solves: Int, fullFactorizations: Int, pivotFailures: Int)? {
         guard let stats = condensedSolver?.statistics else { return nil }
         return (stats.setups, stats.solves, stats.full_factorisations, stats.pivot_failures)
@@ -146,6 +151,8 @@ public final class IDASolver<System: DAESystem> {
             linearSolverKind = .condensed
             condensedSolver = handle
             condensedSkeletonCount = plan.skeletonCount
+            condensedSkeletonSolver = plan.skeletonSolver
+            condensedSkeletonDescription = plan.skeletonDescription
         } else {
             let handle = try KLUSolverHandle(template: stateVector, matrix: matrix)
             linearSolver = handle.raw

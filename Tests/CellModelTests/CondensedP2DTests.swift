@@ -44,6 +44,7 @@ struct CondensedP2DTests {
         var capacity = 0.0
         var finalTime = 0.0
         var statistics = SolverStatistics()
+        var skeleton: String?
     }
 
     static func integrate(_ c: Case, _ choice: LinearSolverChoice) throws -> Run {
@@ -62,7 +63,7 @@ struct CondensedP2DTests {
         let solver = try IDASolver(system: model, time: 0, state: y0, derivative: [Double](repeating: 0, count: y0.count),
                                    options: options)
         try solver.computeConsistentInitialConditions(firstOutputTime: 1)
-        var run = Run(kind: solver.linearSolverKind)
+        var run = Run(kind: solver.linearSolverKind, skeleton: solver.condensedSkeletonDescription)
         var t = 0.0
         while t < c.limit {
             t += 100
@@ -98,7 +99,7 @@ struct CondensedP2DTests {
         let capacity = abs(condensed.capacity - klu.capacity) / abs(klu.capacity)
         let time = abs(condensed.finalTime - klu.finalTime) / klu.finalTime
         let steps = abs(Double(condensed.statistics.steps - klu.statistics.steps)) / Double(klu.statistics.steps)
-        print("\(c.name): end \(klu.finalTime) s, V \(klu.voltages.last ?? .nan); relative differences voltage \(voltage), "
+        print("\(c.name): \(condensed.skeleton ?? "no skeleton"); end \(klu.finalTime) s, V \(klu.voltages.last ?? .nan); relative differences voltage \(voltage), "
               + "capacity \(capacity), end time \(time); steps \(condensed.statistics.steps) / \(klu.statistics.steps), "
               + "Newton iterations \(condensed.statistics.nonlinearIterations) / \(klu.statistics.nonlinearIterations)")
         #expect(voltage <= 1e-8)

@@ -100,6 +100,75 @@ struct StructuredMatrix {
     }
 }
 
+extension StructuredMatrix {
+    /// A random matrix whose skeleton, once the blocks are condensed, is a bordered band, as a P2D
+    /// model's is: `cells` mesh cells, each with `perCell` skeleton unknowns coupled to each other
+    /// and to the neighbouring cells' and with `particles` blocks (tridiagonal, last row coupled to
+    /// the cell's unknowns and to the first border unknown, the cell's rows reading the block's
+    /// last two nodes); a second border unknown couples the first cell to the last (as the current
+    /// closes the chain), a third only to the second. Rows are not diagonally dominant in the
+    /// skeleton (random diagonals in ±[0.05, 1]), so the band LU has to pivot; the block rows are.
+    init(borderedBand cells: Int, perCell: Int, particles: Int, seed: UInt64) {
+        var g = SplitMix64(seed: seed)
+        var index = 0
+        var cellUnknowns: [[Int]] = []
+        var cellBlocks: [[Range<Int>]] = []
+        for _ in 0..<cells {
+            var unknowns: [Int] = []
+            var ranges: [Range<Int>] = []
+            for _ in 0..<perCell { unknowns.append(index); skeleton.append(index); index += 1 }
+            for _ in 0..<particles {
+                let size = Int.random(in: 2...9, using: &g)
+                ranges.append(index ..< index + size)
+                blocks.append(index ..< index + size)
+                index += size
+            }
+            cellUnknowns.append(unknowns)
+            cellBlocks.append(ranges)
+        }
+        let border = [index, index + 1, index + 2]
+        skeleton += border
+        index += 3
+        dimension = index
+        var rows = [[Int: Double]](repeating: [:], count: dimension)
+        func random() -> Double { Double.random(in: -1...1, using: &g) }
+        for (j, unknowns) in cellUnknowns.enumerated() {
+            for u in unknowns {
+                for v in unknowns where v != u && Bool.random(using: &g) { rows[u][v] = random() }
+                if j > 0 { rows[u][cellUnknowns[j - 1].randomElement(using: &g)!] = random() }
+                if j + 1 < cells { rows[u][cellUnknowns[j + 1].randomElement(using: &g)!] = random() }
+                rows[u][border[0]] = random()
+            }
+            for block in cellBlocks[j] {
+                let first = block.lowerBound, last = block.upperBound - 1
+                for row in block where row < last {
+                    if row > first { rows[row][row - 1] = random() }
+                    rows[row][row + 1] = random()
+                }
+                rows[last][last - 1] = random()
+                for u in unknowns { rows[last][u] = random() }
+                rows[last][border[0]] = random()
+                for u in unknowns { for column in last - 1 ... last { rows[u][column] = random() } }
+                // The block rows diagonally dominant.
+                for row in block {
+                    let off = rows[row].keys.sorted().reduce(0) { $0 + abs(rows[row][$1]!) }
+                    rows[row][row] = (off + Double.random(in: 0.1...2, using: &g)) * (Bool.random(using: &g) ? 1 : -1)
+                }
+            }
+        }
+        rows[border[1]][cellUnknowns[0][0]] = random()
+        rows[border[1]][cellUnknowns[cells - 1][perCell - 1]] = random()
+        rows[cellUnknowns[0][0]][border[1]] = random()
+        rows[cellUnknowns[cells - 1][perCell - 1]][border[1]] = random()
+        rows[border[2]][border[1]] = random()
+        rows[border[0]][border[0]] = 1 + random()
+        for u in skeleton { rows[u][u] = Double.random(in: 0.05...1, using: &g) * (Bool.random(using: &g) ? 1 : -1) }
+        for (row, columns) in rows.enumerated() {
+            for (column, value) in columns { entries[row * dimension + column] = value }
+        }
+    }
+}
+
 /// max |a − b| / max |b|.
 func relativeDifference(_ a: [Double], _ b: [Double]) -> Double {
     let scale = b.reduce(0) { max($0, abs($1)) }
@@ -182,10 +251,127 @@ struct CondensedSolverTests {
                                                            kind: .condensed, blocks: matrix.blocks))
         let difference = relativeDifference(condensed, klu)
         #expect(difference <= 1e-10, "relative difference \(difference)")
+        // With KLU on the skeleton instead of the ordering the plan chose.
+        let skeletonKLU = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b,
+                                                             kind: .condensed, blocks: matrix.blocks, borderedBand: false))
+        #expect(relativeDifference(skeletonKLU, klu) <= 1e-10)
         // The residual of the condensed solution, as a check independent of KLU.
         let dense = pattern.dense(values)
         let residual = (0..<matrix.dimension).map { i in zip(dense[i], condensed).reduce(-b[i]) { $0 + $1.0 * $1.1 } }
         #expect(residual.reduce(0) { max($0, abs($1)) } <= 1e-12 * Double(matrix.dimension))
+    }
+
+    /// On skeletons of the bordered-band form (with pivoting in the band and the border), the
+    /// bordered-band skeleton solver is chosen and equals KLU on the whole matrix and the condensed
+    /// solver with KLU on the skeleton to 1e-10 relative.
+    @Test("bordered-band skeleton equals KLU", arguments: [(4, 2, 1, 31), (16, 2, 1, 32), (9, 3, 2, 33), (40, 2, 1, 34), (12, 3, 3, 35)] as [(Int, Int, Int, UInt64)])
+    func borderedBand(_ shape: (cells: Int, perCell: Int, particles: Int, seed: UInt64)) throws {
+        let matrix = StructuredMatrix(borderedBand: shape.cells, perCell: shape.perCell, particles: shape.particles, seed: shape.seed)
+        let pattern = matrix.pattern
+        let values = matrix.values(pattern)
+        var g = SplitMix64(seed: shape.seed &* 7919)
+        let b = (0..<matrix.dimension).map { _ in Double.random(in: -1...1, using: &g) }
+        let plan = try CondensationPlan(pattern: pattern, blocks: matrix.blocks)
+        #expect(plan.skeletonSolver == .borderedBand)
+        let ordering = try #require(plan.skeletonOrdering)
+        print("\(shape.cells) cells × \(shape.perCell): \(plan.skeletonDescription)")
+        // The border: the unknown every cell couples to and the one closing the chain of cells
+        // into a ring (on a few cells, more border unknowns may be cheaper).
+        if shape.cells >= 8 { #expect(ordering.borderCount <= 3) }
+        #expect(ordering.lower <= 2 * shape.perCell && ordering.upper <= 2 * shape.perCell)
+        let klu = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b, kind: .klu))
+        let band = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b,
+                                                      kind: .condensed, blocks: matrix.blocks))
+        let skeletonKLU = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b,
+                                                             kind: .condensed, blocks: matrix.blocks, borderedBand: false))
+        #expect(relativeDifference(band, klu) <= 1e-10, "relative difference \(relativeDifference(band, klu))")
+        #expect(relativeDifference(band, skeletonKLU) <= 1e-10, "relative difference \(relativeDifference(band, skeletonKLU))")
+        let dense = pattern.dense(values)
+        let residual = (0..<matrix.dimension).map { i in zip(dense[i], band).reduce(-b[i]) { $0 + $1.0 * $1.1 } }
+        #expect(residual.reduce(0) { max($0, abs($1)) } <= 1e-12 * Double(matrix.dimension))
+    }
+
+    /// A skeleton whose band has zero diagonals (a tridiagonal chain with zero diagonal, even
+    /// length, bordered by one unknown coupled to all): the band LU must interchange rows at
+    /// every step, which widens U to kl + ku; the solve still equals KLU's.
+    @Test("the band LU interchanges rows where the diagonal is zero", arguments: [6, 24] as [Int])
+    func bandPivoting(chain: Int) throws {
+        var g = SplitMix64(seed: UInt64(chain))
+        func random() -> Double { Double.random(in: 0.5...1, using: &g) * (Bool.random(using: &g) ? 1 : -1) }
+        var m = StructuredMatrix(.init(blockCount: 0, skeletonCount: 0, denseLastRow: false, interiorCoupling: false, seed: 1))
+        let border = chain, block = chain + 1 ..< chain + 4
+        m.dimension = chain + 4
+        m.skeleton = Array(0...chain)
+        m.blocks = [block]
+        m.entries = [:]
+        func set(_ r: Int, _ c: Int, _ v: Double) { m.entries[r * m.dimension + c] = v }
+        for i in 0..<chain {
+            // Rows 1 and 2 of the chain read the block, which the condensation turns into fill
+            // on (1, 1), (1, 2), (2, 1), (2, 2); their diagonals are left out of A.
+            if i != 1 && i != 2 { set(i, i, 0) }
+            if i > 0 { set(i, i - 1, random()) }
+            if i + 1 < chain { set(i, i + 1, random()) }
+            set(i, border, random())
+            set(border, i, random())
+        }
+        set(border, border, 4)
+        for r in block {
+            if r > block.lowerBound { set(r, r - 1, 0.3) }
+            if r + 1 < block.upperBound { set(r, r + 1, -0.2) }
+            set(r, r, 2)
+        }
+        set(block.upperBound - 1, 1, 0.5)
+        set(block.upperBound - 1, 2, -0.4)
+        set(1, block.upperBound - 1, 0.7)
+        set(2, block.upperBound - 2, 0.6)
+        let pattern = m.pattern
+        let values = m.values(pattern)
+        let plan = try CondensationPlan(pattern: pattern, blocks: m.blocks)
+        print("zero-diagonal chain of \(chain): \(plan.skeletonDescription)")
+        #expect(plan.skeletonSolver == .borderedBand)
+        let b = (0..<m.dimension).map { _ in random() }
+        let klu = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b, kind: .klu))
+        let band = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b,
+                                                      kind: .condensed, blocks: m.blocks))
+        #expect(relativeDifference(band, klu) <= 1e-10, "relative difference \(relativeDifference(band, klu))")
+    }
+
+    /// A skeleton with no band structure (many skeleton unknowns coupled at random) keeps KLU on
+    /// the skeleton, and still solves as KLU on the whole matrix does.
+    @Test("a skeleton without band structure falls back to KLU")
+    func skeletonFallback() throws {
+        let matrix = StructuredMatrix(.init(blockCount: 30, skeletonCount: 160, denseLastRow: false, interiorCoupling: true, seed: 41))
+        let pattern = matrix.pattern
+        let values = matrix.values(pattern)
+        let plan = try CondensationPlan(pattern: pattern, blocks: matrix.blocks)
+        print(plan.skeletonDescription)
+        #expect(plan.skeletonSolver == .klu)
+        #expect(plan.skeletonOrdering == nil)
+        var g = SplitMix64(seed: 4141)
+        let b = (0..<matrix.dimension).map { _ in Double.random(in: -1...1, using: &g) }
+        let klu = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b, kind: .klu))
+        let condensed = try #require(try solveSparseSystem(pattern: pattern, values: values, rightHandSide: b,
+                                                           kind: .condensed, blocks: matrix.blocks))
+        #expect(relativeDifference(condensed, klu) <= 1e-10)
+    }
+
+    /// A singular skeleton (one skeleton row zero, its couplings included) is SUNDIALS' recoverable
+    /// SUNLS_LUFACT_FAIL (808) with the bordered band as with KLU on the skeleton.
+    @Test("a singular skeleton is a recoverable failure", arguments: [true, false])
+    func singularSkeleton(borderedBand: Bool) throws {
+        var m = StructuredMatrix(borderedBand: 8, perCell: 2, particles: 1, seed: 51)
+        let row = m.skeleton[5]
+        for column in 0..<m.dimension where m.entries[row * m.dimension + column] != nil { m.entries[row * m.dimension + column] = 0 }
+        let pattern = m.pattern
+        #expect(try CondensationPlan(pattern: pattern, blocks: m.blocks, borderedBand: borderedBand).skeletonSolver
+                == (borderedBand ? .borderedBand : .klu))
+        do {
+            _ = try solveSparseSystem(pattern: pattern, values: m.values(pattern), rightHandSide: [Double](repeating: 1, count: m.dimension),
+                                      kind: .condensed, blocks: m.blocks, borderedBand: borderedBand)
+            Issue.record("a singular skeleton was accepted")
+        } catch {
+            #expect(error.flag == 808)
+        }
     }
 
     /// Patterns the solver must refuse (and leave to KLU).
