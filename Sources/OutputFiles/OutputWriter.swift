@@ -230,9 +230,11 @@ public enum OutputWriter {
         var stop_reason: String?
         var solve_time_s: Double
         var solver: Solver
-        /// `condensed` (each particle's block eliminated, KLU on the rest) or `klu` (KLU on the whole
+        /// `condensed` (each particle's block eliminated, the rest — the skeleton — factorised as a
+        /// bordered band or by KLU, as `linear_solver_skeleton` says) or `klu` (KLU on the whole
         /// matrix), with the reason the blocks were not condensed.
         var linear_solver: String
+        var linear_solver_skeleton: String?
         var linear_solver_fallback_reason: String?
         var final_time_s: Double
         var discharge_capacity_Ah: [Double]
@@ -273,7 +275,8 @@ public enum OutputWriter {
             },
             failure: result.failure?.description, stop_reason: result.stop, solve_time_s: result.solveTime,
             solver: .init(result.solverStatistics),
-            linear_solver: result.linearSolver.rawValue, linear_solver_fallback_reason: result.linearSolverFallbackReason,
+            linear_solver: result.linearSolver.rawValue, linear_solver_skeleton: result.linearSolverSkeleton,
+            linear_solver_fallback_reason: result.linearSolverFallbackReason,
             final_time_s: result.timeSeries.time.last ?? 0,
             discharge_capacity_Ah: result.cycles.map(\.dischargeCapacity),
             cycle_jumps: result.cycleJumps.map(Summary.CycleJumps.init))

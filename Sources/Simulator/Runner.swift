@@ -114,6 +114,7 @@ final class Runner {
             result.solverStatistics = solver.cumulativeStatistics
             result.linearSolver = solver.linearSolverKind
             result.linearSolverFallbackReason = solver.linearSolverFallbackReason
+            result.linearSolverSkeleton = solver.condensedSkeletonDescription
         }
         // The cell is at rest at t = 0: the open-circuit state is the "before" of a first discharge.
         lastSample = (voltage: solver.system.voltage(solver.state), current: 0)

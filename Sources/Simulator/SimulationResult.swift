@@ -275,6 +275,9 @@ public struct SimulationResult: Sendable {
     /// The linear solver IDA used, and why KLU when it was not the condensed one.
     public var linearSolver: LinearSolverKind = .klu
     public var linearSolverFallbackReason: String?
+    /// With the condensed solver, how its skeleton was factorised: a bordered band (its size,
+    /// half-bandwidths and border) or KLU (``IDASolver/condensedSkeletonDescription``).
+    public var linearSolverSkeleton: String?
     /// How cycle jumping went, when the run asked for it (``SimulationOptions/acceleration``).
     public var cycleJumps: CycleJumpStatistics?
     /// The model's full state at the end of the run (for post-processing such as resistances).

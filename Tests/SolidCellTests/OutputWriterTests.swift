@@ -34,6 +34,7 @@ struct OutputWriterTests {
         result.solverStatistics.nonlinearConvergenceFailures = cycles
         result.linearSolver = cycles == 0 ? .condensed : .klu
         result.linearSolverFallbackReason = cycles == 0 ? nil : "a block is not tridiagonal"
+        result.linearSolverSkeleton = cycles == 0 ? "KLU on 51 skeleton unknowns, 300 non-zeros" : nil
         let inputs = RunInputs(model: "m \"1\"", modelPath: "/a/b.json", overrides: ["K=1"], experiment: ["Rest for 1 hour"], cycles: cycles)
         let data = try OutputWriter.summaryJSON(result, inputs: inputs)
         let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -55,6 +56,7 @@ struct OutputWriterTests {
                            "nonlinear_convergence_failures": cycles])
         #expect(summary["linear_solver"] as? String == (cycles == 0 ? "condensed" : "klu"))
         #expect(summary["linear_solver_fallback_reason"] as? String == (cycles == 0 ? nil : "a block is not tridiagonal"))
+        #expect(summary["linear_solver_skeleton"] as? String == (cycles == 0 ? "KLU on 51 skeleton unknowns, 300 non-zeros" : nil))
         #expect(summary["status"] as? String == (cycles == 0 ? "completed" : "failed"))
         #expect((summary["failure"] as? String)?.contains("IDA said \"no\"") == (cycles == 0 ? nil : true))
     }

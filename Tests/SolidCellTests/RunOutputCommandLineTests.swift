@@ -107,6 +107,10 @@ struct RunOutputCommandLineTests {
             #expect(FileManager.default.fileExists(atPath: folder + "/" + file))
         }
         #expect(try cyclesRows(folder).count == 2)
+        // The half cell's skeleton (potentials per mesh cell, current, capacity) is a bordered band.
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/summary.json"))) as? [String: Any])
+        #expect(summary["linear_solver"] as? String == "condensed")
+        #expect((summary["linear_solver_skeleton"] as? String)?.hasPrefix("bordered band") == true, "\(summary["linear_solver_skeleton"] ?? "none")")
         #expect(Set(OutputWriter.simulationFiles) == ["timeseries.csv", "cycles.csv", "summary.json", "voltage.svg", "capacity.svg"])
     }
 
