@@ -250,7 +250,8 @@ def swift_version():
 
 
 def ms(x):
-    return f"{1e3 * x:.1f}" if x < 10 else f"{x:.2f} s"
+    """Milliseconds, to one decimal."""
+    return f"{1e3 * x:.1f}"
 
 
 def main():
