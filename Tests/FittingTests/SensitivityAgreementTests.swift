@@ -63,11 +63,15 @@ extension SensitivityAgreementTests {
     func contactMechanicsAndDegradation() throws {
         let errors = try Self.disagreement(
             model: "zhou2025-ncm811-lpsc-fine",
+            // The oxidation at 10⁻⁶ A/m² rather than the file's fitted 2.7 × 10⁻⁷: at the fitted rate its
+            // effect on this one-hour log is so small that the oracle's own error (its runs' rtol over
+            // its step, 10⁻¹²/10⁻²) is 10⁻⁵ of the column.
             mesh: ["Separator mesh points": 4, "Positive electrode mesh points": 6, "Positive particle mesh points": 6,
-                   "Number of particle contact classes": 4],
+                   "Number of particle contact classes": 4, "Solid electrolyte oxidation current density [A.m-2]": 1e-6],
             keys: ["Positive particle contact fraction mean", "Contact residual pressure [MPa]",
                    "Solid electrolyte oxidation current density [A.m-2]", "Positive electrode tortuosity factor (electrolyte)"],
             experiment: "Rest for 5 minutes; Charge at 0.5C until 4.3 V; Rest for 10 minutes; Discharge at 0.5C for 30 minutes; Rest for 5 minutes")
+        print("Zhou fine sensitivities: \(errors)")
         for e in errors { #expect(e < 1e-5, "relative difference \(e)") }
     }
 }
