@@ -139,6 +139,16 @@ extension P2DModel {
         }
     }
 
+    /// Whether no particle of the composite electrode has contact left (every one isolated,
+    /// φ0 (1 − D) = 0), so that the cell can carry no current; false without a composite electrode.
+    public var everyParticleIsolated: Bool {
+        guard !contactDamage.isEmpty else { return false }
+        for r in contactDamage.indices where contactClasses[r % classCount].intactContact(damage: contactDamage[r]) > 0 {
+            return false
+        }
+        return true
+    }
+
     /// |j| of every particle (index j K + k), the charge-transfer current density per contacted
     /// area [A m⁻²] at the state y, written into `current` without allocating: the current crowding
     /// at the particle's contact spots that drives the current-crowding factor of the contact-damage

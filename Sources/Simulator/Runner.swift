@@ -212,6 +212,13 @@ final class Runner {
         var durationShifts: [Double]?
         var startedSensitivity: [Double]?
         do {
+            // With every particle isolated no current can flow and no step can switch on: the run ends here.
+            if solver.system.everyParticleIsolated {
+                started = (solver.system.dischargedCapacity(solver.state), quadrature(.energy))
+                return finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
+                              samples: firstSample..<cycleData.series.count, before: before, end: .activeMaterialIsolated,
+                              pulseComplete: { _ in true })
+            }
             try setAmbientTemperature(step.temperature ?? simulation.parameters.temperature)
             try timed { try switchOn(to: control, at: start, from: state, duration: stepDuration) }
             if control.isProfile { try timed { try setProfileRates(at: start) } }

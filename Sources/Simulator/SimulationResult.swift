@@ -153,6 +153,10 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
     case shortCircuit
     /// An anode-free cell's plated lithium is used up: the discharge step ends (the run goes on).
     case lithiumExhausted
+    /// Every particle of the composite electrode has lost its contact (all isolated): no active
+    /// material is connected, the cell can carry no current, and the run stops (an outcome: the
+    /// end of the cell's life).
+    case activeMaterialIsolated
 
     public var description: String {
         switch self {
@@ -165,11 +169,14 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
         case .positiveContactLost: return "contact lost at the positive electrode"
         case .shortCircuit: return "short circuit"
         case .lithiumExhausted: return "lithium exhausted at the negative electrode"
+        case .activeMaterialIsolated: return "every particle isolated: no active material connected"
         }
     }
 
     /// Whether this end stops the run (an outcome of the cell: a lost contact, a short circuit).
-    public var endsTheRun: Bool { self == .contactLost || self == .positiveContactLost || self == .shortCircuit }
+    public var endsTheRun: Bool {
+        self == .contactLost || self == .positiveContactLost || self == .shortCircuit || self == .activeMaterialIsolated
+    }
 }
 
 /// What happened in one protocol step.

@@ -249,6 +249,24 @@ struct DegradationTests {
         #expect(result.cycles.last!.dischargeCapacity < 0.9 * result.cycles[0].dischargeCapacity)
     }
 
+    /// Once every class is isolated no current can flow: the next step ends the run as an outcome
+    /// (the end of the cell's life), not as a solver failure at its switch-on.
+    @Test("when every particle is isolated the run stops with that reason, its cycles before kept")
+    func everyParticleIsolatedEndsTheRun() throws {
+        let parameters = try nmc811Cell(merged(mechanicsKeys(pressure: 2), classes([(0.6, 0.5), (0.4, 0.45)]), damageKeys(rate: 1),
+                                               dischargedStart, ["Isolated particle contact fraction threshold": .number(0.35)]))
+        let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Charge at 0.5C until 4.2 V; Discharge at 0.5C until 3.2 V"),
+                                cycles: 50).run()
+        #expect(result.failure == nil, "\(result.failure?.message ?? "")")
+        #expect(result.stop == StepEnd.activeMaterialIsolated.description)
+        let last = try #require(result.steps.last)
+        #expect(last.end == .activeMaterialIsolated && last.endTime == last.startTime && last.dischargedCharge == 0)
+        #expect(try #require(result.finalContactDamage).allSatisfy { $0 == 1 })
+        // Every cycle before the one it stopped in is complete, and the stop came well before 50.
+        #expect(result.cycles.dropLast().allSatisfy(\.complete) && result.cycles.last?.complete == false)
+        #expect(result.cycles.count > 1 && result.cycles.count < 50, "stopped in cycle \(result.cycles.count)")
+    }
+
     @Test("long runs keep a plot selection of cycles, hand every cycle to the observer, and stop on request")
     func longCyclingMemoryAndCancellation() throws {
         let parameters = try nmc811Cell(mesh: 4)
