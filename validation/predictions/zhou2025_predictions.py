@@ -118,8 +118,8 @@ def main():
         rows = sweep(model, [("Stack pressure [MPa]", [2, 30])], 1000, folder, extra=["--accelerate"])
         for j, r in enumerate(rows):
             with open(os.path.join(folder, r["Case"], "cycles.csv")) as f:
-                # A run that stops (end of life: the cell cannot take the 0.1C charge any more) ends
-                # with a partial cycle; only complete cycles are plotted.
+                # A run that stops at the end of life (every particle isolated) ends with a partial
+                # cycle; only complete cycles are plotted.
                 cycles = [c for c in csv.DictReader(f) if c["Complete"] == "true"]
             pts = [(int(c["Cycle"]), float(c["Discharge capacity [mA.h.g-1]"])) for c in cycles]
             series.append((f"{model}, {r['Stack pressure [MPa]']} MPa", pts, COLOURS[2 * i + j], model == "coarse"))
