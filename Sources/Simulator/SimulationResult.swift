@@ -173,7 +173,8 @@ public enum StepEnd: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Whether this end stops the run (an outcome of the cell: a lost contact, a short circuit).
+    /// Whether this end stops the run (an outcome of the cell: a lost contact, a short circuit, every
+    /// particle isolated).
     public var endsTheRun: Bool {
         self == .contactLost || self == .positiveContactLost || self == .shortCircuit || self == .activeMaterialIsolated
     }
