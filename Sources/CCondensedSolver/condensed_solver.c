@@ -203,6 +203,29 @@ static inline int pivot_ok(double u, double scale) {
   return a > 1e-13 * scale && a <= DBL_MAX;
 }
 
+// Row m of a block's tridiagonal part (entries possibly absent): its pivot u checked against the
+// row's magnitude, 1/u and the super-diagonal e stored, and, when row m + 1 is also tridiagonal
+// (m + 1 < L), its multiplier and next pivot u ← a(m+1, m+1) − l e. Returns 0 when the pivot is
+// unusable, else 1 with e in *e_out.
+static inline int eliminate_row(const double *a, const idx *diag, const idx *sub, const idx *sup, idx m, idx L,
+                                double *u, double *ip, double *up, double *lo, double *e_out) {
+  double scale = fabs(a[diag[m]]);
+  const double e = sup[m] >= 0 ? a[sup[m]] : 0.0;
+  scale = larger(scale, fabs(e));
+  if (sub[m] >= 0) scale = larger(scale, fabs(a[sub[m]]));
+  if (!pivot_ok(*u, scale)) return 0;
+  const double inv = 1.0 / *u;
+  ip[m] = inv;
+  up[m] = e;
+  if (m + 1 < L) {
+    const double l = (sub[m + 1] >= 0 ? a[sub[m + 1]] : 0.0) * inv;
+    lo[m + 1] = l;
+    *u = a[diag[m + 1]] - l * e;
+  }
+  *e_out = e;
+  return 1;
+}
+
 // LU of one block without pivoting (see the top of the file) into the factor arrays; 0 on a zero,
 // non-finite or tiny pivot. Complete blocks (every tridiagonal entry present) read their entries
 // without checking for absent ones; a block whose last row is not dense only has entries L − 1 and
@@ -229,25 +252,13 @@ static int block_factor(condensed_content *c, const block_info *bi, const double
     }
     double u = a[diag[0]];
     for (idx m = 0; m < L; m++) {
-      double scale = fabs(a[diag[m]]);
-      const double e = sup[m] >= 0 ? a[sup[m]] : 0.0;
-      scale = larger(scale, fabs(e));
-      if (sub[m] >= 0) scale = larger(scale, fabs(a[sub[m]]));
-      if (!pivot_ok(u, scale)) return 0;
-      const double inv = 1.0 / u;
-      ip[m] = inv;
-      up[m] = e;
-      const double gm = r[m] * inv;
+      double e;
+      if (!eliminate_row(a, diag, sub, sup, m, L, &u, ip, up, lo, &e)) return 0;
+      const double gm = r[m] * ip[m];
       g[m] = gm;
       r[m + 1] -= gm * e;
-      if (m + 1 < L) {
-        const double l = (sub[m + 1] >= 0 ? a[sub[m + 1]] : 0.0) * inv;
-        lo[m + 1] = l;
-        u = a[diag[m + 1]] - l * e;
-      } else {
-        u = r[L];
-      }
     }
+    u = r[L];
     if (!pivot_ok(u, last_scale)) return 0;
     ip[L] = 1.0 / u;
     return 1;
@@ -271,19 +282,8 @@ static int block_factor(condensed_content *c, const block_info *bi, const double
     }
   } else {
     for (idx m = 0; m < L; m++) {
-      double scale = fabs(a[diag[m]]);
-      const double e = sup[m] >= 0 ? a[sup[m]] : 0.0;
-      scale = larger(scale, fabs(e));
-      if (sub[m] >= 0) scale = larger(scale, fabs(a[sub[m]]));
-      if (!pivot_ok(u, scale)) return 0;
-      const double inv = 1.0 / u;
-      ip[m] = inv;
-      up[m] = e;
-      if (m + 1 < L) {
-        const double l = (sub[m + 1] >= 0 ? a[sub[m + 1]] : 0.0) * inv;
-        lo[m + 1] = l;
-        u = a[diag[m + 1]] - l * e;
-      }
+      double e;
+      if (!eliminate_row(a, diag, sub, sup, m, L, &u, ip, up, lo, &e)) return 0;
     }
   }
   const double before = last[L - 1] >= 0 ? a[last[L - 1]] : 0.0, corner = a[last[L]];
