@@ -65,8 +65,10 @@ PY
     run log-forward --model "$XU" --data "$WORK/log/timeseries.csv" --initial-soc model --fit "$D" --fit "$I0" --sensitivities forward
     run log-finite-differences --model "$XU" --data "$WORK/log/timeseries.csv" --initial-soc model --fit "$D" --fit "$I0" \
         --sensitivities finite-differences
-    run fade --model "$ZHOU" "${MESH[@]}" --data "$WORK/fade/cycles.csv" --experiment "$CYCLE" \
-        --fit "$K1" --fit "$K2" --fit "$K3" --fit "$K4=1:3"
+    for method in forward finite-differences; do
+        run "fade-$method" --model "$ZHOU" "${MESH[@]}" --data "$WORK/fade/cycles.csv" --experiment "$CYCLE" \
+            --fit "$K1" --fit "$K2" --fit "$K3" --fit "$K4=1:3" --sensitivities "$method"
+    done
     for method in forward finite-differences; do
         run "eis-$method" --model "$ZHOU" --data "$WORK/eis/impedance.csv" --initial-soc 0.5 \
             --fit "$EIS_I0" --fit "$EIS_CDL" --fit "$EIS_SE" --sensitivities "$method"

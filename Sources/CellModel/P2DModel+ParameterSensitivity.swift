@@ -15,8 +15,13 @@ import Parameters
 /// whose truncation error is O(δ²) (δ = 10⁻⁴ in log space: relative 10⁻⁸) and rounding error
 /// O(ε/δ) (10⁻¹²).
 /// The state part of the sensitivity equations, F_y s + F_ẏ ṡ, is exact (the analytic Jacobian,
-/// in `DAESolver`). The two models follow the reference model's control, events, contact damage
-/// and temperature, so the difference is the parameter's alone.
+/// in `DAESolver`). The two models follow the reference model's control, events and temperature,
+/// so the difference is the parameter's alone. Their contact damage is the reference's D moved by
+/// its own sensitivity, D ± δ dD/dθ (``setContactDamage(_:sensitivities:)``; dD/dθ = 0 until
+/// damage grows between cycles), so that the difference includes ∂F/∂D · dD/dθ.
+///
+/// Quantities read from the solution (the quadratures' integrands, a particle's strain) take the
+/// same difference at the state for their parameter part, and their exact state part along s.
 public final class ParameterPerturbations: @unchecked Sendable {
     /// δ of every parameter: half the distance in its θ between the `plus` and `minus` models
     /// (θ ± δ, or one-sided at a bound of the key's range).
@@ -25,6 +30,9 @@ public final class ParameterPerturbations: @unchecked Sendable {
     private var minus: [P2DModel]
     private var plusResidual: [Double]
     private var minusResidual: [Double]
+    private var plusIntegrands: [Double], minusIntegrands: [Double]
+    /// The contact damage of every plus and minus model, D ± δᵢ dD/dθᵢ; nil: the reference's.
+    private var damage: (plus: [[Double]], minus: [[Double]])?
 
     /// Models with each key at θ + δ (`plus`) and θ − δ (`minus`); nil when a perturbed model's
     /// unknowns or Jacobian pattern differ from the reference's (a key that changes the
@@ -38,6 +46,14 @@ public final class ParameterPerturbations: @unchecked Sendable {
         }
         plusResidual = [Double](repeating: 0, count: reference.stateCount)
         minusResidual = plusResidual
+        plusIntegrands = [Double](repeating: 0, count: reference.quadratureCount)
+        minusIntegrands = plusIntegrands
+    }
+
+    /// Gives the perturbed models the contact damage D ± δᵢ dD/dθᵢ (`sensitivities[i]` = dD/dθᵢ).
+    public func setContactDamage(_ reference: [Double], sensitivities: [[Double]]) {
+        damage = (plus: steps.indices.map { i in zip(reference, sensitivities[i]).map { $0 + steps[i] * $1 } },
+                  minus: steps.indices.map { i in zip(reference, sensitivities[i]).map { $0 - steps[i] * $1 } })
     }
 
     public var count: Int { plus.count }
@@ -54,9 +70,34 @@ public final class ParameterPerturbations: @unchecked Sendable {
     /// and temperature: for derivatives of anything else the model computes (its Jacobian, its
     /// read-outs) by the same central difference as ∂F/∂θᵢ.
     public func models(_ i: Int, following reference: P2DModel) -> (plus: P2DModel, minus: P2DModel) {
-        follow(reference, &plus[i])
-        follow(reference, &minus[i])
+        follow(reference, &plus[i], damage?.plus[i])
+        follow(reference, &minus[i], damage?.minus[i])
         return (plus[i], minus[i])
+    }
+
+    /// ∂f/∂θᵢ at a fixed state of a quantity the model reads from it:
+    /// [f(plus model, y) − f(minus model, y)] / 2δ.
+    public func parameterDerivative(_ i: Int, state y: [Double], following reference: P2DModel,
+                                    of f: (P2DModel, [Double]) -> [Double]) -> [Double] {
+        let (up, down) = models(i, following: reference)
+        return zip(f(up, y), f(down, y)).map { ($0 - $1) / (2 * steps[i]) }
+    }
+
+    /// Writes dq/dθᵢ of the quadrature integrands along (sᵢ, ṡᵢ) at (t, y, ẏ) into `out`: the
+    /// parameter's part at the state, [q(y; θ + δ) − q(y; θ − δ)] / 2δ, plus the exact state part
+    /// q_y sᵢ + q_ẏ ṡᵢ (``P2DModel/quadratureIntegrandDerivatives(state:derivative:along:rate:into:)``).
+    /// Allocates nothing (except when the temperature changed, as
+    /// ``residualDerivative(_:time:state:derivative:into:following:)``).
+    public func quadratureDerivative(_ i: Int, time t: Double, state y: UnsafeBufferPointer<Double>,
+                                     derivative yp: UnsafeBufferPointer<Double>, sensitivity s: UnsafeBufferPointer<Double>,
+                                     sensitivityDerivative sp: UnsafeBufferPointer<Double>,
+                                     into out: UnsafeMutableBufferPointer<Double>, following reference: P2DModel) {
+        follow(reference, &plus[i], damage?.plus[i])
+        follow(reference, &minus[i], damage?.minus[i])
+        plusIntegrands.withUnsafeMutableBufferPointer { plus[i].quadratureIntegrands(time: t, state: y, derivative: yp, into: $0) }
+        minusIntegrands.withUnsafeMutableBufferPointer { minus[i].quadratureIntegrands(time: t, state: y, derivative: yp, into: $0) }
+        reference.quadratureIntegrandDerivatives(state: y, derivative: yp, along: s, rate: sp, into: out)
+        for m in 0..<out.count { out[m] += (plusIntegrands[m] - minusIntegrands[m]) / (2 * steps[i]) }
     }
 
     /// Writes ∂F/∂θᵢ at (t, y, ẏ) into `out`, the perturbed models first brought to the
@@ -65,15 +106,15 @@ public final class ParameterPerturbations: @unchecked Sendable {
     public func residualDerivative(_ i: Int, time t: Double, state y: UnsafeBufferPointer<Double>,
                                    derivative yp: UnsafeBufferPointer<Double>, into out: UnsafeMutableBufferPointer<Double>,
                                    following reference: P2DModel) throws {
-        follow(reference, &plus[i])
-        follow(reference, &minus[i])
+        follow(reference, &plus[i], damage?.plus[i])
+        follow(reference, &minus[i], damage?.minus[i])
         try plusResidual.withUnsafeMutableBufferPointer { try plus[i].residual(time: t, state: y, derivative: yp, into: $0) }
         try minusResidual.withUnsafeMutableBufferPointer { try minus[i].residual(time: t, state: y, derivative: yp, into: $0) }
         let scale = 1 / (2 * steps[i])
         for k in 0..<out.count { out[k] = (plusResidual[k] - minusResidual[k]) * scale }
     }
 
-    private func follow(_ reference: P2DModel, _ model: inout P2DModel) {
+    private func follow(_ reference: P2DModel, _ model: inout P2DModel, _ ownDamage: [Double]?) {
         if model.parameters.temperature != reference.parameters.temperature {
             var parameters = model.parameters
             parameters.temperature = reference.parameters.temperature
@@ -81,7 +122,8 @@ public final class ParameterPerturbations: @unchecked Sendable {
         }
         model.control = reference.control
         model.events = reference.events
-        if model.contactDamage != reference.contactDamage { model.contactDamage = reference.contactDamage }
+        let damage = ownDamage ?? reference.contactDamage
+        if model.contactDamage != damage { model.contactDamage = damage }
     }
 }
 

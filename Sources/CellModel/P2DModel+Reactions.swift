@@ -155,37 +155,28 @@ extension P2DModel {
     /// law (``StrainCycleDamage``). The same kinetics as the residual (``updateReactions(_:)``), but
     /// outside it and without touching its scratch values; 0 where the overpotential behind the
     /// film does not converge and for an isolated particle.
-    public func interfacialCurrentDensity(_ y: [Double], into current: inout [Double]) {
+    public func interfacialCurrentDensity(_ y: UnsafeBufferPointer<Double>, into current: UnsafeMutableBufferPointer<Double>) {
         let ns = mesh.separatorCells
-        y.withUnsafeBufferPointer { buffer in
-            for j in 0..<mesh.positiveCells {
-                for k in 0..<classCount {
-                    let r = j * classCount + k
-                    guard contactClasses[k].intactContact(damage: contactDamage[r]) > 0 else {
-                        current[r] = 0
-                        continue
-                    }
-                    let surface = min(max(surfaceConcentration(buffer, cell: j, class: k) / cMax, 0), 1)
-                    let charge = oxidation == nil ? 0 : buffer[layout.film(r)]
-                    let rate = kinetics.current(potentialDifference: buffer[electrodeStart + j] - buffer[ns + j],
-                                                stoichiometry: surface, ocp: openCircuitPotential(surface),
-                                                filmResistance: film.resistance(charge: charge))
-                    current[r] = abs(rate?.j ?? 0)
+        for j in 0..<mesh.positiveCells {
+            for k in 0..<classCount {
+                let r = j * classCount + k
+                guard contactClasses[k].intactContact(damage: contactDamage[r]) > 0 else {
+                    current[r] = 0
+                    continue
                 }
+                let surface = min(max(surfaceConcentration(y, cell: j, class: k) / cMax, 0), 1)
+                let charge = oxidation == nil ? 0 : y[layout.film(r)]
+                let rate = kinetics.current(potentialDifference: y[electrodeStart + j] - y[ns + j],
+                                            stoichiometry: surface, ocp: openCircuitPotential(surface),
+                                            filmResistance: film.resistance(charge: charge))
+                current[r] = abs(rate?.j ?? 0)
             }
         }
     }
 
-    /// |j| of every particle (index j K + k) [A m⁻²] at the state of the last residual evaluation,
-    /// read from the reaction terms that pass computed (|φ j| / φ), written into `current` without
-    /// allocating or evaluating anything: the cheap form of ``interfacialCurrentDensity(_:into:)``
-    /// for an observer between solver steps, where the last residual evaluation is the corrector's
-    /// converged iterate of the step just taken (its state within the Newton tolerance of the
-    /// solution); 0 for an isolated particle.
-    public func interfacialCurrentDensityAtLastResidual(into current: inout [Double]) {
-        for r in current.indices {
-            let contact = contactValue[r]
-            current[r] = contact > 0 ? abs(flux[r]) / contact : 0
+    public func interfacialCurrentDensity(_ y: [Double], into current: inout [Double]) {
+        y.withUnsafeBufferPointer { buffer in
+            current.withUnsafeMutableBufferPointer { interfacialCurrentDensity(buffer, into: $0) }
         }
     }
 

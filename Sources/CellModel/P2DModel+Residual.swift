@@ -8,16 +8,108 @@ import Parameters
 extension P2DModel {
     public var rootCount: Int { events.count }
 
-    /// Running totals integrated with the solution (``Quadrature``).
-    public var quadratureCount: Int { Quadrature.allCases.count }
+    /// Running totals integrated with the solution: the fixed ``Quadrature``s, then, when the
+    /// contact-damage law follows current crowding, the charge per contacted area of every particle
+    /// (``particleChargeQuadratures``).
+    public var quadratureCount: Int { Quadrature.allCases.count + (followsCurrentCrowding ? contactDamage.count : 0) }
 
-    /// The energy delivered, V I / 3600 [W h s⁻¹] (positive on discharge), and the side-reaction
-    /// current I_ox / 3600 [A h s⁻¹]. Allocates nothing.
+    /// Under a contact-damage law the running totals give its drivers, so they are in the error
+    /// test: |j| has kinks where a particle's current changes sign (at rest, at the turn of a
+    /// cycle), which the states' steps alone would integrate to a first-order error, and a damage
+    /// that depended on where the steps fall would not be a smooth function of the parameters (its
+    /// sensitivities could not equal differences of runs). Absolute tolerances: 10⁻⁹ W h, 10⁻¹² A h,
+    /// 10⁻⁶ s, 10⁻⁴ K s, 10⁻⁶ MPa s and 10⁻⁶ A s m⁻²; nil without a damage law.
+    public var quadratureAbsoluteTolerances: [Double]? {
+        guard parameters.degradation?.contactDamage != nil else { return nil }
+        var tolerances = [Double](repeating: 1e-6, count: quadratureCount)
+        tolerances[Quadrature.energy.rawValue] = 1e-9
+        tolerances[Quadrature.sideReactionCharge.rawValue] = 1e-12
+        tolerances[Quadrature.temperatureTime.rawValue] = 1e-4
+        return tolerances
+    }
+
+    /// Whether the contact-damage law's wear depends on the current crowding at each particle's
+    /// contacts (``StrainCycleDamage/crowding``), so that every particle's ∫|j| dt is integrated.
+    public var followsCurrentCrowding: Bool { (parameters.degradation?.contactDamage as? StrainCycleDamage)?.crowding != nil }
+
+    /// Where ∫|j| dt of particle r (index j K + k) is among the quadratures: at the start of this
+    /// range plus r (empty unless ``followsCurrentCrowding``).
+    public var particleChargeQuadratures: Range<Int> {
+        Quadrature.allCases.count..<quadratureCount
+    }
+
+    /// The integrands of the running totals (``Quadrature``): V I / 3600, I_ox / 3600, 1, T, P, the
+    /// mean current density per particle surface |i| / Σ h a, and with crowding every particle's
+    /// |j| per contacted area. Allocates nothing.
     public func quadratureIntegrands(time: Double, state y: UnsafeBufferPointer<Double>,
                                      derivative yp: UnsafeBufferPointer<Double>,
                                      into q: UnsafeMutableBufferPointer<Double>) {
         q[Quadrature.energy.rawValue] = terminalVoltage(y).value * y[currentIndex] * parameters.totalArea / 3600
         q[Quadrature.sideReactionCharge.rawValue] = sideReactionCurrent(state: y, derivative: yp) / 3600
+        q[Quadrature.elapsedTime.rawValue] = 1
+        q[Quadrature.temperatureTime.rawValue] = parameters.temperature
+        q[Quadrature.pressureTime.rawValue] = y[pressureIndex]
+        let surface = activeSurfacePerElectrodeArea
+        q[Quadrature.meanParticleCharge.rawValue] = surface > 0 ? abs(y[currentIndex]) / surface : 0
+        let particles = particleChargeQuadratures
+        guard !particles.isEmpty else { return }
+        interfacialCurrentDensity(y, into: UnsafeMutableBufferPointer(rebasing: q[particles]))
+    }
+
+    /// The integrands' derivative along a direction of the state and its rate, q_y v + q_ẏ v̇,
+    /// exact (from the laws' own derivatives; a magnitude as sign × derivative): the state part of
+    /// the quadratures' sensitivity equations. Allocates nothing.
+    public func quadratureIntegrandDerivatives(state y: UnsafeBufferPointer<Double>, derivative yp: UnsafeBufferPointer<Double>,
+                                               along v: UnsafeBufferPointer<Double>, rate vp: UnsafeBufferPointer<Double>,
+                                               into dq: UnsafeMutableBufferPointer<Double>) {
+        let voltage = terminalVoltage(y), area = parameters.totalArea
+        let last = electrodeStart + mesh.positiveCells - 1
+        let dVoltage = layout.positiveFoil ? 0 : voltage.dLast * v[last] + voltage.dPrevious * v[last - 1]
+        dq[Quadrature.energy.rawValue] = (dVoltage * y[currentIndex] + voltage.value * v[currentIndex]) * area / 3600
+        var dSide = 0.0
+        if oxidation != nil {
+            let pressureFactor = self.pressureFactor(y[pressureIndex])
+            for j in 0..<mesh.positiveCells {
+                let width = mesh.widths[mesh.separatorCells + j]
+                for k in 0..<classCount {
+                    let contact = contactFraction(y, cell: j, class: k, pressureFactor: pressureFactor)
+                    let dContact = contact.dMean * meanConcentration(v, cell: j, class: k) / cMax + contact.dPressure * v[pressureIndex]
+                    let film = layout.film(j * classCount + k)
+                    dSide += width * classArea[k] * (dContact * yp[film] + contact.value * vp[film])
+                }
+            }
+        }
+        dq[Quadrature.sideReactionCharge.rawValue] = dSide * area / 3600
+        dq[Quadrature.elapsedTime.rawValue] = 0
+        dq[Quadrature.temperatureTime.rawValue] = 0
+        dq[Quadrature.pressureTime.rawValue] = v[pressureIndex]
+        let surface = activeSurfacePerElectrodeArea
+        dq[Quadrature.meanParticleCharge.rawValue] = surface > 0 ? (y[currentIndex] < 0 ? -1 : 1) * v[currentIndex] / surface : 0
+        let particles = particleChargeQuadratures
+        guard !particles.isEmpty else { return }
+        let ns = mesh.separatorCells
+        for j in 0..<mesh.positiveCells {
+            for k in 0..<classCount {
+                let r = j * classCount + k
+                guard contactClasses[k].intactContact(damage: contactDamage[r]) > 0 else {
+                    dq[particles.lowerBound + r] = 0
+                    continue
+                }
+                let surfaceStoichiometry = surfaceConcentration(y, cell: j, class: k) / cMax
+                let clamped = min(max(surfaceStoichiometry, 0), 1)
+                let charge = oxidation == nil ? 0 : y[layout.film(r)]
+                guard let rate = kinetics.current(potentialDifference: y[electrodeStart + j] - y[ns + j], stoichiometry: clamped,
+                                                  ocp: openCircuitPotential(clamped), filmResistance: film.resistance(charge: charge))
+                else {
+                    dq[particles.lowerBound + r] = 0
+                    continue
+                }
+                var dj = rate.dPotential * (v[electrodeStart + j] - v[ns + j])
+                if clamped == surfaceStoichiometry { dj += rate.dStoichiometry * surfaceConcentration(v, cell: j, class: k) / cMax }
+                if oxidation != nil, charge > 0 { dj += rate.dFilm * film.resistancePerCharge * v[layout.film(r)] }
+                dq[particles.lowerBound + r] = rate.j < 0 ? -dj : dj
+            }
+        }
     }
 
     public mutating func residual(time: Double, state y: UnsafeBufferPointer<Double>,
@@ -139,9 +231,19 @@ extension P2DModel {
 
 /// The running totals the integrator carries with a ``P2DModel``'s solution (IDAS quadratures: exact
 /// to the integration's accuracy however sparsely the solution is recorded), by their index.
+/// Differences of them over a cycle give the contact-damage law's time-averaged drivers
+/// (``CycleDamageDrivers``), so that those are integrals of the solution, not of its samples.
 public enum Quadrature: Int, CaseIterable, Sendable {
     /// ∫ V I dt / 3600: energy delivered [W h], positive on discharge.
     case energy
     /// ∫ I_ox dt / 3600: charge passed by the electrolyte-oxidation side reaction [A h].
     case sideReactionCharge
+    /// ∫ dt: time elapsed [s] (its sensitivity is the sum of the event-ended steps' duration shifts).
+    case elapsedTime
+    /// ∫ T dt [K s].
+    case temperatureTime
+    /// ∫ P dt: the stack pressure's time integral [MPa s].
+    case pressureTime
+    /// ∫ |i| / Σ_j h_j Σ_k a_k dt: the charge per particle surface of the electrode's mean [A s m⁻²].
+    case meanParticleCharge
 }

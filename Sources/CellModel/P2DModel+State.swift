@@ -155,6 +155,26 @@ extension P2DModel {
         }
     }
 
+    /// dε_V/dy · v of every particle's volumetric strain along a direction v of the state (index
+    /// j K + k; 0 without mechanics).
+    public func particleStrainDerivative(_ y: [Double], along v: [Double], into strain: inout [Double]) {
+        guard let mechanics else {
+            for index in strain.indices { strain[index] = 0 }
+            return
+        }
+        y.withUnsafeBufferPointer { state in
+            v.withUnsafeBufferPointer { direction in
+                for j in 0..<mesh.positiveCells {
+                    for k in 0..<classCount {
+                        let mean = meanConcentration(state, cell: j, class: k) / cMax
+                        strain[j * classCount + k] = mechanics.volumeChange.strain(stoichiometry: mean).derivative
+                            * meanConcentration(direction, cell: j, class: k) / cMax
+                    }
+                }
+            }
+        }
+    }
+
     /// Surface stoichiometry c_R / c_max of every particle, index j K + k.
     public func surfaceStoichiometry(_ y: [Double]) -> [Double] {
         y.withUnsafeBufferPointer { buffer in

@@ -57,6 +57,11 @@ public protocol DAESystem {
     /// Number of quadratures (fixed for the system's lifetime; 0 for none).
     var quadratureCount: Int { get }
 
+    /// The quadratures' absolute tolerances when they are in IDA's error test (with the states'
+    /// relative tolerance, and their sensitivities with them); nil (the default) leaves them out,
+    /// integrated on the steps the states choose.
+    var quadratureAbsoluteTolerances: [Double]? { get }
+
     /// Contiguous, disjoint index ranges ("blocks") that the linear solver may eliminate by static
     /// condensation (none by default). A block qualifies when no entry of ``jacobianPattern``
     /// couples it to another block and its own rows are tridiagonal, except its last row, which may
@@ -87,6 +92,8 @@ extension DAESystem {
     ) throws {}
 
     public var quadratureCount: Int { 0 }
+
+    public var quadratureAbsoluteTolerances: [Double]? { nil }
 
     public var condensableBlocks: [Range<Int>] { [] }
 

@@ -6,6 +6,15 @@ public typealias ParameterDerivative = (_ parameter: Int, _ time: Double, _ stat
                                         _ derivative: UnsafeBufferPointer<Double>,
                                         _ into: UnsafeMutableBufferPointer<Double>) throws -> Void
 
+/// dq/dθᵢ of a DAE's quadrature integrands q(t, y, ẏ; θ) along the i-th sensitivity,
+/// q_y sᵢ + q_ẏ ṡᵢ + ∂q/∂θᵢ, written into the last argument; called from inside IDAS once per step,
+/// so it must not allocate.
+public typealias QuadratureParameterDerivative = (_ parameter: Int, _ time: Double, _ state: UnsafeBufferPointer<Double>,
+                                                  _ derivative: UnsafeBufferPointer<Double>,
+                                                  _ sensitivity: UnsafeBufferPointer<Double>,
+                                                  _ sensitivityDerivative: UnsafeBufferPointer<Double>,
+                                                  _ into: UnsafeMutableBufferPointer<Double>) throws -> Void
+
 /// The forward sensitivities sᵢ = ∂y/∂θᵢ carried by an ``IDASolver`` (IDAS, staggered corrector).
 ///
 /// They obey the linear DAE F_y sᵢ + F_ẏ ṡᵢ + F_θᵢ = 0. Its residual is formed from the system's own
@@ -13,33 +22,48 @@ public typealias ParameterDerivative = (_ parameter: Int, _ time: Double, _ stat
 /// ``ParameterDerivative``; its iteration matrix is the one IDA already factorises, so every
 /// sensitivity costs one more linear solve per corrector iteration. The sensitivities are in the
 /// error test (so they are as accurate as the solution), with the states' tolerances.
+///
+/// The quadratures' sensitivities ∂Q/∂θᵢ, when the system has quadratures and a
+/// ``QuadratureParameterDerivative`` is given, are integrated by IDAS alongside (dQ/dθᵢ = ∫ dq/dθᵢ dt,
+/// outside the error test like the quadratures themselves).
 final class SensitivityStorage {
     let count: Int
     let vectors: [SerialVector]
     let derivativeVectors: [SerialVector]
+    let quadratureVectors: [SerialVector]
     let pointers: UnsafeMutablePointer<N_Vector?>
     let derivativePointers: UnsafeMutablePointer<N_Vector?>
+    let quadraturePointers: UnsafeMutablePointer<N_Vector?>
 
-    init(count: Int, length: Int, context: SundialsContext) throws(SolverError) {
+    init(count: Int, length: Int, quadratures: Int, context: SundialsContext) throws(SolverError) {
         self.count = count
-        var vectors: [SerialVector] = [], derivatives: [SerialVector] = []
+        var vectors: [SerialVector] = [], derivatives: [SerialVector] = [], totals: [SerialVector] = []
         for _ in 0..<count {
             vectors.append(try SerialVector(count: length, context: context))
             derivatives.append(try SerialVector(count: length, context: context))
+            if quadratures > 0 { totals.append(try SerialVector(count: quadratures, context: context)) }
         }
         self.vectors = vectors
         derivativeVectors = derivatives
+        quadratureVectors = totals
         pointers = .allocate(capacity: count)
         derivativePointers = .allocate(capacity: count)
+        quadraturePointers = .allocate(capacity: count)
         for i in 0..<count {
             pointers[i] = vectors[i].raw
             derivativePointers[i] = derivatives[i].raw
+            quadraturePointers[i] = nil
+            if quadratures > 0 {
+                quadraturePointers[i] = totals[i].raw
+                totals[i].buffer.initialize(repeating: 0)
+            }
         }
     }
 
     deinit {
         pointers.deallocate()
         derivativePointers.deallocate()
+        quadraturePointers.deallocate()
     }
 }
 
@@ -49,20 +73,24 @@ extension IDASolver {
     /// ``computeConsistentInitialConditions(firstOutputTime:)`` like the state). From then on
     /// every re-initialisation carries the current sensitivities on, and ``sensitivities`` holds
     /// them at ``time``.
+    /// With `quadratureDerivative`, the quadratures' sensitivities are carried too, from 0
+    /// (``quadratureSensitivities``).
     public func enableSensitivities(initial: [[Double]], initialDerivative: [[Double]],
-                                    parameterDerivative: @escaping ParameterDerivative) throws(SolverError) {
+                                    parameterDerivative: @escaping ParameterDerivative,
+                                    quadratureDerivative: QuadratureParameterDerivative? = nil) throws(SolverError) {
         let count = initial.count
         guard count > 0, initialDerivative.count == count, initial.allSatisfy({ $0.count == stateCount }),
               initialDerivative.allSatisfy({ $0.count == stateCount }), sensitivityStorage == nil else {
             throw SolverError(function: "IDASolver.enableSensitivities", flag: -22, flagName: "IDA_ILL_INPUT",
                               message: "sensitivities need one initial vector and derivative of the system's size per parameter, once")
         }
-        let storage = try SensitivityStorage(count: count, length: stateCount, context: memory.context)
+        let quadratures = quadratureDerivative == nil ? 0 : box.quadratureCount
+        let storage = try SensitivityStorage(count: count, length: stateCount, quadratures: quadratures, context: memory.context)
         for i in 0..<count {
             storage.vectors[i].assign(initial[i])
             storage.derivativeVectors[i].assign(initialDerivative[i])
         }
-        box.enableSensitivities(count: count, parameterDerivative: parameterDerivative)
+        box.enableSensitivities(count: count, parameterDerivative: parameterDerivative, quadratureDerivative: quadratureDerivative)
         let mem = memory.raw
         try checkSensitivity(IDASensInit(mem, Int32(count), IDA_STAGGERED, sensitivityResidualTrampoline,
                                          storage.pointers, storage.derivativePointers), "IDASensInit")
@@ -70,7 +98,35 @@ extension IDASolver {
         try checkSensitivity(IDASetSensParams(mem, nil, &pbar, nil), "IDASetSensParams")
         try checkSensitivity(IDASensEEtolerances(mem), "IDASensEEtolerances")
         try checkSensitivity(IDASetSensErrCon(mem, 1), "IDASetSensErrCon")
+        if quadratures > 0 {
+            try checkSensitivity(IDAQuadSensInit(mem, quadratureSensitivityTrampoline, storage.quadraturePointers), "IDAQuadSensInit")
+            if box.system.quadratureAbsoluteTolerances != nil {
+                try checkSensitivity(IDASetQuadSensErrCon(mem, 1), "IDASetQuadSensErrCon")
+                try checkSensitivity(IDAQuadSensEEtolerances(mem), "IDAQuadSensEEtolerances")
+            }
+        }
         sensitivityStorage = storage
+    }
+
+    /// ∂Qₘ/∂θᵢ at ``time`` (copies; empty without quadrature sensitivities).
+    public var quadratureSensitivities: [[Double]] {
+        sensitivityStorage?.quadratureVectors.map { Array($0.buffer) } ?? []
+    }
+
+    /// Replaces the carried quadrature sensitivities (after an event whose time depends on the
+    /// parameters); they take effect at the next re-initialisation.
+    public func setQuadratureSensitivities(_ values: [[Double]]) {
+        guard let storage = sensitivityStorage else { return }
+        for (vector, value) in zip(storage.quadratureVectors, values) { vector.assign(value) }
+    }
+
+    /// The quadrature integrands q(t, y, ẏ) at the current solution.
+    public func quadratureIntegrandsAtCurrentSolution() throws -> [Double] {
+        var q = [Double](repeating: 0, count: box.quadratureCount)
+        try q.withUnsafeMutableBufferPointer { out in
+            try withCurrentSolution { y, yp in try box.system.quadratureIntegrands(time: time, state: y, derivative: yp, into: out) }
+        }
+        return q
     }
 
     /// sᵢ = ∂y/∂θᵢ at ``time`` (copies; empty without sensitivities).
@@ -107,6 +163,7 @@ extension IDASolver {
         var reached = t
         _ = IDAGetSens(memory.raw, &reached, storage.pointers)
         _ = IDAGetSensDky(memory.raw, t, 1, storage.derivativePointers)
+        if !storage.quadratureVectors.isEmpty { _ = IDAGetQuadSensDky(memory.raw, t, 0, storage.quadraturePointers) }
     }
 
     /// Restarts the sensitivities with the carried vectors (after `IDAReInit`).
@@ -114,6 +171,9 @@ extension IDASolver {
         guard let storage = sensitivityStorage else { return }
         try checkSensitivity(IDASensReInit(memory.raw, IDA_STAGGERED, storage.pointers, storage.derivativePointers),
                              "IDASensReInit")
+        if !storage.quadratureVectors.isEmpty {
+            try checkSensitivity(IDAQuadSensReInit(memory.raw, storage.quadraturePointers), "IDAQuadSensReInit")
+        }
     }
 
     /// Reads the consistent initial sensitivities after `IDACalcIC`.
@@ -129,15 +189,19 @@ extension IDASolver {
     }
 }
 
-/// The scratch of the sensitivity residual: the Jacobian at c_j = 0 and at c_j = 1, and ∂F/∂θᵢ.
+/// The scratch of the sensitivity residual: the Jacobian at c_j = 0 and at c_j = 1, and ∂F/∂θᵢ;
+/// and the quadratures' dq/dθᵢ.
 final class SensitivityScratch {
     let parameterDerivative: ParameterDerivative
+    let quadratureDerivative: QuadratureParameterDerivative?
     var stiffness: [Double]
     var stiffnessPlusMass: [Double]
     var parameterColumn: [Double]
 
-    init(parameterDerivative: @escaping ParameterDerivative, entries: Int, n: Int) {
+    init(parameterDerivative: @escaping ParameterDerivative, quadratureDerivative: QuadratureParameterDerivative?,
+         entries: Int, n: Int) {
         self.parameterDerivative = parameterDerivative
+        self.quadratureDerivative = quadratureDerivative
         stiffness = [Double](repeating: 0, count: entries)
         stiffnessPlusMass = [Double](repeating: 0, count: entries)
         parameterColumn = [Double](repeating: 0, count: n)
@@ -145,8 +209,27 @@ final class SensitivityScratch {
 }
 
 extension CallbackBox {
-    func enableSensitivities(count: Int, parameterDerivative: @escaping ParameterDerivative) {
-        sensitivityScratch = SensitivityScratch(parameterDerivative: parameterDerivative, entries: rowIndices.count, n: n)
+    func enableSensitivities(count: Int, parameterDerivative: @escaping ParameterDerivative,
+                             quadratureDerivative: QuadratureParameterDerivative?) {
+        sensitivityScratch = SensitivityScratch(parameterDerivative: parameterDerivative, quadratureDerivative: quadratureDerivative,
+                                                entries: rowIndices.count, n: n)
+    }
+
+    /// rhsQSᵢ = dq/dθᵢ along sᵢ.
+    func quadratureSensitivities(_ count: Int, _ t: Double, _ y: N_Vector, _ yp: N_Vector,
+                                 _ yS: UnsafeMutablePointer<N_Vector?>, _ ypS: UnsafeMutablePointer<N_Vector?>,
+                                 _ rhsQS: UnsafeMutablePointer<N_Vector?>) -> Int32 {
+        guard let derivative = sensitivityScratch?.quadratureDerivative else { return -1 }
+        return flag {
+            let state = UnsafeBufferPointer(start: N_VGetArrayPointer(y), count: n)
+            let rates = UnsafeBufferPointer(start: N_VGetArrayPointer(yp), count: n)
+            for i in 0..<count {
+                try derivative(i, t, state, rates,
+                               UnsafeBufferPointer(start: N_VGetArrayPointer(yS[i]!), count: n),
+                               UnsafeBufferPointer(start: N_VGetArrayPointer(ypS[i]!), count: n),
+                               UnsafeMutableBufferPointer(start: N_VGetArrayPointer(rhsQS[i]!), count: quadratureCount))
+            }
+        }
     }
 
     /// resSᵢ = F_y sᵢ + F_ẏ ṡᵢ + F_θᵢ, with F_y = J(c_j = 0) and F_ẏ = J(1) − J(0).
@@ -190,4 +273,12 @@ func sensitivityResidualTrampoline(_ count: Int32, _ t: sunrealtype, _ y: N_Vect
                                    _ tmp1: N_Vector?, _ tmp2: N_Vector?, _ tmp3: N_Vector?) -> Int32 {
     Unmanaged<CallbackBase>.fromOpaque(userData!).takeUnretainedValue()
         .evaluateSensitivityResiduals(Int(count), t, y!, yp!, yS!, ypS!, resS!)
+}
+
+func quadratureSensitivityTrampoline(_ count: Int32, _ t: sunrealtype, _ y: N_Vector?, _ yp: N_Vector?,
+                                     _ yS: UnsafeMutablePointer<N_Vector?>?, _ ypS: UnsafeMutablePointer<N_Vector?>?,
+                                     _ rrQ: N_Vector?, _ rhsQS: UnsafeMutablePointer<N_Vector?>?, _ userData: UnsafeMutableRawPointer?,
+                                     _ tmp1: N_Vector?, _ tmp2: N_Vector?, _ tmpQ: N_Vector?) -> Int32 {
+    Unmanaged<CallbackBase>.fromOpaque(userData!).takeUnretainedValue()
+        .evaluateQuadratureSensitivities(Int(count), t, y!, yp!, yS!, ypS!, rhsQS!)
 }

@@ -166,6 +166,11 @@ public final class IDASolver<System: DAESystem> {
         if let quadratureVector {
             box.quadratureCount = quadratureVector.count
             try check(IDAQuadInit(mem, quadratureTrampoline, quadratureVector.raw), "IDAQuadInit")
+            if let tolerances = system.quadratureAbsoluteTolerances {
+                let absolute = try SerialVector(tolerances, context: context)
+                try check(IDASetQuadErrCon(mem, 1), "IDASetQuadErrCon")
+                try check(IDAQuadSVtolerances(mem, options.relativeTolerance, absolute.raw), "IDAQuadSVtolerances")
+            }
         }
         try configureRoots()
     }
@@ -339,6 +344,9 @@ class CallbackBase {
     func evaluateSensitivityResiduals(_ count: Int, _ t: Double, _ y: N_Vector, _ yp: N_Vector,
                                       _ yS: UnsafeMutablePointer<N_Vector?>, _ ypS: UnsafeMutablePointer<N_Vector?>,
                                       _ resS: UnsafeMutablePointer<N_Vector?>) -> Int32 { fatalError("abstract") }
+    func evaluateQuadratureSensitivities(_ count: Int, _ t: Double, _ y: N_Vector, _ yp: N_Vector,
+                                         _ yS: UnsafeMutablePointer<N_Vector?>, _ ypS: UnsafeMutablePointer<N_Vector?>,
+                                         _ rhsQS: UnsafeMutablePointer<N_Vector?>) -> Int32 { fatalError("abstract") }
 
     /// Runs a system evaluation and returns IDA's flag for it: 0 success, > 0 recoverable (retry
     /// with a smaller step), < 0 fatal; the error is kept for the solver to rethrow.
@@ -385,6 +393,12 @@ final class CallbackBox<System: DAESystem>: CallbackBase {
                                                _ yS: UnsafeMutablePointer<N_Vector?>, _ ypS: UnsafeMutablePointer<N_Vector?>,
                                                _ resS: UnsafeMutablePointer<N_Vector?>) -> Int32 {
         sensitivityResiduals(count, t, y, yp, yS, ypS, resS)
+    }
+
+    override func evaluateQuadratureSensitivities(_ count: Int, _ t: Double, _ y: N_Vector, _ yp: N_Vector,
+                                                  _ yS: UnsafeMutablePointer<N_Vector?>, _ ypS: UnsafeMutablePointer<N_Vector?>,
+                                                  _ rhsQS: UnsafeMutablePointer<N_Vector?>) -> Int32 {
+        quadratureSensitivities(count, t, y, yp, yS, ypS, rhsQS)
     }
 
     override func evaluateJacobian(_ t: Double, _ cj: Double, _ y: N_Vector, _ yp: N_Vector, _ matrix: SUNMatrix) -> Int32 {

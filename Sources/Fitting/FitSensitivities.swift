@@ -10,14 +10,14 @@ import Simulator
 /// How ∂r/∂θ is computed.
 public enum SensitivityMethod: String, Sendable, CaseIterable {
     /// Forward sensitivities carried by IDAS (one run with n sensitivities, ``SensitivityRequest``):
-    /// through the replay of a log, and through the cycles of a capacity table whose fade lives in
-    /// the DAE (films, interphases, side reactions); for an impedance spectrum, dZ/dθ of the
+    /// through the replay of a log, and through the cycles of a capacity table, whether its fade
+    /// lives in the DAE (films, interphases, side reactions) or in the contact damage raised between
+    /// cycles (whose drivers are integrals the solver carries with their sensitivities); for an
+    /// impedance spectrum, dZ/dθ of the
     /// linearised system, dZ/dθ = −(dv/dθ)·x − v·A⁻¹(dA/dθ) x with the rest state's own shift dy*/dθ
     /// in dA/dθ, from the factorisation of A(ω) that gives Z
     /// (``ImpedanceAnalysis/spectrum(parameters:state:derivative:contactDamage:frequencies:sensitivities:)``).
-    /// A capacity table whose contact damage grows between cycles — outside the sensitivity
-    /// equations, from drivers sampled at the solver's steps — published numbers, and runs with
-    /// cycle jumping fall back to finite differences.
+    /// Published numbers and runs with cycle jumping fall back to finite differences.
     case forward
     /// Central differences of whole model runs at θ ± h (h = 10⁻³ in log space, 10⁻³ of the
     /// bounds' width otherwise), the 2n runs in parallel: the fallback, and the forward
@@ -48,7 +48,7 @@ extension FitObjective {
                                            theta: theta)
                 runs(1)
             case (.forward, .cycles(let table, let experiment, let profiles))
-                where try options.acceleration == nil && !damagesBetweenCycles(table, dataset: dataset, theta: theta):
+                where options.acceleration == nil:
                 block = try forwardCycleColumns(dataset, table: table, experiment: experiment, profiles: profiles, theta: theta)
                 runs(1)
             case (.forward, .impedance(let spectrum, let stateOfCharge)):
@@ -98,13 +98,6 @@ extension FitObjective {
         return comparison.simulated.impedanceSensitivities.map { derivative in
             derivative.flatMap { [$0.real * scale, $0.imaginary * scale] }
         }
-    }
-
-    /// Whether a table's run raises the contact damage between cycles (more than one cycle under a
-    /// contact-damage law).
-    private func damagesBetweenCycles(_ table: MeasuredCycleTable, dataset: FitDataset, theta: [Double]) throws -> Bool {
-        guard (table.cycle.max() ?? 1) > 1 else { return false }
-        return try cellParameters(values: values(theta), for: dataset).degradation?.contactDamage != nil
     }
 
     /// d(capacity)/dθ of every row of a capacity table from one run that carries the sensitivities.

@@ -414,7 +414,7 @@ extension Runner {
             statistics.simulatedCycles += 1
             completed += 1
             guard result.failure == nil && result.stop == nil else { return false }
-            degradation?.endCycle(&solver.system)
+            degradation?.endCycle(solver)
             changes = changes.suffix(1) + [CycleChange(cycle: completed, from: start, to: cycleStartState())]
             return true
         }
@@ -454,7 +454,7 @@ extension Runner {
                     settledStart = cycleStartState()
                     landing.append(runCycle(cycle, into: &result, progress: progress))
                     if result.failure != nil || result.stop != nil { break }
-                    degradation?.endCycle(&solver.system)
+                    degradation?.endCycle(solver)
                 }
                 if result.failure == nil && result.stop == nil {
                     let end = cycleStartState()

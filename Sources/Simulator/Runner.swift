@@ -12,6 +12,8 @@ final class Runner {
     var solveTime = Duration.zero
     /// The contact-damage law's bookkeeping, when the model has one.
     var degradation: CycleDegradation?
+    /// The perturbed models of the forward sensitivities, when the run carries them.
+    private var perturbations: ParameterPerturbations?
     /// What is gathered during the cycle being run.
     var cycleData = CycleMeasurements()
     /// A cap on IDA's cumulative step count, past which a step fails (a landing of a cycle jump
@@ -50,24 +52,22 @@ final class Runner {
         // Made consistent at each step's switch-on, with the step's control.
         let solver = try model.makeSolver(relativeTolerance: o.relativeTolerance, absoluteTolerance: o.absoluteTolerance,
                                           maxSteps: o.maxSteps)
-        degradation = CycleDegradation(model: model)
         if let request = simulation.sensitivity {
-            try Self.enableSensitivities(request, on: solver, simulation: simulation, damaged: degradation != nil)
+            perturbations = try Self.enableSensitivities(request, on: solver, simulation: simulation)
         }
+        degradation = CycleDegradation(model: model, sensitivities: perturbations?.count ?? 0)
         self.solver = solver
     }
 
-    /// Starts the forward sensitivities a run asks for (``SensitivityRequest``).
+    /// Starts the forward sensitivities a run asks for (``SensitivityRequest``), those of the
+    /// running totals (``Quadrature``) included.
     private static func enableSensitivities(_ request: SensitivityRequest, on solver: IDASolver<P2DModel>,
-                                            simulation: Simulation, damaged: Bool) throws {
+                                            simulation: Simulation) throws -> ParameterPerturbations {
         guard simulation.options.acceleration == nil else {
             throw SensitivitiesUnavailable(reason: "cycle jumping extrapolates between cycles, outside the sensitivity equations")
         }
         guard !solver.system.isSymmetricCell else {
             throw SensitivitiesUnavailable(reason: "a symmetric cell's voltage is not linear in the state, and its dV/dθ is not implemented")
-        }
-        guard !(damaged && simulation.cycles > 1) else {
-            throw SensitivitiesUnavailable(reason: "the contact damage grows between cycles, outside the sensitivity equations")
         }
         guard let perturbations = ParameterPerturbations(reference: solver.system, plus: request.plus, minus: request.minus,
                                                          steps: request.steps) else {
@@ -76,9 +76,13 @@ final class Runner {
         let initial = perturbations.initialSensitivities()
         let zero = [[Double]](repeating: [Double](repeating: 0, count: solver.stateCount), count: initial.count)
         // (The solver keeps the closure: it holds the solver unowned.)
-        try solver.enableSensitivities(initial: initial, initialDerivative: zero) { [unowned solver] i, t, y, yp, out in
+        try solver.enableSensitivities(initial: initial, initialDerivative: zero, parameterDerivative: { [unowned solver] i, t, y, yp, out in
             try perturbations.residualDerivative(i, time: t, state: y, derivative: yp, into: out, following: solver.system)
-        }
+        }, quadratureDerivative: { [unowned solver] i, t, y, yp, s, sp, out in
+            perturbations.quadratureDerivative(i, time: t, state: y, derivative: yp, sensitivity: s, sensitivityDerivative: sp,
+                                               into: out, following: solver.system)
+        })
+        return perturbations
     }
 
     /// Whether the run carries forward sensitivities.
@@ -86,7 +90,8 @@ final class Runner {
 
     /// At an event that ends a step at t*(θ), the state handed on is y(t*(θ)), whose sensitivity
     /// is sᵢ + ẏ dt*/dθᵢ with dt*/dθᵢ = −(∂g/∂y · sᵢ)/(∂g/∂y · ẏ) from g(y(t*), θ) = 0 (the root
-    /// functions depend on the state only).
+    /// functions depend on the state only); likewise the running totals' sensitivities move by
+    /// q(t*) dt*/dθᵢ.
     /// IDAS's sensitivities, restarted at each step's start, are at fixed time since that start, so
     /// the shifts dt*/dθᵢ returned are those of the step's duration.
     private func moveSensitivitiesToEvent(_ event: Int) -> [Double]? {
@@ -101,6 +106,11 @@ final class Runner {
             shifts.append(shift)
         }
         solver.setSensitivities(s, derivatives: solver.sensitivityDerivatives)
+        var totals = solver.quadratureSensitivities
+        if !totals.isEmpty, let integrands = try? solver.quadratureIntegrandsAtCurrentSolution() {
+            for i in totals.indices { for m in totals[i].indices { totals[i][m] += integrands[m] * shifts[i] } }
+            solver.setQuadratureSensitivities(totals)
+        }
         return shifts
     }
 
@@ -109,7 +119,10 @@ final class Runner {
         defer {
             result.finalState = solver.state
             result.finalDerivative = solver.derivative
-            if degradation != nil { result.finalContactDamage = solver.system.contactDamage }
+            if let degradation {
+                result.finalContactDamage = solver.system.contactDamage
+                if carriesSensitivities { result.finalContactDamageSensitivities = degradation.damageSensitivities }
+            }
             result.solveTime = Double(solveTime.components.seconds) + Double(solveTime.components.attoseconds) * 1e-18
             result.solverStatistics = solver.cumulativeStatistics
             result.linearSolver = solver.linearSolverKind
@@ -124,7 +137,7 @@ final class Runner {
                 let outcome = runCycle(cycle, into: &result, progress: progress)
                 report(outcome, into: &result, cycleCompleted: cycleCompleted)
                 if result.failure != nil || result.stop != nil { break }
-                degradation?.endCycle(&solver.system)
+                degradation?.endCycle(solver, perturbations: perturbations)
             }
             return
         }
@@ -225,6 +238,7 @@ final class Runner {
             started = (solver.system.dischargedCapacity(solver.state), quadrature(.energy))
             if carriesSensitivities { startedSensitivity = dischargedCapacitySensitivities() }
             record(cycle: cycle, step: number)
+            degradation?.observe(solver, perturbations: perturbations)
 
             let y = solver.state
             let margin = simulation.parameters.negativeInterface?.penetration.map { criterion in
@@ -294,6 +308,7 @@ final class Runner {
                                 pulseComplete: { $0 >= start + Simulation.dcResistancePulse })
             throw StepStopped(record: record, message: message)
         }
+        degradation?.observe(solver, perturbations: perturbations)
         var record = finish(step, number: number, cycle: cycle, control: control, start: start, started: started,
                             samples: firstSample..<cycleData.series.count, before: before, end: end!, pulseComplete: { _ in true })
         record.durationSensitivities = durationShifts
@@ -475,7 +490,6 @@ final class Runner {
         if let q = model.platedLithiumIndex {
             cycleData.series.platedLithium.append(y[q] / NegativeInterfaceParameters.coulombsPerSquareMetrePerMilliampHourPerSquareCentimetre)
         }
-        degradation?.observe(model, state: y, time: solver.time)
     }
 
     /// Runs `body`, adding its wall time to the solve time.

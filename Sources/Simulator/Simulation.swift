@@ -228,9 +228,9 @@ public struct Simulation: Sendable {
 /// Forward sensitivities of a run's terminal voltage to model keys θᵢ, carried by IDAS along with
 /// the solution (``ParameterPerturbations``) and recorded with every sample
 /// (``TimeSeries/voltageSensitivities``). `plus[i]` and `minus[i]` are the parameters with θᵢ ± δᵢ
-/// (their own initial concentrations give the initial state's sensitivity). A run of several
-/// cycles of a model whose contact damage grows between cycles, and an accelerated run, cannot
-/// carry them: the damage law acts between integrations, outside the sensitivity equations.
+/// (their own initial concentrations give the initial state's sensitivity). Contact damage raised
+/// between cycles carries its own sensitivities (``CycleDegradation``); an accelerated run cannot
+/// carry them: its jumps extrapolate outside the sensitivity equations.
 public struct SensitivityRequest: Sendable {
     public var plus: [CellParameters]
     public var minus: [CellParameters]

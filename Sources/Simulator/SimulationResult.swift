@@ -294,6 +294,8 @@ public struct SimulationResult: Sendable {
     public var finalDerivative: [Double]?
     /// Contact damage of every particle (index j K + k) at the end of the run, when a damage law is modelled.
     public var finalContactDamage: [Double]?
+    /// dD/dθᵢ of that damage ([i][particle]), when the run carries sensitivities.
+    public var finalContactDamageSensitivities: [[Double]]?
     /// Mean stoichiometry of each contact class at the end of the run.
     public var finalClassStoichiometry: [Double]? { timeSeries.classStoichiometry.last }
 

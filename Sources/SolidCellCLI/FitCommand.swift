@@ -51,7 +51,7 @@ struct FitCommand: ParsableCommand {
     var starts: Int = 4
 
     @Option(name: .long, help: ArgumentHelp(
-        "How ∂(residual)/∂(key) is computed: IDAS forward sensitivities of the replayed logs and of capacity tables without contact damage between cycles, and dZ/dθ of the linearised system for spectra (others by finite differences), or finite differences of whole runs throughout.",
+        "How ∂(residual)/∂(key) is computed: IDAS forward sensitivities of the replayed logs and of capacity tables, and dZ/dθ of the linearised system for spectra (others by finite differences), or finite differences of whole runs throughout.",
         valueName: "forward|finite-differences"))
     var sensitivities: String = SensitivityMethod.forward.rawValue
 

@@ -100,3 +100,17 @@ extension SensitivityAgreementTests {
         for e in errors { #expect(e < 1e-5, "relative difference \(e)") }
     }
 }
+
+extension SensitivityAgreementTests {
+    @Test("capacity table whose fade is contact damage raised between cycles (Zhou 2025 fine cell, 30 MPa, 5 cycles, current crowding on): damage rate and its pressure exponent (degradation), contact mean (contact mechanics), diffusivity (transport), exchange current (kinetics) agree to 1e-5")
+    func capacityTableWithContactDamage() throws {
+        let errors = try Self.tableDisagreement(
+            model: "zhou2025-ncm811-lpsc-fine",
+            mesh: ["Separator mesh points": 4, "Positive electrode mesh points": 5, "Positive particle mesh points": 6,
+                   "Number of particle contact classes": 4, "Stack pressure [MPa]": 30],
+            keys: ["Contact damage rate per cycle", "Contact damage pressure exponent", "Positive particle contact fraction mean",
+                   "Positive particle diffusivity [m2.s-1]", "Positive electrode exchange-current density [A.m-2]"],
+            experiment: "Charge at 0.5C until 4.3 V; Discharge at 0.5C until 2.5 V", cycles: 5)
+        for e in errors { #expect(e < 1e-5, "relative difference \(e)") }
+    }
+}

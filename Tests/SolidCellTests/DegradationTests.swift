@@ -159,7 +159,9 @@ struct DegradationTests {
 
     @Test("interfacial current density per contacted area: Σ_j h_j Σ_k a_k φ_k j_k is the cell's current density in a steady discharge")
     func interfacialCurrentDensity() throws {
-        let parameters = try nmc811Cell(merged(mechanicsKeys(pressure: 10), classes([(0.6, 0.9), (0.4, 0.3)])))
+        let crowding: [String: ParameterValue] = ["Contact damage reference current crowding": .number(2),
+                                                  "Contact damage current crowding exponent": .number(1)]
+        let parameters = try nmc811Cell(merged(mechanicsKeys(pressure: 10), classes([(0.6, 0.9), (0.4, 0.3)]), damageKeys(), crowding))
         let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Discharge at 0.5C for 20 minutes"),
                                 cycles: 1).run()
         #expect(result.failure == nil)
@@ -178,22 +180,77 @@ struct DegradationTests {
             }
         }
         #expect(current.allSatisfy { $0 > 0 })
-        // The observer's cheap form reads the same values from a residual pass at that state.
-        var model2 = model
-        var residual = [Double](repeating: 0, count: model.stateCount)
+        // The running totals integrate the same |j| and the mean current density per particle surface.
         let yp = try #require(result.finalDerivative)
-        try y.withUnsafeBufferPointer { state in
-            try yp.withUnsafeBufferPointer { derivative in
-                try residual.withUnsafeMutableBufferPointer { try model2.residual(time: 0, state: state, derivative: derivative, into: $0) }
+        var integrands = [Double](repeating: -1, count: model.quadratureCount)
+        y.withUnsafeBufferPointer { state in
+            yp.withUnsafeBufferPointer { rate in
+                integrands.withUnsafeMutableBufferPointer { model.quadratureIntegrands(time: 0, state: state, derivative: rate, into: $0) }
             }
         }
-        var fromResidual = [Double](repeating: -1, count: current.count)
-        model2.interfacialCurrentDensityAtLastResidual(into: &fromResidual)
-        for (a, b) in zip(fromResidual, current) { #expect(abs(a - b) <= 1e-9 * b) }
+        #expect(Array(integrands[model.particleChargeQuadratures]) == current)
+        #expect(integrands[Quadrature.meanParticleCharge.rawValue] == model.meanParticleCurrentDensity(y))
         #expect(abs(model.meanParticleCurrentDensity(y) * model.activeSurfacePerElectrodeArea - abs(y[model.currentIndex])) < 1e-12)
         #expect(abs(total - abs(y[model.currentIndex])) < 1e-6 * abs(y[model.currentIndex]))
         // Crowding: the poorly contacted class carries the higher current density per contacted area.
         for j in 0..<model.mesh.positiveCells { #expect(current[2 * j + 1] > current[2 * j]) }
+    }
+
+    @Test("the running totals' integrands have exact derivatives along a direction (side reaction, crowding and pressure on): equal to central differences to 1e-6")
+    func quadratureIntegrandDerivatives() throws {
+        let set = try loadParameterSet("zhou2025-ncm811-lpsc-fine").with(["Positive electrode mesh points": 5, "Number of particle contact classes": 3])
+        let parameters = try CellParameters(set)
+        let result = Simulation(parameters: parameters, experiment: try Experiment(parsing: "Charge at 0.5C for 20 minutes"), cycles: 1).run()
+        #expect(result.failure == nil)
+        let y = try #require(result.finalState), yp = try #require(result.finalDerivative)
+        let model = try P2DModel(parameters: parameters)
+        #expect(!model.particleChargeQuadratures.isEmpty && model.parameters.degradation?.oxidation != nil)
+        // A direction of the size of each unknown and of its rate.
+        var generator = SplitMix64(seed: 5)
+        let v = y.map { $0 * Double.random(in: -1...1, using: &generator) + 1e-3 }
+        let vp = yp.map { $0 * Double.random(in: -1...1, using: &generator) }
+        func integrands(_ shift: Double) -> [Double] {
+            let state = zip(y, v).map { $0 + shift * $1 }, rate = zip(yp, vp).map { $0 + shift * $1 }
+            var q = [Double](repeating: 0, count: model.quadratureCount)
+            state.withUnsafeBufferPointer { s in
+                rate.withUnsafeBufferPointer { r in q.withUnsafeMutableBufferPointer { model.quadratureIntegrands(time: 0, state: s, derivative: r, into: $0) } }
+            }
+            return q
+        }
+        let h = 1e-6
+        let difference = zip(integrands(h), integrands(-h)).map { ($0 - $1) / (2 * h) }
+        var exact = [Double](repeating: 0, count: model.quadratureCount)
+        y.withUnsafeBufferPointer { s in
+            yp.withUnsafeBufferPointer { r in
+                v.withUnsafeBufferPointer { d in
+                    vp.withUnsafeBufferPointer { dr in
+                        exact.withUnsafeMutableBufferPointer { model.quadratureIntegrandDerivatives(state: s, derivative: r, along: d, rate: dr, into: $0) }
+                    }
+                }
+            }
+        }
+        for m in exact.indices {
+            #expect(abs(exact[m] - difference[m]) <= 1e-6 * max(abs(difference[m]), 1e-12), "quadrature \(m): \(exact[m]) vs \(difference[m])")
+        }
+        #expect(exact[Quadrature.sideReactionCharge.rawValue] != 0 && exact[model.particleChargeQuadratures.lowerBound] != 0)
+    }
+
+    @Test("the contact damage does not depend on how the solution is recorded: every solver step or every 10 minutes give the same damage")
+    func damageIndependentOfSampling() throws {
+        let crowding: [String: ParameterValue] = ["Contact damage reference current crowding": .number(2),
+                                                  "Contact damage current crowding exponent": .number(1)]
+        let parameters = try nmc811Cell(merged(mechanicsKeys(pressure: 10), classes([(0.6, 0.9), (0.4, 0.3)]), damageKeys(rate: 0.01), crowding))
+        let damage = try [nil, 600.0].map { period in
+            var simulation = Simulation(parameters: parameters,
+                                        experiment: try Experiment(parsing: "Charge at 0.5C until 4.2 V; Rest for 20 minutes; Discharge at 0.5C until 3.2 V"),
+                                        cycles: 3)
+            simulation.options.samplePeriod = period
+            let result = simulation.run()
+            #expect(result.failure == nil)
+            return try #require(result.finalContactDamage)
+        }
+        #expect(damage[0].allSatisfy { $0 > 0 })
+        for (a, b) in zip(damage[0], damage[1]) { #expect(abs(a - b) <= 1e-9 * a) }
     }
 
     @Test("current crowding damages the poorly contacted class more than the strain alone does")
