@@ -61,6 +61,21 @@ struct CycleJumpingTests {
         #expect(abs(corrected - exact) < 1e-12)  // … which the quadratic through the three changes has
     }
 
+    @Test("the fast state's extrapolation from two secants is exact for a state quadratic in the cycle")
+    func secantExtrapolation() {
+        func z(_ x: Double) -> Double { 2 - 0.03 * x + 0.004 * x * x }
+        // A simulated cycle 4 (secant over [4, 5], centre 4.5), then a jump and its landing pair
+        // ending at the start of cycle 12, the secant from the start of cycle 5 (centre 8.5).
+        let before = z(5) - z(4), last = (z(12) - z(5)) / 7
+        let increment = CycleExtrapolation.secantIncrement(over: 9, from: 12, secant: last, center: 8.5,
+                                                           secantBefore: before, centerBefore: 4.5)
+        #expect(abs(increment - (z(21) - z(12))) < 1e-12)
+        #expect(abs(9 * last - (z(21) - z(12))) > 0.1)  // the constant drift misses the curvature
+        // Coinciding centres (no second secant yet): the constant drift.
+        #expect(CycleExtrapolation.secantIncrement(over: 9, from: 12, secant: last, center: 8.5,
+                                                   secantBefore: before, centerBefore: 8.5) == 9 * last)
+    }
+
     @Test("a jump stops short of the cycle at which a particle's extrapolated contact crosses the isolation threshold")
     func landsBeforeIsolation() throws {
         let parameters = try loadModel("zhou2025-ncm811-lpsc-coarse", [
