@@ -27,8 +27,10 @@ struct CycleJumpingTests {
         let first = controller.jumpLength(afterCompleted: 4)
         #expect(first == Int(CycleJumpController.safety * cbrt(6 * 0.001 / 1e-4)))
         // ε |ΔR|: a correction of 5 % of the jump's increment over a jump that lost 3 points.
-        let error = controller.error(relativeCorrection: 0.05, retentionChange: -3)
+        let error = controller.error(relativeCorrection: 0.05, retentionChange: -3, isolationTiming: 0.02)
         #expect(abs(error - 0.15) < 1e-12)
+        // A jump that hardly moves the retention but moves an isolation: the timing error decides.
+        #expect(controller.error(relativeCorrection: 0.05, retentionChange: -0.1, isolationTiming: 0.3) == 0.3)
         let rejected = !controller.judge(length: 9, error: error)
         #expect(rejected)
         #expect(controller.jumpLength(afterCompleted: 10) == Int(9 * CycleJumpController.safety * (0.1 / 0.15).squareRoot()))
@@ -38,6 +40,21 @@ struct CycleJumpingTests {
         let exact = controller.judge(length: 8, error: 0)
         #expect(exact)
         #expect(controller.jumpLength(afterCompleted: 10) == Int(8 * CycleJumpController.growthLimit))
+    }
+
+    @Test("a damage correction is weighed as the cycles it moves a particle's isolation, times the particle's share")
+    func isolationTiming() {
+        // Three particles of 1 % of the material each: corrected by a quarter, a tenth and a half of
+        // their change per cycle (the last one not degrading, so never isolated by the law).
+        let error = CycleJumpController.isolationTimingError(
+            corrections: [-2.5e-4, 1e-4, 5e-4], changesPerCycle: [1e-3, 1e-3, 0], shares: [0.01, 0.01, 0.01])
+        #expect(abs(error - 0.25) < 1e-12)  // 0.25 cycles × 1 point
+        // The same correction on a particle holding 10 % of the material weighs ten times as much.
+        let large = CycleJumpController.isolationTimingError(corrections: [-2.5e-4], changesPerCycle: [1e-3], shares: [0.1])
+        #expect(abs(large - 2.5) < 1e-12)
+        // A particle whose damage changes fast moves its isolation less for the same correction.
+        let fast = CycleJumpController.isolationTimingError(corrections: [-2.5e-4], changesPerCycle: [1e-2], shares: [0.01])
+        #expect(abs(fast - 0.025) < 1e-12)
     }
 
     @Test("the predictor is exact for a per-cycle change linear in the cycle, predictor + corrector for a quadratic one")
