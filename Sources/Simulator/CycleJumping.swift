@@ -52,7 +52,8 @@ import Foundation
 ///
 ///     e = max(ε |ΔR|, max_i 100 w_i |δD_i| / d_i)
 ///
-/// (the second only for a model that isolates particles). So a cell whose capacity does not move
+/// (the second only for a model that isolates particles, and over the particles whose damage, at
+/// its present change per cycle, reaches the isolation threshold within the run). So a cell whose capacity does not move
 /// and whose particles do not approach isolation jumps as far as it is allowed. The jump is accepted when
 /// e ≤ TOL; otherwise the state before it is restored and a shorter jump is tried. The next jump's
 /// length follows e ∝ k² (``CycleJumpController/errorOrder``). Cycles jumped over are reported
@@ -149,7 +150,8 @@ struct CycleJumpController {
 
     /// The error estimate of a jump [retention points]: the corrector's relative size ε times the
     /// retention points lost over the jump, or the error from moving the particles' isolations
-    /// (``isolationTimingError(corrections:changesPerCycle:shares:)``), whichever is larger.
+    /// (``isolationTimingError(corrections:changesPerCycle:shares:damageToIsolation:cyclesLeft:)``),
+    /// whichever is larger.
     func error(relativeCorrection: Double, retentionChange: Double, isolationTiming: Double) -> Double {
         max(relativeCorrection * abs(retentionChange), isolationTiming)
     }
@@ -157,11 +159,16 @@ struct CycleJumpController {
     /// The retention points a jump's damage error may move by moving an isolation: for each particle
     /// the corrector's change of its damage over the damage's change per cycle (the cycles by which
     /// the particle's isolation moved) times 100 w (its share w of the active material, lost a cycle
-    /// early or late); the largest over the particles whose damage grows.
-    static func isolationTimingError(corrections: [Double], changesPerCycle: [Double], shares: [Double]) -> Double {
+    /// early or late); the largest over the particles whose damage grows fast enough to isolate
+    /// them within the run (its change per cycle times the cycles left at least the damage left to
+    /// the isolation threshold): a particle that the run does not isolate has no isolation to move.
+    static func isolationTimingError(corrections: [Double], changesPerCycle: [Double], shares: [Double],
+                                     damageToIsolation: [Double], cyclesLeft: Double) -> Double {
         var error = 0.0
-        for (correction, (change, share)) in zip(corrections, zip(changesPerCycle, shares)) where change > 0 {
-            error = max(error, abs(correction) / change * 100 * share)
+        for index in corrections.indices {
+            let change = changesPerCycle[index]
+            guard change > 0, change * cyclesLeft >= damageToIsolation[index] else { continue }
+            error = max(error, abs(corrections[index]) / change * 100 * shares[index])
         }
         return error
     }
@@ -399,7 +406,7 @@ extension Runner {
     /// ``P2DModel/slowStateIndices`` — and returns its size relative to the slow state's change over
     /// the jump, ε = max over the two of ‖correction‖ / ‖increment‖ (0 when nothing slow moved), and,
     /// when the model isolates particles, the retention its damage correction could move through
-    /// the isolations (``CycleJumpController/isolationTimingError(corrections:changesPerCycle:shares:)``,
+    /// the isolations (``CycleJumpController/isolationTimingError(corrections:changesPerCycle:shares:damageToIsolation:cyclesLeft:)``,
     /// each particle's share of the active material its class's share over the electrode's cells).
     func correct(_ jump: CycleJump, after: CycleChange) throws(SolverError) -> (relative: Double, isolationTiming: Double) {
         let extrapolation = jump.extrapolation
@@ -426,9 +433,16 @@ extension Runner {
         var isolationTiming = 0.0
         if parameters.isolationThreshold > 0 && classes > 0 {
             let cells = Double(max(damage.count / classes, 1))
+            // A particle is isolated at D = 1 − threshold/φ0 (one without contact, φ0 = 0, has nothing to lose).
+            let isolatingDamage = intact.map { index -> Double in
+                let contact = parameters.contactClasses[index % classes].initialContact
+                return contact > 0 ? 1 - parameters.isolationThreshold / contact : -Double.infinity
+            }
             isolationTiming = CycleJumpController.isolationTimingError(
                 corrections: damageCorrection, changesPerCycle: intact.map { after.contactDamage[$0] },
-                shares: intact.map { parameters.contactClasses[$0 % classes].volumeShare / cells })
+                shares: intact.map { parameters.contactClasses[$0 % classes].volumeShare / cells },
+                damageToIsolation: zip(intact, isolatingDamage).map { $1 - damage[$0] },
+                cyclesLeft: Double(simulation.cycles) - (after.cycle + 0.5))
         }
         for (index, value) in zip(intact, damageCorrection) {
             damage[index] = CycleDegradation.settled(min(max(damage[index] + value, jump.start.contactDamage[index]), 1),

@@ -46,15 +46,21 @@ struct CycleJumpingTests {
     func isolationTiming() {
         // Three particles of 1 % of the material each: corrected by a quarter, a tenth and a half of
         // their change per cycle (the last one not degrading, so never isolated by the law).
-        let error = CycleJumpController.isolationTimingError(
-            corrections: [-2.5e-4, 1e-4, 5e-4], changesPerCycle: [1e-3, 1e-3, 0], shares: [0.01, 0.01, 0.01])
-        #expect(abs(error - 0.25) < 1e-12)  // 0.25 cycles × 1 point
+        // All three within reach of their isolation (0.5 damage left, 1000 cycles left).
+        func error(_ corrections: [Double], _ changes: [Double], _ shares: [Double], damageLeft: Double = 0.5,
+                   cyclesLeft: Double = 1000) -> Double {
+            CycleJumpController.isolationTimingError(
+                corrections: corrections, changesPerCycle: changes, shares: shares,
+                damageToIsolation: Array(repeating: damageLeft, count: corrections.count), cyclesLeft: cyclesLeft)
+        }
+        #expect(abs(error([-2.5e-4, 1e-4, 5e-4], [1e-3, 1e-3, 0], [0.01, 0.01, 0.01]) - 0.25) < 1e-12)  // 0.25 cycles × 1 point
         // The same correction on a particle holding 10 % of the material weighs ten times as much.
-        let large = CycleJumpController.isolationTimingError(corrections: [-2.5e-4], changesPerCycle: [1e-3], shares: [0.1])
-        #expect(abs(large - 2.5) < 1e-12)
+        #expect(abs(error([-2.5e-4], [1e-3], [0.1]) - 2.5) < 1e-12)
         // A particle whose damage changes fast moves its isolation less for the same correction.
-        let fast = CycleJumpController.isolationTimingError(corrections: [-2.5e-4], changesPerCycle: [1e-2], shares: [0.01])
-        #expect(abs(fast - 0.025) < 1e-12)
+        #expect(abs(error([-2.5e-4], [1e-2], [0.01]) - 0.025) < 1e-12)
+        // A particle the run does not isolate (0.5 damage left, 1e-3 per cycle, 400 cycles left) does not count.
+        #expect(error([-2.5e-4], [1e-3], [0.01], cyclesLeft: 400) == 0)
+        #expect(abs(error([-2.5e-4], [1e-3], [0.01], cyclesLeft: 500) - 0.25) < 1e-12)
     }
 
     @Test("the predictor is exact for a per-cycle change linear in the cycle, predictor + corrector for a quadratic one")
