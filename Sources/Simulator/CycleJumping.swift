@@ -26,8 +26,7 @@ import Foundation
 /// constant drift left the landings of the coarse Zhou 2025 cell short of it, their first two cycles
 /// damaging the particles 2–3 % and 1–2 % faster than the full run at the same damage, which the
 /// predictor extrapolated k-fold (its particles isolated 3 cycles early; with the line, 1 % slower
-/// and within 0.7 cycles). Concentrations are
-/// kept in [0, c_max], films non-negative, damage
+/// and within 0.7 cycles). Concentrations are kept in [0, c_max], films non-negative, damage
 /// never heals, and a jump never passes a cycle at which a particle's extrapolated contact would
 /// cross the isolation threshold: it lands before it, so that the isolation (a step in capacity)
 /// happens in a simulated cycle, at the cycle the damage law gives; after an isolation the next
@@ -53,9 +52,9 @@ import Foundation
 ///     e = max(ε |ΔR|, max_i 100 w_i |δD_i| / d_i)
 ///
 /// (the second only for a model that isolates particles, and over the particles whose damage, at
-/// its present change per cycle, reaches the isolation threshold within the run). So a cell whose capacity does not move
-/// and whose particles do not approach isolation jumps as far as it is allowed. The jump is accepted when
-/// e ≤ TOL; otherwise the state before it is restored and a shorter jump is tried. The next jump's
+/// its present change per cycle, reaches the isolation threshold within the run). So a cell whose
+/// capacity does not move and whose particles do not approach isolation jumps as far as it is
+/// allowed. The jump is accepted when e ≤ TOL; otherwise the state before it is restored and a shorter jump is tried. The next jump's
 /// length follows e ∝ k² (``CycleJumpController/errorOrder``). Cycles jumped over are reported
 /// with values interpolated between the simulated cycles either side
 /// (``CycleSummary/interpolated(cycle:through:)``) and marked as not simulated.
