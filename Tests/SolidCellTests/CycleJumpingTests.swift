@@ -27,8 +27,10 @@ struct CycleJumpingTests {
         let first = controller.jumpLength(afterCompleted: 4)
         #expect(first == Int(CycleJumpController.safety * cbrt(6 * 0.001 / 1e-4)))
         // ε |ΔR|: a correction of 5 % of the jump's increment over a jump that lost 3 points.
-        let error = controller.error(relativeCorrection: 0.05, retentionChange: -3)
+        let error = controller.error(relativeCorrection: 0.05, retentionChange: -3, isolationTiming: 0.02)
         #expect(abs(error - 0.15) < 1e-12)
+        // A jump that hardly moves the retention but moves an isolation: the timing error decides.
+        #expect(controller.error(relativeCorrection: 0.05, retentionChange: -0.1, isolationTiming: 0.3) == 0.3)
         let rejected = !controller.judge(length: 9, error: error)
         #expect(rejected)
         #expect(controller.jumpLength(afterCompleted: 10) == Int(9 * CycleJumpController.safety * (0.1 / 0.15).squareRoot()))
@@ -38,6 +40,27 @@ struct CycleJumpingTests {
         let exact = controller.judge(length: 8, error: 0)
         #expect(exact)
         #expect(controller.jumpLength(afterCompleted: 10) == Int(8 * CycleJumpController.growthLimit))
+    }
+
+    @Test("a damage correction is weighed as the cycles it moves a particle's isolation, times the particle's share")
+    func isolationTiming() {
+        // Three particles of 1 % of the material each: corrected by a quarter, a tenth and a half of
+        // their change per cycle (the last one not degrading, so never isolated by the law).
+        // All three within reach of their isolation (0.5 damage left, 1000 cycles left).
+        func error(_ corrections: [Double], _ changes: [Double], _ shares: [Double], damageLeft: Double = 0.5,
+                   cyclesLeft: Double = 1000) -> Double {
+            CycleJumpController.isolationTimingError(
+                corrections: corrections, changesPerCycle: changes, shares: shares,
+                damageToIsolation: Array(repeating: damageLeft, count: corrections.count), cyclesLeft: cyclesLeft)
+        }
+        #expect(abs(error([-2.5e-4, 1e-4, 5e-4], [1e-3, 1e-3, 0], [0.01, 0.01, 0.01]) - 0.25) < 1e-12)  // 0.25 cycles × 1 point
+        // The same correction on a particle holding 10 % of the material weighs ten times as much.
+        #expect(abs(error([-2.5e-4], [1e-3], [0.1]) - 2.5) < 1e-12)
+        // A particle whose damage changes fast moves its isolation less for the same correction.
+        #expect(abs(error([-2.5e-4], [1e-2], [0.01]) - 0.025) < 1e-12)
+        // A particle the run does not isolate (0.5 damage left, 1e-3 per cycle, 400 cycles left) does not count.
+        #expect(error([-2.5e-4], [1e-3], [0.01], cyclesLeft: 400) == 0)
+        #expect(abs(error([-2.5e-4], [1e-3], [0.01], cyclesLeft: 500) - 0.25) < 1e-12)
     }
 
     @Test("the predictor is exact for a per-cycle change linear in the cycle, predictor + corrector for a quadratic one")
@@ -59,6 +82,21 @@ struct CycleJumpingTests {
         let exact = z(18, quadratic) - z(11, quadratic)
         #expect(abs(predicted - exact) > 0.1)  // the line misses the curvature …
         #expect(abs(corrected - exact) < 1e-12)  // … which the quadratic through the three changes has
+    }
+
+    @Test("the fast state's extrapolation from two secants is exact for a state quadratic in the cycle")
+    func secantExtrapolation() {
+        func z(_ x: Double) -> Double { 2 - 0.03 * x + 0.004 * x * x }
+        // A simulated cycle 4 (secant over [4, 5], centre 4.5), then a jump and its landing pair
+        // ending at the start of cycle 12, the secant from the start of cycle 5 (centre 8.5).
+        let before = z(5) - z(4), last = (z(12) - z(5)) / 7
+        let increment = CycleExtrapolation.secantIncrement(over: 9, from: 12, secant: last, center: 8.5,
+                                                           secantBefore: before, centerBefore: 4.5)
+        #expect(abs(increment - (z(21) - z(12))) < 1e-12)
+        #expect(abs(9 * last - (z(21) - z(12))) > 0.1)  // the constant drift misses the curvature
+        // Coinciding centres (no second secant yet): the constant drift.
+        #expect(CycleExtrapolation.secantIncrement(over: 9, from: 12, secant: last, center: 8.5,
+                                                   secantBefore: before, centerBefore: 8.5) == 9 * last)
     }
 
     @Test("a jump stops short of the cycle at which a particle's extrapolated contact crosses the isolation threshold")
