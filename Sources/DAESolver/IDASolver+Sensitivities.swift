@@ -24,8 +24,8 @@ public typealias QuadratureParameterDerivative = (_ parameter: Int, _ time: Doub
 /// error test (so they are as accurate as the solution), with the states' tolerances.
 ///
 /// The quadratures' sensitivities ∂Q/∂θᵢ, when the system has quadratures and a
-/// ``QuadratureParameterDerivative`` is given, are integrated by IDAS alongside (dQ/dθᵢ = ∫ dq/dθᵢ dt,
-/// outside the error test like the quadratures themselves).
+/// ``QuadratureParameterDerivative`` is given, are integrated by IDAS alongside (dQ/dθᵢ = ∫ dq/dθᵢ dt),
+/// in the error test when the quadratures are (``DAESystem/quadratureAbsoluteTolerances``).
 final class SensitivityStorage {
     let count: Int
     let vectors: [SerialVector]
