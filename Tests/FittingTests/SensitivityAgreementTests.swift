@@ -63,7 +63,7 @@ extension SensitivityAgreementTests {
     func contactMechanicsAndDegradation() throws {
         let errors = try Self.disagreement(
             model: "zhou2025-ncm811-lpsc-fine",
-            // The oxidation at 10⁻⁶ A/m² rather than the file's fitted 2.7 × 10⁻⁷: at the fitted rate its
+            // The oxidation at 10⁻⁶ A/m² rather than the file's fitted 2.6 × 10⁻⁷: at the fitted rate its
             // effect on this one-hour log is so small that the oracle's own error (its runs' rtol over
             // its step, 10⁻¹²/10⁻²) is 10⁻⁵ of the column.
             mesh: ["Separator mesh points": 4, "Positive electrode mesh points": 6, "Positive particle mesh points": 6,
