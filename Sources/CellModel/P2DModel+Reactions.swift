@@ -156,22 +156,25 @@ extension P2DModel {
     /// outside it and without touching its scratch values; 0 where the overpotential behind the
     /// film does not converge and for an isolated particle.
     public func interfacialCurrentDensity(_ y: UnsafeBufferPointer<Double>, into current: UnsafeMutableBufferPointer<Double>) {
-        let ns = mesh.separatorCells
-        for j in 0..<mesh.positiveCells {
-            for k in 0..<classCount {
-                let r = j * classCount + k
-                guard contactClasses[k].intactContact(damage: contactDamage[r]) > 0 else {
-                    current[r] = 0
-                    continue
-                }
-                let surface = min(max(surfaceConcentration(y, cell: j, class: k) / cMax, 0), 1)
-                let charge = oxidation == nil ? 0 : y[layout.film(r)]
-                let rate = kinetics.current(potentialDifference: y[electrodeStart + j] - y[ns + j],
-                                            stoichiometry: surface, ocp: openCircuitPotential(surface),
-                                            filmResistance: film.resistance(charge: charge))
-                current[r] = abs(rate?.j ?? 0)
-            }
-        }
+        for r in 0..<contactDamage.count { current[r] = abs(contactedRate(y, particle: r)?.rate.j ?? 0) }
+    }
+
+    /// The charge-transfer current density per contacted area of particle r (index j K + k) at
+    /// the state y and its derivatives (``ButlerVolmerKinetics/current(potentialDifference:stoichiometry:ocp:filmResistance:)``),
+    /// with its surface stoichiometry clamped to [0, 1] (`clamped`: it was outside); nil for an
+    /// isolated particle, or where the overpotential behind the film does not converge. The
+    /// residual's kinetics, evaluated outside it and without touching its scratch values.
+    func contactedRate(_ y: UnsafeBufferPointer<Double>, particle r: Int)
+        -> (rate: (j: Double, dPotential: Double, dStoichiometry: Double, dFilm: Double), clamped: Bool)? {
+        let j = r / classCount, k = r % classCount
+        guard contactClasses[k].intactContact(damage: contactDamage[r]) > 0 else { return nil }
+        let surface = surfaceConcentration(y, cell: j, class: k) / cMax
+        let clamped = min(max(surface, 0), 1)
+        let charge = oxidation == nil ? 0 : y[layout.film(r)]
+        guard let rate = kinetics.current(potentialDifference: y[electrodeStart + j] - y[mesh.separatorCells + j],
+                                          stoichiometry: clamped, ocp: openCircuitPotential(clamped),
+                                          filmResistance: film.resistance(charge: charge)) else { return nil }
+        return (rate, clamped != surface)
     }
 
     public func interfacialCurrentDensity(_ y: [Double], into current: inout [Double]) {
@@ -184,18 +187,12 @@ extension P2DModel {
     /// (i the cell's current density, a_k the active surface per volume of class k): what every
     /// particle would carry if the current were spread uniformly over all the active surface. The
     /// reference against which ``interfacialCurrentDensity(_:into:)`` measures current crowding.
-    public func meanParticleCurrentDensity(_ y: [Double]) -> Double {
-        let surface = activeSurfacePerElectrodeArea
-        return surface > 0 ? abs(y[currentIndex]) / surface : 0
+    public func meanParticleCurrentDensity(_ y: UnsafeBufferPointer<Double>) -> Double {
+        activeSurfacePerElectrodeArea > 0 ? abs(y[currentIndex]) / activeSurfacePerElectrodeArea : 0
     }
 
-    /// Σ_j h_j Σ_k a_k, the active particle surface per electrode area (dimensionless).
-    public var activeSurfacePerElectrodeArea: Double {
-        var surface = 0.0
-        for j in 0..<mesh.positiveCells {
-            for k in 0..<classCount { surface += mesh.widths[mesh.separatorCells + j] * classArea[k] }
-        }
-        return surface
+    public func meanParticleCurrentDensity(_ y: [Double]) -> Double {
+        y.withUnsafeBufferPointer { meanParticleCurrentDensity($0) }
     }
 
     // Scratch values, index j K + k (see ``ReactionScratch``).

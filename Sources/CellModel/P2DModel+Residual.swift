@@ -11,7 +11,7 @@ extension P2DModel {
     /// Running totals integrated with the solution: the fixed ``Quadrature``s, then, when the
     /// contact-damage law follows current crowding, the charge per contacted area of every particle
     /// (``particleChargeQuadratures``).
-    public var quadratureCount: Int { Quadrature.allCases.count + (followsCurrentCrowding ? contactDamage.count : 0) }
+    public var quadratureCount: Int { particleChargeQuadratures.upperBound }
 
     /// Under a contact-damage law the running totals give its drivers, so they are in the error
     /// test: |j| has kinks where a particle's current changes sign (at rest, at the turn of a
@@ -28,16 +28,6 @@ extension P2DModel {
         return tolerances
     }
 
-    /// Whether the contact-damage law's wear depends on the current crowding at each particle's
-    /// contacts (``StrainCycleDamage/crowding``), so that every particle's ∫|j| dt is integrated.
-    public var followsCurrentCrowding: Bool { (parameters.degradation?.contactDamage as? StrainCycleDamage)?.crowding != nil }
-
-    /// Where ∫|j| dt of particle r (index j K + k) is among the quadratures: at the start of this
-    /// range plus r (empty unless ``followsCurrentCrowding``).
-    public var particleChargeQuadratures: Range<Int> {
-        Quadrature.allCases.count..<quadratureCount
-    }
-
     /// The integrands of the running totals (``Quadrature``): V I / 3600, I_ox / 3600, 1, T, P, the
     /// mean current density per particle surface |i| / Σ h a, and with crowding every particle's
     /// |j| per contacted area. Allocates nothing.
@@ -49,8 +39,7 @@ extension P2DModel {
         q[Quadrature.elapsedTime.rawValue] = 1
         q[Quadrature.temperatureTime.rawValue] = parameters.temperature
         q[Quadrature.pressureTime.rawValue] = y[pressureIndex]
-        let surface = activeSurfacePerElectrodeArea
-        q[Quadrature.meanParticleCharge.rawValue] = surface > 0 ? abs(y[currentIndex]) / surface : 0
+        q[Quadrature.meanParticleCharge.rawValue] = meanParticleCurrentDensity(y)
         let particles = particleChargeQuadratures
         guard !particles.isEmpty else { return }
         interfacialCurrentDensity(y, into: UnsafeMutableBufferPointer(rebasing: q[particles]))
@@ -86,29 +75,16 @@ extension P2DModel {
         let surface = activeSurfacePerElectrodeArea
         dq[Quadrature.meanParticleCharge.rawValue] = surface > 0 ? (y[currentIndex] < 0 ? -1 : 1) * v[currentIndex] / surface : 0
         let particles = particleChargeQuadratures
-        guard !particles.isEmpty else { return }
-        let ns = mesh.separatorCells
-        for j in 0..<mesh.positiveCells {
-            for k in 0..<classCount {
-                let r = j * classCount + k
-                guard contactClasses[k].intactContact(damage: contactDamage[r]) > 0 else {
-                    dq[particles.lowerBound + r] = 0
-                    continue
-                }
-                let surfaceStoichiometry = surfaceConcentration(y, cell: j, class: k) / cMax
-                let clamped = min(max(surfaceStoichiometry, 0), 1)
-                let charge = oxidation == nil ? 0 : y[layout.film(r)]
-                guard let rate = kinetics.current(potentialDifference: y[electrodeStart + j] - y[ns + j], stoichiometry: clamped,
-                                                  ocp: openCircuitPotential(clamped), filmResistance: film.resistance(charge: charge))
-                else {
-                    dq[particles.lowerBound + r] = 0
-                    continue
-                }
-                var dj = rate.dPotential * (v[electrodeStart + j] - v[ns + j])
-                if clamped == surfaceStoichiometry { dj += rate.dStoichiometry * surfaceConcentration(v, cell: j, class: k) / cMax }
-                if oxidation != nil, charge > 0 { dj += rate.dFilm * film.resistancePerCharge * v[layout.film(r)] }
-                dq[particles.lowerBound + r] = rate.j < 0 ? -dj : dj
+        for r in 0..<particles.count {
+            guard let (rate, clamped) = contactedRate(y, particle: r) else {
+                dq[particles.lowerBound + r] = 0
+                continue
             }
+            let j = r / classCount, k = r % classCount
+            var dj = rate.dPotential * (v[electrodeStart + j] - v[mesh.separatorCells + j])
+            if !clamped { dj += rate.dStoichiometry * surfaceConcentration(v, cell: j, class: k) / cMax }
+            if oxidation != nil, y[layout.film(r)] > 0 { dj += rate.dFilm * film.resistancePerCharge * v[layout.film(r)] }
+            dq[particles.lowerBound + r] = rate.j < 0 ? -dj : dj
         }
     }
 

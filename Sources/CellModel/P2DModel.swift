@@ -126,6 +126,12 @@ public struct P2DModel: DAESystem {
     /// Irreversible contact damage D of every particle (index j K + k), 0 when fresh. The
     /// simulation raises it between cycles; change it only between integrations.
     public var contactDamage: [Double] { didSet { updateDiffusivityScale() } }
+    /// Where ∫|j| dt of particle r (index j K + k) is among the quadratures (``Quadrature``): at the
+    /// start of this range plus r. Empty unless the contact-damage law's wear depends on the current
+    /// crowding at the particles' contacts (``StrainCycleDamage/crowding``).
+    public let particleChargeQuadratures: Range<Int>
+    /// Σ_j h_j Σ_k a_k, the active particle surface per electrode area (dimensionless).
+    public let activeSurfacePerElectrodeArea: Double
     /// Arrhenius factor times the contact diffusion penalty of every particle,
     /// g = (φ0_k Π(P_set) (1 − D_jk))^m_d (``Diffusivities/contactPenalty(contact:exponent:)``). It
     /// follows the slowly varying part of the contact (fabrication, set pressure, damage,
@@ -228,6 +234,13 @@ public struct P2DModel: DAESystem {
         let reactions = l.np * l.classes
         scratch = ReactionScratch(count: reactions)
         contactDamage = Array(repeating: 0, count: reactions)
+        let crowding = (p.degradation?.contactDamage as? StrainCycleDamage)?.crowding != nil
+        particleChargeQuadratures = Quadrature.allCases.count..<(Quadrature.allCases.count + (crowding ? reactions : 0))
+        var surface = 0.0
+        for j in 0..<mesh.positiveCells {
+            for k in 0..<l.classes { surface += mesh.widths[mesh.separatorCells + j] * classArea[k] }
+        }
+        activeSurfacePerElectrodeArea = surface
         diffusivityScale = Array(repeating: diffusivityFactor, count: reactions)
         updateDiffusivityScale()
     }

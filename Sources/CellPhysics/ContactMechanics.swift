@@ -181,6 +181,12 @@ public struct ContactClass: Equatable, Sendable {
     @inlinable @inline(__always)
     public func intactContact(damage: Double) -> Double { initialContact * (1 - damage) }
 
+    /// The damage at which ``intactContact(damage:)`` falls to the isolation threshold,
+    /// D = 1 − threshold/φ0 (−∞ for a class without contact: it has nothing to lose).
+    public func isolatingDamage(threshold: Double) -> Double {
+        initialContact > 0 ? 1 - threshold / initialContact : -.infinity
+    }
+
     /// φ0 Π(P) (1 − D): the slowly varying part of the contact (fabrication, a pressure Π(P), damage),
     /// without the reversible gap that opens and closes within a cycle. It sets the contact
     /// diffusion penalty (``Diffusivities``).

@@ -432,10 +432,8 @@ extension Runner {
         var isolationTiming = 0.0
         if parameters.isolationThreshold > 0 && classes > 0 {
             let cells = Double(max(damage.count / classes, 1))
-            // A particle is isolated at D = 1 − threshold/φ0 (one without contact, φ0 = 0, has nothing to lose).
-            let isolatingDamage = intact.map { index -> Double in
-                let contact = parameters.contactClasses[index % classes].initialContact
-                return contact > 0 ? 1 - parameters.isolationThreshold / contact : -Double.infinity
+            let isolatingDamage = intact.map {
+                parameters.contactClasses[$0 % classes].isolatingDamage(threshold: parameters.isolationThreshold)
             }
             isolationTiming = CycleJumpController.isolationTimingError(
                 corrections: damageCorrection, changesPerCycle: intact.map { after.contactDamage[$0] },
